@@ -1,0 +1,48 @@
+"""plateplug: restore blurry, low-resolution licence-plate crops with pluggable enhancers.
+
+>>> import plateplug
+>>> enhancer = plateplug.load("resnet")          # CUDA when it really loads, else CPU
+>>> big = enhancer(crop)                         # H x W x 3 uint8 BGR -> 4H x 4W x 3
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from plateplug import plugins
+from plateplug.enhancer import Enhancer
+from plateplug.errors import (
+    DeviceUnavailableError,
+    InvalidImageError,
+    MissingExtraError,
+    ModelFileError,
+    ModelNotTrainedError,
+    PlateplugError,
+    PluginError,
+    UnknownModelError,
+)
+from plateplug.hookspecs import hookimpl
+from plateplug.models import EnhancerModel, OnnxModel
+
+try:
+    __version__ = version("plateplug")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+
+def load(name: str, device: str = "auto", threads: int | None = None) -> Enhancer:
+    """Load the enhancer registered as ``name`` on ``device`` ('auto', 'cpu' or 'cuda')."""
+    return plugins.lookup("enhancer", name).item.load(device=device, threads=threads)
+
+
+def list_models() -> list[EnhancerModel]:
+    """Every registered enhancer model, trained or not."""
+    return [r.item for r in plugins.registry("enhancer").values()]
+
+
+__all__ = [
+    "DeviceUnavailableError", "Enhancer", "EnhancerModel", "InvalidImageError",
+    "MissingExtraError", "ModelFileError", "ModelNotTrainedError", "OnnxModel",
+    "PlateplugError", "PluginError", "UnknownModelError", "__version__", "hookimpl",
+    "list_models", "load",
+]

@@ -1,0 +1,53 @@
+"""PSNR-Y, SSIM-Y (Wang et al. 2004) and the OCR rule of the benchmark protocol."""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+
+_C1 = (0.01 * 255) ** 2
+_C2 = (0.03 * 255) ** 2
+_NOT_PLATE_CHARS = re.compile(r"[^A-Z0-9]")
+
+
+def luma(img: np.ndarray) -> np.ndarray:
+    """Y channel of a BGR uint8 image (OpenCV YCrCb) as float64 in 0..255."""
+    if img.ndim == 2:
+        return img.astype(np.float64)
+    return cv2.cvtColor(img, cv2.COLOR_BGR2YCrCb)[..., 0].astype(np.float64)
+
+
+def psnr_y(output: np.ndarray, reference: np.ndarray) -> float:
+    """PSNR on the Y channel, whole image, no border crop."""
+    mse = np.mean((luma(output) - luma(reference)) ** 2)
+    return float("inf") if mse == 0 else float(10 * np.log10(255.0**2 / mse))
+
+
+def ssim_y(output: np.ndarray, reference: np.ndarray) -> float:
+    """SSIM on the Y channel: 11x11 Gaussian window, sigma 1.5, whole image."""
+    x, y = luma(output), luma(reference)
+
+    def blur(a: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(a, (11, 11), 1.5, borderType=cv2.BORDER_REFLECT)
+
+    mu_x, mu_y = blur(x), blur(y)
+    var_x = blur(x * x) - mu_x**2
+    var_y = blur(y * y) - mu_y**2
+    cov = blur(x * y) - mu_x * mu_y
+    num = (2 * mu_x * mu_y + _C1) * (2 * cov + _C2)
+    den = (mu_x**2 + mu_y**2 + _C1) * (var_x + var_y + _C2)
+    return float(np.mean(num / den))
+
+
+def normalise_text(text: str) -> str:
+    """Upper-case and keep only A-Z0-9, as the OCR rule says."""
+    return _NOT_PLATE_CHARS.sub("", text.upper())
+
+
+def plate_read(label: str, recognised: list[str] | str) -> bool:
+    """A plate counts as read when its label is a substring of all recognised text joined."""
+    joined = recognised if isinstance(recognised, str) else "".join(recognised)
+    want = normalise_text(label)
+    return bool(want) and want in normalise_text(joined)

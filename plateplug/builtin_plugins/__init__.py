@@ -1,0 +1,1 @@
+"""Plugins that ship with plateplug, registered through entry points like external ones."""

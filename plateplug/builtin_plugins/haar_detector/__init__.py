@@ -1,0 +1,1 @@
+"""Built-in plugin haar_detector (being written)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin plate_detector (being written)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin rapidocr_reader (being written)."""

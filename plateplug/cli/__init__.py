@@ -1,0 +1,19 @@
+"""The ``plateplug`` command line: one module per command group, collected here."""
+
+from __future__ import annotations
+
+import click
+
+from plateplug import __version__
+from plateplug.cli.errors import PlateplugGroup
+from plateplug.cli.listing import models, plugins
+
+
+@click.group(cls=PlateplugGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="plateplug")
+def main() -> None:
+    """Restore blurry, low-resolution licence-plate images for people and OCR."""
+
+
+main.add_command(models)
+main.add_command(plugins)

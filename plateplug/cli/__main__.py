@@ -1,0 +1,3 @@
+from plateplug.cli import main
+
+main()

@@ -1,0 +1,26 @@
+"""The hooks a plateplug plugin can implement (entry-point group ``plateplug``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("plateplug")
+hookimpl = pluggy.HookimplMarker("plateplug")
+
+
+@hookspec
+def register_enhancers(register: Callable[[Any], None]) -> None:
+    """Register enhancers: call ``register(model)`` with ``plateplug.EnhancerModel`` objects."""
+
+
+@hookspec
+def register_detectors(register: Callable[[Any], None]) -> None:
+    """Register plate detectors: call ``register(model)`` with ``DetectorModel`` objects."""
+
+
+@hookspec
+def register_readers(register: Callable[[Any], None]) -> None:
+    """Register plate readers (OCR): call ``register(model)`` with ``ReaderModel`` objects."""

@@ -1,0 +1,94 @@
+"""Registered enhancer models and the ONNX-backed enhancer every built-in uses."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from plateplug import runtime
+from plateplug.enhancer import Enhancer
+from plateplug.errors import ModelNotTrainedError
+from plateplug.metadata import ModelMetadata
+
+
+class EnhancerModel(ABC):
+    """What a plugin registers: a named enhancer that can be described and loaded."""
+
+    name: str
+    description: str = ""
+
+    def unavailable_reason(self) -> str | None:
+        """Why ``load`` would fail (e.g. 'not trained'), or None when it can load."""
+        return None
+
+    def info(self) -> dict[str, Any]:
+        """Facts for ``plateplug models``: scale, parameters, file size (what is known)."""
+        return {}
+
+    @abstractmethod
+    def load(self, device: str = "auto", threads: int | None = None) -> Enhancer:
+        """Create the enhancer on ``device`` ('auto', 'cpu' or 'cuda')."""
+
+
+@dataclass
+class OnnxModel(EnhancerModel):
+    """An enhancer shipped as an ONNX file with plateplug metadata (see metadata.py)."""
+
+    name: str
+    path: Path
+    description: str = ""
+
+    def unavailable_reason(self) -> str | None:
+        if not Path(self.path).is_file():
+            return f"not trained yet: no weights at {self.path}"
+        return None
+
+    def info(self) -> dict[str, Any]:
+        if self.unavailable_reason():
+            return {}
+        meta = runtime.read_metadata(Path(self.path))
+        return {"scale": meta.scale, "parameters": meta.parameters,
+                "file_size": Path(self.path).stat().st_size, "version": meta.version,
+                "architecture": meta.architecture}
+
+    def load(self, device: str = "auto", threads: int | None = None) -> Enhancer:
+        reason = self.unavailable_reason()
+        if reason:
+            raise ModelNotTrainedError(f"model {self.name!r} is {reason}")
+        path = Path(self.path)
+        return OnnxEnhancer(runtime.session(path, device, threads), runtime.read_metadata(path))
+
+
+class OnnxEnhancer(Enhancer):
+    """Runs an ONNX super-resolution graph; everything model-specific comes from metadata."""
+
+    def __init__(self, session: Any, meta: ModelMetadata):
+        super().__init__(meta.name, meta.scale, providers=session.get_providers(),
+                         tile_overlap=meta.tile_overlap)
+        self.session = session
+        self.metadata = meta
+        self._input = session.get_inputs()[0].name
+        self._mean = np.array(meta.mean, np.float32).reshape(1, 3, 1, 1)
+        self._std = np.array(meta.std, np.float32).reshape(1, 3, 1, 1)
+
+    def _run(self, batch: np.ndarray) -> np.ndarray:
+        n, h, w, _ = batch.shape
+        m = self.metadata.pad_multiple
+        ph, pw = -h % m, -w % m
+        if ph or pw:
+            batch = np.pad(batch, ((0, 0), (0, ph), (0, pw), (0, 0)), mode="edge")
+        if self.metadata.channel_order == "RGB":
+            batch = batch[..., ::-1]
+        x = batch.transpose(0, 3, 1, 2).astype(np.float32) * np.float32(1 / 255)
+        x = (x - self._mean) / self._std
+        y = self.session.run(None, {self._input: x})[0]
+        y = (y * self._std + self._mean) * 255.0
+        out = np.clip(y + 0.5, 0, 255).astype(np.uint8).transpose(0, 2, 3, 1)
+        if self.metadata.channel_order == "RGB":
+            out = out[..., ::-1]
+        s = self.scale
+        return np.ascontiguousarray(out[:, :h * s, :w * s])
