@@ -11,5 +11,8 @@ def register_enhancers(register):
     register(OnnxModel(
         name="srgan",
         path=Path(str(files(__name__) / "srgan.onnx")),
-        description="SRGAN: the resnet generator fine-tuned with text-aware perceptual + adversarial loss (sharpest)",
+        description=(
+            "SRGAN: the resnet generator fine-tuned with a text-aware perceptual "
+            "and adversarial loss (sharpest)"
+        ),
     ))
