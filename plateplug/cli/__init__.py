@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from plateplug import __version__
+from plateplug.cli.enhance import enhance
 from plateplug.cli.errors import PlateplugGroup
 from plateplug.cli.listing import models, plugins
 
@@ -15,5 +16,6 @@ def main() -> None:
     """Restore blurry, low-resolution licence-plate images for people and OCR."""
 
 
+main.add_command(enhance)
 main.add_command(models)
 main.add_command(plugins)

@@ -1,0 +1,36 @@
+import numpy as np
+import pytest
+
+from plateplug.errors import InvalidImageError
+from plateplug.images import from_bgr, to_bgr
+
+
+@pytest.mark.parametrize("bad,message", [
+    ([[1, 2], [3, 4]], "numpy array, got list"),
+    (np.zeros((0, 5, 3), np.uint8), "empty"),
+    (np.zeros((4, 0), np.uint8), "empty"),
+    (np.zeros((4, 4, 3), np.float32), "dtype uint8, got float32"),
+    (np.zeros((4, 4, 3), np.uint16), "dtype uint8, got uint16"),
+    (np.zeros((4,), np.uint8), "got shape"),
+    (np.zeros((2, 4, 4, 3), np.uint8), "got shape"),
+    (np.zeros((4, 4, 2), np.uint8), "1, 3 or 4 channels, got 2"),
+    ("plate.png", "numpy array, got str"),
+])
+def test_bad_inputs_say_what_is_wrong(bad, message):
+    with pytest.raises(InvalidImageError, match=message):
+        to_bgr(bad)
+
+
+def test_invalid_image_error_is_a_value_error():
+    assert issubclass(InvalidImageError, ValueError)
+
+
+@pytest.mark.parametrize("shape", [(5, 7), (5, 7, 1), (5, 7, 3), (5, 7, 4)])
+def test_layouts_round_trip(shape):
+    image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    bgr, layout = to_bgr(image)
+    assert bgr.shape == (5, 7, 3) and bgr.dtype == np.uint8
+    back = from_bgr(bgr, layout, image)
+    assert back.shape == shape
+    if len(shape) == 3 and shape[2] == 4:
+        np.testing.assert_array_equal(back[..., 3], image[..., 3])

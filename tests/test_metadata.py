@@ -1,0 +1,28 @@
+import pytest
+
+from plateplug.errors import ModelFileError
+from plateplug.metadata import ModelMetadata
+
+
+def test_round_trip_keeps_every_field():
+    meta = ModelMetadata(name="m", scale=4, channel_order="BGR", mean=(0.5, 0.4, 0.3),
+                         std=(0.2, 0.2, 0.25), pad_multiple=4, tile_overlap=24,
+                         architecture="a", parameters=123, version="1.0.0",
+                         training_data="plates", extra={"recipe": "l1"})
+    assert ModelMetadata.from_props(meta.to_props()) == meta
+
+
+def test_missing_metadata_names_the_file():
+    with pytest.raises(ModelFileError, match="weights.onnx has no plateplug metadata"):
+        ModelMetadata.from_props({"other": "1"}, source="weights.onnx")
+
+
+@pytest.mark.parametrize("key,value", [("plateplug.scale", "four"),
+                                       ("plateplug.mean", "1,2"),
+                                       ("plateplug.channel_order", "XYZ"),
+                                       ("plateplug.scale", "0")])
+def test_invalid_values_are_rejected(key, value):
+    props = ModelMetadata(name="m", scale=4).to_props()
+    props[key] = value
+    with pytest.raises(ModelFileError, match="invalid plateplug metadata"):
+        ModelMetadata.from_props(props, source="m.onnx")
