@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def enhance(model: str, inputs: tuple[Path, ...], output: Path | None, device: s
     jobs = plan_jobs(inputs, output)
     enhancer = plateplug.load(model, device=device, threads=threads)
     failed = []
-    with click.progressbar(jobs, label=f"{model}", file=click.get_text_stream("stderr"),
+    with click.progressbar(jobs, label=f"{model}", file=sys.stderr,
                            hidden=len(jobs) < 2) as bar:
         for job in bar:
             try:
