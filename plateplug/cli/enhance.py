@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import cv2
 import numpy as np
 
 import plateplug
+from plateplug.cli.enhance_video import enhance_video_command, is_video_source, video_options
 from plateplug.datasets import IMAGE_SUFFIXES
 from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
@@ -74,7 +76,7 @@ def enhance_image(enhancer: Enhancer, image: np.ndarray, keep_size: bool) -> np.
 @click.command()
 @click.option("-m", "--model", default="resnet", show_default=True, help="Enhancer name "
               "(see `plateplug models`).")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file (one input) or folder.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
@@ -82,10 +84,15 @@ def enhance_image(enhancer: Enhancer, image: np.ndarray, keep_size: bool) -> np.
 @click.option("--threads", type=click.IntRange(1), help="CPU threads for inference.")
 @click.option("--keep-size", is_flag=True,
               help="Restore a fuzzy image at its own size: shrink by the scale, then enhance.")
-def enhance(model: str, inputs: tuple[Path, ...], output: Path | None, device: str,
-            threads: int | None, keep_size: bool) -> None:
-    """Enhance plate images: files or folders of images."""
-    jobs = plan_jobs(inputs, output)
+@video_options
+def enhance(model: str, inputs: tuple[str, ...], output: Path | None, device: str,
+            threads: int | None, keep_size: bool, **video: Any) -> None:
+    """Enhance plate images (files or folders of images), or the plates of a video file,
+    camera index or stream URL (rtsp://, http://)."""
+    if any(is_video_source(i) for i in inputs):
+        enhance_video_command(inputs, output, model, device, threads, **video)
+        return
+    jobs = plan_jobs(tuple(map(Path, inputs)), output)
     enhancer = plateplug.load(model, device=device, threads=threads)
     failed = []
     with click.progressbar(jobs, label=f"{model}", file=sys.stderr,

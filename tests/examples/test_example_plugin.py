@@ -1,9 +1,9 @@
 """The example third-party package in examples/ is discovered through its entry point."""
 
-import tomllib
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 import plateplug
@@ -13,6 +13,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plateplug-sharpen"
 
 
 def test_example_plugin_is_listed_and_loadable(install_distribution, monkeypatch):
+    tomllib = pytest.importorskip("tomllib", reason="tomllib needs Python 3.11+")
     entry_points = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"][
         "entry-points"]["plateplug"]
     monkeypatch.syspath_prepend(str(EXAMPLE))

@@ -1,0 +1,166 @@
+"""``plateplug enhance`` for videos, cameras and streams (the image path lives in enhance.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+import plateplug
+from plateplug.enhancer import Enhancer
+from plateplug.video.boxes import read_boxes
+from plateplug.video.crops import CropWriter
+from plateplug.video.errors import OutputError
+from plateplug.video.overlay import LAYOUTS, output_size
+from plateplug.video.pipeline import (
+    DEFAULT_MARGIN,
+    Summary,
+    load_detector,
+    process_video,
+)
+from plateplug.video.sources import VideoSource, is_camera, is_stream_url
+from plateplug.video.writer import VideoWriter
+
+VIDEO_SUFFIXES = frozenset({
+    ".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".flv",
+    ".ts", ".m2ts", ".mts", ".3gp", ".ogv",
+})
+
+
+def is_video_source(arg: str) -> bool:
+    """True for a video file name, a camera index or device, or a stream URL."""
+    return (is_camera(arg) or is_stream_url(arg)
+            or Path(arg).suffix.lower() in VIDEO_SUFFIXES)
+
+
+def default_output(source: str) -> Path:
+    """``clip.mp4`` -> ``clip.enhanced.mp4`` beside it; cameras and streams get a timestamped
+    name in the current folder."""
+    stamp = f"{datetime.now():%Y%m%d-%H%M%S}.enhanced.mp4"
+    if is_camera(source):
+        return Path(f"camera{''.join(c for c in source if c.isdigit())}-{stamp}")
+    if is_stream_url(source):
+        return Path(f"stream-{stamp}")
+    path = Path(source)
+    return path.with_name(f"{path.stem}.enhanced.mp4")
+
+
+def video_options(command: Callable) -> Callable:
+    """Add the video options (--layout, --crops, --boxes, --detector) to ``enhance``."""
+    for option in reversed([
+        click.option("--layout", type=click.Choice(LAYOUTS), default="inset",
+                     show_default=True, help="Video: how enhanced plates are shown "
+                     "(side-by-side doubles the width)."),
+        click.option("--crops", "crops_dir", type=click.Path(path_type=Path),
+                     help="Video: also save every enhanced crop as PNG, plus crops.jsonl."),
+        click.option("--boxes", "boxes_file", type=click.Path(path_type=Path),
+                     help='Video: plate boxes per frame instead of detecting, JSONL lines '
+                     'like {"frame": 12, "boxes": [[x1, y1, x2, y2]]}.'),
+        click.option("--detector", "detector_name",
+                     help="Video: plate detector (default: the trained one)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def enhance_video_command(inputs: tuple[str, ...], output: Path | None, model: str,
+                          device: str, threads: int | None, *, layout: str,
+                          crops_dir: Path | None, boxes_file: Path | None,
+                          detector_name: str | None) -> None:
+    """``plateplug enhance`` for one video file, camera index or stream URL."""
+    if len(inputs) != 1:
+        raise click.UsageError("give one video file, camera or stream at a time")
+    run_video(inputs[0], output, model, layout=layout, crops_dir=crops_dir,
+              boxes_file=boxes_file, detector_name=detector_name, device=device,
+              threads=threads)
+
+
+def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
+              layout: str = "inset",
+              crops_dir: Path | None = None, boxes_file: Path | None = None,
+              detector_name: str | None = None, device: str = "auto",
+              threads: int | None = None, margin: float = DEFAULT_MARGIN) -> Path:
+    """Enhance every plate of a video file, camera or stream into ``output`` (an .mp4 of
+    the same size and fps; twice as wide for side-by-side). ``enhancer`` may be a model
+    name, loaded once the source and boxes are known to be good. Returns the output path."""
+    boxes = read_boxes(boxes_file) if boxes_file is not None else None
+    with _warnings_as_messages(), VideoSource(source) as src:
+        target = output or default_output(source)
+        if target.is_dir():
+            target = target / default_output(source).name
+        if src.kind == "file" and target.resolve() == Path(source).resolve():
+            raise OutputError(f"{target}: refusing to overwrite the input")
+        detector = None if boxes is not None else load_detector(detector_name, device, threads)
+        if isinstance(enhancer, str):
+            enhancer = plateplug.load(enhancer, device=device, threads=threads)
+        writer = VideoWriter(target, src.fps, output_size(layout, src.size))
+        with contextlib.ExitStack() as stack:
+            try:
+                with writer:
+                    crops = (stack.enter_context(CropWriter(crops_dir, src.fps))
+                             if crops_dir else None)
+                    with _progress(src) as on_frame:
+                        summary = process_video(src, writer, enhancer, layout=layout,
+                                                detector=detector, boxes=boxes,
+                                                margin=margin, crops=crops,
+                                                on_frame=on_frame)
+            except KeyboardInterrupt:
+                click.echo(f"Interrupted: {_kept(writer)}", err=True)
+                raise click.exceptions.Exit(130) from None
+            except Exception:
+                if writer.partial is not None:
+                    click.echo(f"Stopped early: {_kept(writer)}", err=True)
+                raise
+        skipped = f", skipped {src.skipped} undecodable" if src.skipped else ""
+        saved = f", {crops.count} crops in {crops_dir}" if crops else ""
+        click.echo(f"{summary.frames} frames{skipped}, {summary.plates} plates enhanced with "
+                   f"{enhancer.name} -> {target}{saved}", err=True)
+    return target
+
+
+def _kept(writer: VideoWriter) -> str:
+    if writer.partial is None:
+        return "no frames were written"
+    return f"kept the {writer.frames} frames done in {writer.partial}"
+
+
+@contextlib.contextmanager
+def _progress(src: VideoSource) -> Iterator[Callable[[Summary], None]]:
+    """A frames/fps/plates progress bar when the length is known, else a running counter."""
+    start = time.perf_counter()
+
+    def status(summary: Summary) -> str:
+        fps = summary.frames / max(time.perf_counter() - start, 1e-9)
+        return f"{fps:.1f} fps, {summary.plates} plates"
+
+    if src.frame_count is not None:
+        with click.progressbar(length=src.frame_count, label="Enhancing", file=sys.stderr,
+                               show_pos=True, item_show_func=lambda s: s) as bar:
+            yield lambda summary: bar.update(1, status(summary))
+        return
+    shown = [0.0]
+
+    def counter(summary: Summary) -> None:
+        now = time.perf_counter()
+        if now - shown[0] >= 0.5:
+            shown[0] = now
+            click.echo(f"\r{summary.frames} frames, {status(summary)}", err=True, nl=False)
+
+    yield counter
+    click.echo("", err=True)
+
+
+@contextlib.contextmanager
+def _warnings_as_messages() -> Iterator[None]:
+    """Show warnings raised while reading (skipped frames, dropped stream) as one line."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = lambda message, *_: click.echo(f"\nWarning: {message}",
+                                                               err=True)
+        yield

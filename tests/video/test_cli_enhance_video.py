@@ -1,0 +1,172 @@
+"""`plateplug enhance VIDEO`: options, outputs and every failure as a one-line Error."""
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+from videokit import FakeCapture, count_frames, make_frame, write_clip
+
+from plateplug.cli import main
+from plateplug.cli.enhance_video import default_output, is_video_source
+
+
+def run(*args):
+    return CliRunner().invoke(main, ["enhance", "-m", "fake", *map(str, args)])
+
+
+def assert_clean_error(result, message):
+    assert result.exit_code not in (0, None), result.output
+    assert f"Error: {message}" in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("arg, expected", [
+    ("clip.mp4", True), ("CLIP.MOV", True), ("a/b.mkv", True), ("0", True), ("12", True),
+    ("/dev/video2", True), ("rtsp://user:pw@cam/stream", True), ("https://host/live.m3u8", True),
+    ("plate.png", False), ("folder", False), ("notes.txt", False),
+])
+def test_is_video_source(arg, expected):
+    assert is_video_source(arg) is expected
+
+
+def test_default_output_names(tmp_path):
+    assert default_output(str(tmp_path / "clip.mp4")) == tmp_path / "clip.enhanced.mp4"
+    assert default_output("0").name.startswith("camera0-")
+    assert default_output("rtsp://cam/x").name.startswith("stream-")
+    assert default_output("rtsp://cam/x").suffix == ".mp4"
+
+
+def test_video_with_boxes_keeps_frames_fps_and_size(fake_plugins, clip, boxes_file):
+    before = clip.read_bytes()
+    result = run(clip, "--boxes", boxes_file)
+    assert result.exit_code == 0, result.output
+    out = clip.with_name("clip.enhanced.mp4")
+    assert count_frames(out) == (12, 10.0, (160, 120))
+    assert clip.read_bytes() == before
+    assert "12 frames, 12 plates enhanced with fake" in result.stderr
+    assert sorted(os.listdir(clip.parent)) == ["clip.boxes.jsonl", "clip.enhanced.mp4",
+                                               "clip.mp4"]
+
+
+def test_side_by_side_doubles_the_width(fake_plugins, clip, boxes_file, tmp_path):
+    out = tmp_path / "wide.mp4"
+    result = run(clip, "--boxes", boxes_file, "--layout", "side-by-side", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert count_frames(out) == (12, 10.0, (320, 120))
+
+
+def test_output_folder_gets_the_default_name(fake_plugins, clip, boxes_file, tmp_path):
+    (tmp_path / "out").mkdir()
+    result = run(clip, "--boxes", boxes_file, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "clip.enhanced.mp4").is_file()
+
+
+def test_crops_are_saved_with_an_index(fake_plugins, clip, boxes_file, tmp_path):
+    crops = tmp_path / "crops"
+    result = run(clip, "--boxes", boxes_file, "--crops", crops, "--layout", "replace")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in (crops / "crops.jsonl").read_text().splitlines()]
+    assert [r["frame"] for r in records] == list(range(12))
+    assert {r["track_id"] for r in records} == {1}
+    assert records[5]["time"] == 0.5 and records[5]["file"] == "frame000005_track1.png"
+    assert len(list(crops.glob("*.png"))) == 12
+    assert "12 crops in" in result.stderr
+
+
+def test_detector_from_a_plugin(fake_plugins, clip, tmp_path):
+    result = run(clip, "--detector", "bright", "-o", tmp_path / "det.mp4")
+    assert result.exit_code == 0, result.output
+    assert "12 frames, 12 plates" in result.stderr
+
+
+def test_camera_index_with_a_running_counter(fake_plugins, fake_capture, tmp_path):
+    opened = fake_capture(FakeCapture([make_frame(i) for i in range(8)], fps=15.0))
+    out = tmp_path / "cam.mp4"
+    result = CliRunner().invoke(main, ["enhance", "-m", "fake", "0", "--detector", "bright",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert opened[0] == 0
+    assert count_frames(out) == (8, 15.0, (160, 120))
+    assert "frames," in result.stderr and "Warning: lost camera 0" in result.stderr
+
+
+def test_rtsp_url(fake_plugins, fake_capture, tmp_path, monkeypatch):
+    monkeypatch.setattr("plateplug.video.sources.time.sleep", lambda s: None)
+    opened = fake_capture(FakeCapture([make_frame(i) for i in range(6)]))
+    out = tmp_path / "rtsp.mp4"
+    result = run("rtsp://cam.local:554/live", "--detector", "bright", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert opened[0] == "rtsp://cam.local:554/live"
+    assert count_frames(out)[0] == 6
+
+
+def test_ctrl_c_keeps_a_playable_partial_file(fake_plugins, fake_capture, tmp_path):
+    (tmp_path / "in.mp4").write_bytes(b"stand-in: the fake capture supplies the frames")
+    fake_capture(FakeCapture([make_frame(i) for i in range(5)] + [KeyboardInterrupt()],
+                             fps=10.0, count=20))
+    result = run(tmp_path / "in.mp4", "--detector", "bright")
+    assert result.exit_code == 130
+    partial = tmp_path / "in.enhanced.partial.mp4"
+    assert f"Interrupted: kept the 5 frames done in {partial}" in result.stderr
+    assert not (tmp_path / "in.enhanced.mp4").exists()
+    assert count_frames(partial) == (5, 10.0, (160, 120))
+
+
+def test_skipped_frames_are_reported(fake_plugins, fake_capture, tmp_path):
+    (tmp_path / "in.mp4").write_bytes(b"stand-in")
+    frames = [make_frame(i) for i in range(6)]
+    frames[3] = None
+    fake_capture(FakeCapture(frames, fps=10.0, count=6))
+    result = run(tmp_path / "in.mp4", "--detector", "bright")
+    assert result.exit_code == 0, result.output
+    assert "Warning: skipped undecodable frame 3" in result.stderr
+    assert "5 frames, skipped 1 undecodable" in result.stderr
+
+
+def test_missing_file(fake_plugins, tmp_path):
+    assert_clean_error(run(tmp_path / "nope.mp4"), f"{tmp_path / 'nope.mp4'} does not exist")
+
+
+def test_empty_file(fake_plugins, tmp_path):
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    assert_clean_error(run(tmp_path / "empty.mp4"), f"{tmp_path / 'empty.mp4'} is empty")
+
+
+def test_not_a_video(fake_plugins, tmp_path):
+    (tmp_path / "fake.mp4").write_text("just text\n" * 100)
+    assert_clean_error(run(tmp_path / "fake.mp4"), "cannot read")
+
+
+def test_unopenable_camera(fake_plugins, fake_capture):
+    fake_capture(FakeCapture([], opened=False))
+    assert_clean_error(run("7"), "cannot open camera 7")
+
+
+def test_bad_boxes_line(fake_plugins, clip, tmp_path):
+    boxes = tmp_path / "bad.jsonl"
+    boxes.write_text('{"frame": 0, "boxes": [[1, 1, 9, 9]]}\n{"frame": 1, "boxes": [[1, 2]]}\n')
+    assert_clean_error(run(clip, "--boxes", boxes), f"{boxes}, line 2: a box must be")
+    assert not clip.with_name("clip.enhanced.mp4").exists()
+
+
+def test_unwritable_output(fake_plugins, clip, boxes_file, tmp_path):
+    assert_clean_error(run(clip, "--boxes", boxes_file, "-o", tmp_path / "no" / "out.mp4"),
+                       "cannot write")
+
+
+def test_refuses_to_overwrite_the_input(fake_plugins, clip, boxes_file):
+    assert_clean_error(run(clip, "--boxes", boxes_file, "-o", clip),
+                       f"{clip}: refusing to overwrite the input")
+
+
+def test_unknown_detector(fake_plugins, clip):
+    assert_clean_error(run(clip, "--detector", "nope"), "unknown detector 'nope'")
+
+
+def test_one_video_at_a_time(fake_plugins, clip, tmp_path):
+    other = write_clip(tmp_path / "other.mp4")
+    result = run(clip, other)
+    assert result.exit_code == 2 and "one video file" in result.stderr
