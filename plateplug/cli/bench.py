@@ -1,0 +1,69 @@
+"""``plateplug bench``: quality, OCR and speed of every model against the baselines."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from plateplug.bench.environment import environment
+from plateplug.bench.protocol import TRACKS
+from plateplug.bench.report import write_report
+from plateplug.bench.runner import DEFAULT_HEIGHTS, BenchConfig, run_bench
+from plateplug.datasets import SPLITS
+from plateplug.runtime import DEVICES
+
+
+def _models(values: tuple[str, ...]) -> list[str] | None:
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    return names or None
+
+
+@click.command()
+@click.option("--data", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Folder of plate crops (labels from its labels.csv, if any) or a labels CSV.")
+@click.option("-m", "--model", "models", multiple=True,
+              help="Models to measure, repeatable or comma-separated "
+                   "[default: every trained model].")
+@click.option("--lr-height", "lr_heights", multiple=True, type=click.IntRange(4),
+              help=f"LR height in px, repeatable [default: {' '.join(map(str, DEFAULT_HEIGHTS))}].")
+@click.option("--track", "tracks", multiple=True, type=click.Choice(TRACKS),
+              help="Degradation track, repeatable [default: both].")
+@click.option("--split", type=click.Choice(SPLITS),
+              help="Crops to use [default: val for the shared plates set, else all].")
+@click.option("--ocr", default="rapidocr", show_default=True,
+              help="Reader for the OCR rate: rapidocr (the protocol's), rapidocr-rec (recognition "
+                   "only, much faster) or none.")
+@click.option("--baselines", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder with FSRCNN_x4.pb, ESPCN_x4.pb, LapSRN_x4.pb (needs opencv-contrib).")
+@click.option("--limit", type=click.IntRange(1), help="Use N crops, evenly spaced.")
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
+@click.option("--torch-compare", "torch_compare", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Training checkpoint (plateplug train) to time with torch against its ONNX "
+                   "model; repeatable.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Report folder: report.md, report.json, samples.png, curves.png.")
+def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
+          tracks: tuple[str, ...], split: str | None, ocr: str, baselines: Path | None,
+          limit: int | None, device: str, torch_compare: tuple[Path, ...], output: Path) -> None:
+    """Measure every model and the baselines by the protocol of BENCHMARK.md."""
+    config = BenchConfig(
+        data=data, models=_models(models), lr_heights=lr_heights or DEFAULT_HEIGHTS,
+        tracks=tracks or TRACKS, split=split, ocr=None if ocr.lower() == "none" else ocr,
+        baselines=baselines, limit=limit, device=device,
+        torch_compare=torch_compare,
+    )
+    start = time.monotonic()
+
+    def progress(message: str) -> None:
+        click.echo(f"[{time.monotonic() - start:6.0f}s] {message}", err=True)
+
+    result = run_bench(config, progress)
+    for name, reason in result.skipped:
+        click.echo(f"Skipped {name}: {reason}", err=True)
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
+    for path in write_report(result, environment(), output):
+        click.echo(path)

@@ -1,0 +1,86 @@
+"""Readers (OCR) as plugins: the registry, load_reader, and the built-in RapidOCR reader."""
+
+import sys
+import types
+
+import cv2
+import numpy as np
+import pytest
+
+import plateplug
+from plateplug import MissingExtraError, UnknownModelError, hookimpl, plugins
+from plateplug.builtin_plugins import rapidocr_reader
+from plateplug.readers import ReaderModel
+
+
+class EchoReader(ReaderModel):
+    name = "echo"
+
+    def load(self):
+        return lambda image: [f"{image.shape[0]}x{image.shape[1]}"]
+
+
+class BrokenReader(ReaderModel):
+    name = "broken"
+
+    def unavailable_reason(self):
+        return "needs something: install plateplug[something]"
+
+    def load(self):
+        raise AssertionError("must not be loaded")
+
+
+@pytest.fixture
+def readers(fresh_plugins):
+    module = types.ModuleType("reader_plugin")
+
+    @hookimpl
+    def register_readers(register):
+        register(EchoReader())
+        register(BrokenReader())
+
+    module.register_readers = register_readers
+    plugins.register_module(module, "readers")
+
+
+def test_registered_reader_loads_and_reads(readers):
+    assert {"echo", "broken", "rapidocr"} <= set(plugins.registry("reader"))
+    read = plateplug.load_reader("echo")
+    assert read(np.zeros((3, 5, 3), np.uint8)) == ["3x5"]
+
+
+def test_unavailable_and_unknown_readers(readers):
+    with pytest.raises(MissingExtraError, match=r"install plateplug\[something\]"):
+        plateplug.load_reader("broken")
+    with pytest.raises(UnknownModelError, match="unknown reader 'nope'"):
+        plateplug.load_reader("nope")
+
+
+@pytest.fixture
+def without_rapidocr(monkeypatch, fresh_plugins):
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # import rapidocr now fails
+    rapidocr_reader._engine.cache_clear()
+    yield
+    rapidocr_reader._engine.cache_clear()
+
+
+def test_rapidocr_missing_says_which_extra(without_rapidocr):
+    model = plugins.lookup("reader", "rapidocr").item
+    assert "install plateplug[ocr]" in model.unavailable_reason()
+    with pytest.raises(MissingExtraError, match=r"plateplug\[ocr\]"):
+        model.load()
+    with pytest.raises(MissingExtraError, match=r"plateplug\[ocr\]"):
+        plateplug.load_reader()
+
+
+@pytest.mark.slow
+def test_rapidocr_readers_read_a_clear_plate(fresh_plugins):
+    pytest.importorskip("rapidocr")
+    image = np.full((80, 300, 3), 255, np.uint8)
+    cv2.putText(image, "ABC1234", (10, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.8, (0, 0, 0), 4)
+    rapidocr_reader._engine.cache_clear()
+    for name in ("rapidocr", "rapidocr-rec"):
+        read = plateplug.load_reader(name)
+        assert "".join(read(image)).replace(" ", "") == "ABC1234"
+    assert plateplug.load_reader("rapidocr")(np.full((80, 300, 3), 255, np.uint8)) == []
+    assert rapidocr_reader._engine.cache_info().currsize == 2  # one engine each, reused
