@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from plateplug import plugins
+from plateplug.detect import load_detector
 from plateplug.enhancer import Enhancer
 from plateplug.errors import (
     DeviceUnavailableError,
@@ -23,6 +24,7 @@ from plateplug.errors import (
 )
 from plateplug.hookspecs import hookimpl
 from plateplug.models import EnhancerModel, OnnxModel
+from plateplug.readers import load_reader
 
 try:
     __version__ = version("plateplug")
@@ -44,5 +46,5 @@ __all__ = [
     "DeviceUnavailableError", "Enhancer", "EnhancerModel", "InvalidImageError",
     "MissingExtraError", "ModelFileError", "ModelNotTrainedError", "OnnxModel",
     "PlateplugError", "PluginError", "UnknownModelError", "__version__", "hookimpl",
-    "list_models", "load",
+    "list_models", "load", "load_detector", "load_reader",
 ]

@@ -5,9 +5,13 @@ from __future__ import annotations
 import click
 
 from plateplug import __version__
+from plateplug.cli.bench import bench
+from plateplug.cli.bench_video import bench_video
+from plateplug.cli.detect import bench_detector, detect, train_detector
 from plateplug.cli.enhance import enhance
 from plateplug.cli.errors import PlateplugGroup
 from plateplug.cli.listing import models, plugins
+from plateplug.cli.read import read
 
 
 @click.group(cls=PlateplugGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,3 +23,9 @@ def main() -> None:
 main.add_command(enhance)
 main.add_command(models)
 main.add_command(plugins)
+main.add_command(train_detector)
+main.add_command(detect)
+main.add_command(bench_detector)
+main.add_command(bench)
+main.add_command(read)
+main.add_command(bench_video)

@@ -1,0 +1,150 @@
+"""``plateplug detect``, ``train-detector`` and ``bench-detector``: plate boxes in frames."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+import cv2
+import numpy as np
+
+from plateplug.datasets import IMAGE_SUFFIXES
+from plateplug.detect import load_detector
+from plateplug.detect.benchsets import SETS, dashcam_valid
+from plateplug.detect.draw import draw_detections
+from plateplug.detect.evaluate import evaluate, median_ms
+from plateplug.extras import require
+from plateplug.plugins import lookup, registry
+from plateplug.runtime import DEVICES
+
+DEFAULT_DATA = Path("../shared/data")
+
+
+@click.command("train-detector")
+@click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DATA,
+              show_default=True, help="Folder with dashcam/ (boxes.csv) and plates/.")
+@click.option("--minutes", type=click.FloatRange(min=0.05), default=25.0, show_default=True,
+              help="Training wall time in total (a resumed run continues up to it).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("runs/detector"), show_default=True,
+              help="Folder for the checkpoint and the exported plate_detector.onnx.")
+@click.option("--resume", is_flag=True, help="Continue from the checkpoint in --out.")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Torch CPU threads.")
+@click.option("--ship", is_flag=True,
+              help="Also install the exported model as the built-in 'plateplug' detector.")
+def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads: int,
+                   ship: bool) -> None:
+    """Train the built-in plate detector on CPU and export it to ONNX."""
+    for sub in ("dashcam", "plates"):
+        if not (data / sub).is_dir():
+            raise click.ClickException(f"{data / sub} not found (pass --data)")
+    require("torch", "train")
+    from plateplug.train.detector.loop import Config, train
+    from plateplug.train.detector.ship import ship_model
+
+    path = train(Config(data=data, out=out, minutes=minutes, resume=resume, threads=threads),
+                 log=click.echo)
+    if ship:
+        click.echo(f"installed {ship_model(path)}")
+
+
+def _images(sources: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            files += sorted(p for p in source.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        else:
+            files.append(source)
+    if not files:
+        raise click.ClickException("no images found in " + ", ".join(map(str, sources)))
+    return files
+
+
+def _write_atomic(path: Path, image: np.ndarray) -> None:
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    if not cv2.imwrite(str(tmp), image):
+        raise click.ClickException(f"cannot write {path}")
+    os.replace(tmp, path)
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--detector", "name", default=None,
+              help="Registered detector (default: 'plateplug', else 'haar').")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON line per plate: file, box [x1, y1, x2, y2], score.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write each image with its boxes drawn into this folder.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Drop detections scoring lower.")
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
+def detect(sources: tuple[Path, ...], name: str | None, as_json: bool, output: Path | None,
+           min_score: float, device: str) -> None:
+    """Find licence plates in images (files or folders)."""
+    detector = load_detector(name, device=device)
+    files = _images(sources)
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if frame is None:
+            raise click.ClickException(f"cannot read image {path}")
+        found = [d for d in detector(frame) if d.score >= min_score]
+        if as_json:
+            for d in found:
+                click.echo(json.dumps({"file": str(path), "box": list(d.box),
+                                       "score": round(d.score, 4)}))
+        else:
+            boxes = "  ".join(f"{d.box} {d.score:.2f}" for d in found) or "no plates"
+            click.echo(f"{path}: {boxes}")
+        if output is not None:
+            _write_atomic(output / path.name, draw_detections(frame, found))
+
+
+@click.command("bench-detector")
+@click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DATA,
+              show_default=True, help="Folder with dashcam/ (boxes.csv) and plates/.")
+@click.option("--detector", "names", multiple=True,
+              help="Detector to measure (repeatable; default: every registered one).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Drop detections scoring lower before matching.")
+@click.option("--iou", type=click.FloatRange(0, 1), default=0.5, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="CPU threads for ONNX detectors (default: onnxruntime's choice).")
+@click.option("--repeats", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Timed runs on one 1280x720 frame.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per detector and set.")
+def bench_detector(data: Path, names: tuple[str, ...], min_score: float, iou: float,
+                   threads: int | None, repeats: int, as_json: bool) -> None:
+    """Recall and precision on the dashcam valid split and held-out synthetic scenes, and
+    median ms per 1280x720 frame."""
+    if not (data / "dashcam").is_dir() or not (data / "plates").is_dir():
+        raise click.ClickException(f"{data} needs dashcam/ and plates/ (pass --data)")
+    models = registry("detector")
+    for name in names or sorted(models):
+        model = lookup("detector", name).item
+        reason = model.unavailable_reason()
+        if reason:
+            click.echo(f"{name}: skipped ({reason})", err=True)
+            continue
+        detector = model.load(device="cpu", threads=threads)
+        timing_frame = next(dashcam_valid(data))[1]
+        frame = cv2.resize(timing_frame, (1280, 720))
+        ms = median_ms(detector, frame, repeats)
+        for set_name, build in SETS.items():
+            counts = evaluate(detector, build(data), iou, min_score)
+            row = {"detector": name, "set": set_name, "frames": counts.frames,
+                   "plates": counts.truths, "detections": counts.detections,
+                   "recall": round(counts.recall, 4), "precision": round(counts.precision, 4),
+                   "ms_per_frame": round(ms, 2), "fps": round(1000 / ms, 1)}
+            if as_json:
+                click.echo(json.dumps(row))
+            else:
+                click.echo(f"{name:10s} {set_name:9s} frames {counts.frames:4d}  plates "
+                           f"{counts.truths:4d}  found {counts.detections:4d}  recall "
+                           f"{counts.recall:.3f}  precision {counts.precision:.3f}  "
+                           f"{ms:.1f} ms/frame ({1000 / ms:.0f} fps)")

@@ -1,0 +1,74 @@
+"""Turn a CenterNet-style output map into scored boxes, and the geometry around it.
+
+The ``centernet`` encoding has five channels per cell (i, j) of an ``stride``-pixel grid:
+plate-centre probability, centre offset x and y inside the cell (in cells), and log of the
+box width and height in cells. A box is kept where the probability is a 3x3 local maximum
+above the threshold; overlapping boxes are then suppressed (NMS).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+ENCODINGS = ("centernet",)
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU matrix between boxes ``a`` (N x 4) and ``b`` (M x 4), as x1, y1, x2, y2."""
+    a = np.asarray(a, np.float64).reshape(-1, 4)
+    b = np.asarray(b, np.float64).reshape(-1, 4)
+    lo = np.maximum(a[:, None, :2], b[None, :, :2])
+    hi = np.minimum(a[:, None, 2:], b[None, :, 2:])
+    inter = np.prod(np.clip(hi - lo, 0, None), axis=2)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    union = area_a[:, None] + area_b[None, :] - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:
+    """Indices of the boxes kept by greedy non-maximum suppression, best first."""
+    order = np.argsort(-scores, kind="stable")
+    overlaps = iou(boxes, boxes)
+    keep: list[int] = []
+    suppressed = np.zeros(len(boxes), bool)
+    for i in order:
+        if suppressed[i]:
+            continue
+        keep.append(int(i))
+        suppressed |= overlaps[i] > threshold
+    return np.array(keep, np.int64)
+
+
+def decode_centernet(output: np.ndarray, stride: int, threshold: float, max_detections: int,
+                     nms_iou: float) -> tuple[np.ndarray, np.ndarray]:
+    """Boxes (K x 4, input pixels) and scores (K) from one 5 x h x w output map."""
+    heat = np.ascontiguousarray(output[0], np.float32)
+    peaks = (heat >= cv2.dilate(heat, np.ones((3, 3), np.uint8))) & (heat >= threshold)
+    ys, xs = np.nonzero(peaks)
+    scores = heat[ys, xs]
+    top = np.argsort(-scores, kind="stable")[:max_detections]
+    ys, xs, scores = ys[top], xs[top], scores[top]
+    cx = (xs + output[1, ys, xs]) * stride
+    cy = (ys + output[2, ys, xs]) * stride
+    w = np.exp(np.clip(output[3, ys, xs], -10, 10)) * stride
+    h = np.exp(np.clip(output[4, ys, xs], -10, 10)) * stride
+    boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
+    if len(boxes) == 0:
+        return boxes.reshape(0, 4), scores
+    keep = nms(boxes, scores, nms_iou)
+    return boxes[keep], scores[keep]
+
+
+def letterbox(frame: np.ndarray, size: tuple[int, int], pad_value: int) -> tuple[np.ndarray, float]:
+    """Scale ``frame`` to fit ``size`` (W, H) keeping its aspect, pad right/bottom; and scale."""
+    w, h = size
+    fh, fw = frame.shape[:2]
+    scale = min(w / fw, h / fh)
+    nw, nh = max(1, round(fw * scale)), max(1, round(fh * scale))
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    resized = cv2.resize(frame, (nw, nh), interpolation=interp)
+    canvas = np.full((h, w, 3), pad_value, np.uint8)
+    canvas[:nh, :nw] = resized
+    return canvas, scale

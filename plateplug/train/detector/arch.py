@@ -1,0 +1,85 @@
+"""A light CenterNet-style plate detector: depthwise-separable backbone to stride 16, a small
+top-down neck back to stride 4, and one 5-channel head (see plateplug/detect/decode.py)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+STRIDE = 4
+CHANNEL_ORDER = "BGR"
+MEAN = (0.45, 0.45, 0.45)
+STD = (0.25, 0.25, 0.25)
+HEAT_PRIOR = 0.05
+
+
+def conv_bn(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
+    """3x3 convolution, batch norm, ReLU."""
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout),
+                         nn.ReLU(inplace=True))
+
+
+class SepBlock(nn.Module):
+    """Depthwise 3x3 then pointwise 1x1, residual when the shape is kept."""
+
+    def __init__(self, cin: int, cout: int, stride: int = 1, dilation: int = 1):
+        super().__init__()
+        self.dw = nn.Sequential(
+            nn.Conv2d(cin, cin, 3, stride, dilation, dilation, groups=cin, bias=False),
+            nn.BatchNorm2d(cin), nn.ReLU(inplace=True))
+        self.pw = nn.Sequential(nn.Conv2d(cin, cout, 1, bias=False), nn.BatchNorm2d(cout))
+        self.residual = stride == 1 and cin == cout
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.pw(self.dw(x))
+        return F.relu(y + x if self.residual else y)
+
+
+class PlateNet(nn.Module):
+    """Raw output N x 5 x H/4 x W/4: centre logit, offset logits x/y, log width/height (cells).
+
+    H and W must be multiples of 16.
+    """
+
+    def __init__(self, neck: int = 48):
+        super().__init__()
+        self.c4 = nn.Sequential(conv_bn(3, 16, 2), conv_bn(16, 32, 2), SepBlock(32, 32))
+        self.c8 = nn.Sequential(SepBlock(32, 64, 2), SepBlock(64, 64))
+        self.c16 = nn.Sequential(SepBlock(64, 96, 2), SepBlock(96, 96), SepBlock(96, 96, 1, 2),
+                                 SepBlock(96, 96, 1, 4))
+        self.lat4, self.lat8, self.lat16 = (nn.Conv2d(c, neck, 1) for c in (32, 64, 96))
+        self.p8 = SepBlock(neck, neck)
+        self.p4 = nn.Sequential(SepBlock(neck, neck), SepBlock(neck, neck))
+        self.head = nn.Conv2d(neck, 5, 1)
+        with torch.no_grad():
+            self.head.bias.zero_()
+            self.head.bias[0] = float(torch.logit(torch.tensor(HEAT_PRIOR)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        c4 = self.c4(x)
+        c8 = self.c8(c4)
+        c16 = self.c16(c8)
+        p8 = self.p8(self.lat8(c8) + F.interpolate(self.lat16(c16), scale_factor=2.0))
+        p4 = self.p4(self.lat4(c4) + F.interpolate(p8, scale_factor=2.0))
+        return self.head(p4)
+
+
+class Deployed(nn.Module):
+    """What gets exported: centre and offsets as probabilities, log sizes unchanged."""
+
+    def __init__(self, net: PlateNet):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.net(x)
+        return torch.cat([torch.sigmoid(y[:, :3]), y[:, 3:]], dim=1)
+
+
+def normalise(batch: torch.Tensor) -> torch.Tensor:
+    """uint8 N x H x W x 3 (BGR) -> float N x 3 x H x W as the network expects."""
+    x = batch.permute(0, 3, 1, 2).float() / 255
+    mean = torch.tensor(MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(STD).view(1, 3, 1, 1)
+    return (x - mean) / std

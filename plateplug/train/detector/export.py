@@ -1,0 +1,48 @@
+"""Export a trained PlateNet to ONNX with plateplug detector metadata."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import onnx
+import torch
+
+from plateplug.detect.metadata import DetectorMetadata
+from plateplug.train.detector.arch import CHANNEL_ORDER, MEAN, STD, STRIDE, Deployed, PlateNet
+
+INPUT_SIZE = (640, 384)  # W, H: a 1280 x 720 frame is scaled by 0.5 and padded
+OPSET = 17
+
+
+def metadata(net: PlateNet, version: str, training_data: str) -> DetectorMetadata:
+    """The metadata the runtime needs to feed and decode ``net``."""
+    return DetectorMetadata(
+        name="plateplug", input_size=INPUT_SIZE, stride=STRIDE, box_encoding="centernet",
+        channel_order=CHANNEL_ORDER, mean=MEAN, std=STD, architecture="PlateNet (CenterNet)",
+        parameters=sum(p.numel() for p in net.parameters()), version=version,
+        training_data=training_data,
+    )
+
+
+def export(net: PlateNet, path: Path, meta: DetectorMetadata) -> Path:
+    """Write ``net`` (dynamic batch, opset 17) with ``meta`` to ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    deployed = Deployed(net).eval()
+    w, h = meta.input_size
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # dynamo=False is deliberate
+        torch.onnx.export(deployed, (torch.zeros(1, 3, h, w),), str(tmp), input_names=["image"],
+                          output_names=["output"], opset_version=OPSET, dynamo=False,
+                          dynamic_axes={"image": {0: "batch"}, "output": {0: "batch"}})
+    model = onnx.load(str(tmp))
+    for key, value in meta.to_props().items():
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.checker.check_model(model)
+    onnx.save(model, str(tmp))
+    os.replace(tmp, path)
+    return path

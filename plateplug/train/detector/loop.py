@@ -1,0 +1,112 @@
+"""The time-boxed detector training loop: checkpoints, resume, export and threshold choice
+at the end."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from plateplug.errors import PlateplugError
+from plateplug.train.detector.arch import STRIDE, PlateNet, normalise
+from plateplug.train.detector.calibrate import best_threshold, write_threshold
+from plateplug.train.detector.data import SampleSource, load_plate_images, load_scenes
+from plateplug.train.detector.export import export, metadata
+from plateplug.train.detector.loss import detection_loss
+
+CHECKPOINT = "detector.pt"
+ONNX_NAME = "plate_detector.onnx"
+TRAINING_DATA = ("dashcam train split (RobertLucian/license-plate-dataset, MIT) + synthetic "
+                 "scenes of openalpr/train-detector br/eu train-split crops (AGPL-3.0)")
+VERSION = "1"
+
+
+@dataclass
+class Config:
+    """What ``plateplug train-detector`` passes in."""
+
+    data: Path
+    out: Path
+    minutes: float = 25.0
+    resume: bool = False
+    batch: int = 16
+    crop: int = 256
+    lr: float = 3e-3
+    warmup_steps: int = 100
+    threads: int = 1
+    seed: int = 0
+    save_every_s: float = 120.0
+    log_every: int = 50
+
+
+def learning_rate(config: Config, step: int, progress: float) -> float:
+    """Linear warm-up, then cosine decay over the time budget (``progress`` 0..1)."""
+    warm = min(1.0, (step + 1) / config.warmup_steps)
+    return config.lr * warm * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+
+
+def save(path: Path, net: PlateNet, optimiser: torch.optim.Optimizer, step: int,
+         elapsed: float) -> None:
+    """Write a checkpoint of tensors and primitives atomically."""
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save({"model": net.state_dict(), "optimiser": optimiser.state_dict(), "step": step,
+                "elapsed": elapsed}, tmp)
+    os.replace(tmp, path)
+
+
+def train(config: Config, log: Callable[[str], None] = print) -> Path:
+    """Train for ``config.minutes`` of wall time (in total, across resumes); export ONNX."""
+    torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    config.out.mkdir(parents=True, exist_ok=True)
+    checkpoint = config.out / CHECKPOINT
+    net = PlateNet()
+    optimiser = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=1e-4)
+    step, elapsed = 0, 0.0
+    if config.resume:
+        if not checkpoint.is_file():
+            raise PlateplugError(f"--resume: no checkpoint at {checkpoint}")
+        state = torch.load(checkpoint, weights_only=True)
+        net.load_state_dict(state["model"])
+        optimiser.load_state_dict(state["optimiser"])
+        step, elapsed = int(state["step"]), float(state["elapsed"])
+        log(f"resumed at step {step} ({elapsed / 60:.1f} min trained)")
+    rng = np.random.default_rng(config.seed + step)
+    source = SampleSource(load_scenes(config.data / "dashcam"),
+                          load_plate_images(config.data / "plates"), config.crop, rng)
+    budget = config.minutes * 60
+    net.train()
+    start, last_save, running = time.monotonic() - elapsed, time.monotonic(), []
+    while (elapsed := time.monotonic() - start) < budget:
+        for group in optimiser.param_groups:
+            group["lr"] = learning_rate(config, step, elapsed / budget)
+        batch = source.batch(config.batch, STRIDE)
+        output = net(normalise(batch["image"]))
+        loss, parts = detection_loss(output, batch["heat"], batch["reg"], batch["mask"])
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+        step += 1
+        running.append([loss.item(), parts["heat"], parts["offset"], parts["size"]])
+        if step % config.log_every == 0:
+            mean = np.mean(running, axis=0)
+            running = []
+            log(f"step {step}  {elapsed / 60:5.1f} min  loss {mean[0]:.3f}  heat {mean[1]:.3f}"
+                f"  offset {mean[2]:.3f}  size {mean[3]:.3f}")
+        if time.monotonic() - last_save > config.save_every_s:
+            save(checkpoint, net, optimiser, step, elapsed)
+            last_save = time.monotonic()
+    save(checkpoint, net, optimiser, step, min(elapsed, budget))
+    net.eval()
+    path = export(net, config.out / ONNX_NAME, metadata(net, VERSION, TRAINING_DATA))
+    threshold, f1 = best_threshold(path, config.data / "dashcam")
+    write_threshold(path, threshold)
+    log(f"score threshold {threshold} (best F1 {f1:.3f} on the dashcam train frames)")
+    log(f"trained {step} steps in {min(elapsed, budget) / 60:.1f} min; exported {path}")
+    return path

@@ -1,0 +1,74 @@
+"""Decoding CenterNet maps to boxes, NMS, letterboxing and detector metadata."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from plateplug.detect.decode import decode_centernet, iou, letterbox, nms
+from plateplug.detect.metadata import DetectorMetadata
+from plateplug.detect.onnx_detector import to_detections
+from plateplug.errors import ModelFileError
+
+
+def _map(h: int = 24, w: int = 40) -> np.ndarray:
+    out = np.zeros((5, h, w), np.float32)
+    out[0] = 0.01
+    return out
+
+
+def test_known_heatmap_decodes_to_its_box():
+    out = _map()
+    out[0, 10, 20] = 0.9
+    out[0, 10, 21] = 0.6  # a neighbour, not a local maximum
+    out[0, 3, 5] = 0.2  # below the threshold
+    out[1:, 10, 20] = (0.5, 0.25, np.log(12.0), np.log(3.0))
+    boxes, scores = decode_centernet(out, stride=4, threshold=0.3, max_detections=10,
+                                     nms_iou=0.5)
+    np.testing.assert_allclose(scores, [0.9])
+    # centre ((20.5, 10.25) cells) * 4 = (82, 41); size 48 x 12 px
+    np.testing.assert_allclose(boxes, [[58, 35, 106, 47]], atol=1e-4)
+
+
+def test_decoding_keeps_separate_plates_and_caps_the_count():
+    out = _map()
+    for i, (y, x) in enumerate([(5, 5), (15, 30), (20, 10)]):
+        out[0, y, x] = 0.9 - 0.1 * i
+    boxes, scores = decode_centernet(out, 4, 0.3, 2, 0.5)
+    assert len(boxes) == 2
+    np.testing.assert_allclose(scores, [0.9, 0.8])
+
+
+def test_empty_map_gives_no_boxes():
+    boxes, scores = decode_centernet(_map(), 4, 0.3, 10, 0.5)
+    assert boxes.shape == (0, 4) and scores.shape == (0,)
+
+
+def test_iou_and_nms():
+    a = np.array([[0, 0, 10, 10], [1, 1, 11, 11], [50, 50, 60, 60]], np.float32)
+    assert iou(a[:1], a[1:2])[0, 0] == pytest.approx(81 / 119)
+    assert list(nms(a, np.array([0.5, 0.9, 0.7]), 0.5)) == [1, 2]
+
+
+def test_letterbox_keeps_aspect_and_pads():
+    frame = np.full((720, 1280, 3), 200, np.uint8)
+    canvas, scale = letterbox(frame, (640, 384), 114)
+    assert canvas.shape == (384, 640, 3) and scale == 0.5
+    assert canvas[359, 0, 0] == 200 and canvas[360, 0, 0] == 114
+
+
+def test_to_detections_clips_rounds_and_drops_empty_boxes():
+    boxes = np.array([[-5.2, 3.6, 50.4, 200.0], [10, 10, 10, 20]], np.float32)
+    found = to_detections(boxes, np.array([0.7, 0.5]), width=40, height=100)
+    assert len(found) == 1
+    assert found[0].box == (0, 4, 40, 100) and found[0].score == pytest.approx(0.7)
+
+
+def test_metadata_round_trip_and_errors():
+    meta = DetectorMetadata(name="d", input_size=(64, 32), stride=4, mean=(0.5, 0.5, 0.5))
+    assert DetectorMetadata.from_props(meta.to_props()) == meta
+    with pytest.raises(ModelFileError, match="not a plateplug detector"):
+        DetectorMetadata.from_props({"plateplug.name": "x", "plateplug.scale": "4"})
+    bad = meta.to_props() | {"plateplug.input_size": "63,32"}
+    with pytest.raises(ModelFileError):
+        DetectorMetadata.from_props(bad)

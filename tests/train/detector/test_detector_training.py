@@ -1,0 +1,99 @@
+"""Detector training: targets, a tiny time-boxed run with resume, ONNX export and parity."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("onnx")
+pytest.importorskip("onnxruntime")
+
+from plateplug.detect import OnnxDetector  # noqa: E402
+from plateplug.detect.synth import compose, random_background  # noqa: E402
+from plateplug.runtime import session  # noqa: E402
+from plateplug.train.detector.arch import Deployed, PlateNet, normalise  # noqa: E402
+from plateplug.train.detector.export import export, metadata  # noqa: E402
+from plateplug.train.detector.loop import CHECKPOINT, Config, train  # noqa: E402
+from plateplug.train.detector.targets import encode  # noqa: E402
+
+
+def _plate(seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    plate = np.full((24, 90, 3), 235, np.uint8)
+    cv2.putText(plate, "".join(rng.choice(list("ABC123"), 6)), (4, 19),
+                cv2.FONT_HERSHEY_SIMPLEX, 0.6, (20, 20, 20), 2)
+    return plate
+
+
+@pytest.fixture
+def tiny_data(tmp_path: Path) -> Path:
+    """dashcam/ with two synthetic frames and boxes.csv, plates/eu/ with two crops."""
+    root = tmp_path / "data"
+    (root / "dashcam" / "images").mkdir(parents=True)
+    (root / "plates" / "eu").mkdir(parents=True)
+    plates = [_plate(0), _plate(1)]
+    for i, plate in enumerate(plates):
+        cv2.imwrite(str(root / "plates" / "eu" / f"p{i}.png"), plate)
+    rng = np.random.default_rng(0)
+    with (root / "dashcam" / "boxes.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["image", "split", "xmin", "ymin", "xmax", "ymax"])
+        for i in range(2):
+            image, boxes = compose(random_background(180, 320, rng), plates, (40, 90), rng)
+            cv2.imwrite(str(root / "dashcam" / "images" / f"f{i}.jpg"), image)
+            for box in boxes:
+                writer.writerow([f"images/f{i}.jpg", "train", *box.round(1)])
+    return root
+
+
+def test_encode_puts_centres_and_log_sizes_on_the_grid():
+    heat, reg, mask = encode(np.array([[10, 20, 50, 32]], np.float32), 64, 96, 4)
+    assert heat.shape == (1, 16, 24) and reg.shape == (4, 16, 24)
+    i, j = 6, 7  # centre (30, 26) px = (7.5, 6.5) cells
+    assert heat[0, i, j] == 1.0 and mask[i, j] == 1.0 and mask.sum() == 1
+    np.testing.assert_allclose(reg[:, i, j], [0.5, 0.5, np.log(10), np.log(3)], rtol=1e-6)
+    assert 0 < heat[0, i, j + 1] < 1 and heat[0, 0, 0] < 1e-3
+
+
+def test_tiny_training_run_resumes_and_exports(tiny_data, tmp_path):
+    out = tmp_path / "run"
+    config = Config(data=tiny_data, out=out, minutes=0.03, batch=2, crop=64, log_every=1,
+                    save_every_s=0.5)
+    lines: list[str] = []
+    path = train(config, log=lines.append)
+    assert path.is_file() and (out / CHECKPOINT).is_file()
+    assert any(line.startswith("step 1 ") for line in lines)
+    first = torch.load(out / CHECKPOINT, weights_only=True)["step"]
+    config.minutes, config.resume = 0.05, True
+    train(config, log=lines.append)
+    assert torch.load(out / CHECKPOINT, weights_only=True)["step"] > first
+    assert any(line.startswith("resumed at step") for line in lines)
+    detector = OnnxDetector(session(path, "cpu"), str(path))
+    assert detector.metadata.training_data and detector.metadata.stride == 4
+    assert isinstance(detector(cv2.imread(str(tiny_data / "dashcam/images/f0.jpg"))), list)
+
+
+def test_onnx_export_matches_torch(tmp_path):
+    torch.manual_seed(0)
+    net = PlateNet()
+    with torch.no_grad():  # non-trivial batch-norm statistics
+        for module in net.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.running_mean.uniform_(-0.2, 0.2)
+                module.running_var.uniform_(0.5, 1.5)
+    net.eval()
+    meta = metadata(net, "test", "none")
+    path = export(net, tmp_path / "d.onnx", meta)
+    w, h = meta.input_size
+    images = torch.randint(0, 256, (2, h, w, 3), dtype=torch.uint8)
+    x = normalise(images)
+    with torch.no_grad():
+        expected = Deployed(net)(x).numpy()
+    got = session(path, "cpu").run(None, {"image": x.numpy()})[0]
+    assert got.shape == (2, 5, h // 4, w // 4)
+    np.testing.assert_allclose(got, expected, atol=1e-4, rtol=1e-3)
