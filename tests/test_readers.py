@@ -84,3 +84,17 @@ def test_rapidocr_readers_read_a_clear_plate(fresh_plugins):
         assert "".join(read(image)).replace(" ", "") == "ABC1234"
     assert plateplug.load_reader("rapidocr")(np.full((80, 300, 3), 255, np.uint8)) == []
     assert rapidocr_reader._engine.cache_info().currsize == 2  # one engine each, reused
+
+
+def test_rapidocr_falls_back_to_whole_crop_recognition(monkeypatch, fresh_plugins):
+    class Result:
+        def __init__(self, txts):
+            self.txts = txts
+
+    answers = {(): ("",), rapidocr_reader.RECOGNITION_ONLY: ("ABC-1234",)}
+    monkeypatch.setattr(rapidocr_reader, "_engine",
+                        lambda params: lambda image: Result(answers[params]))
+    read = plateplug.load_reader("rapidocr")
+    assert read(np.zeros((8, 8, 3), np.uint8)) == ["ABC-1234"]  # detector found nothing
+    answers[()] = ("XY", "12")
+    assert read(np.zeros((8, 8, 3), np.uint8)) == ["XY", "12"]  # detector found text: kept

@@ -2,8 +2,10 @@
 
 RapidOCR runs offline from the ONNX models inside its wheel. ``rapidocr`` uses its default
 settings (text detection, then recognition: the configuration BENCHMARK.md was calibrated
-with); ``rapidocr-rec`` skips detection and recognises the whole image as one line, which
-suits tight single-row plate crops and is much faster. Each engine is built once per process.
+with); when its detector finds no text at all, which happens on tightly cropped plates whose
+characters touch the border (most of ``br/``), it recognises the whole crop as one line
+instead. ``rapidocr-rec`` always skips detection: faster, but blind to two-row plates.
+Each engine is built once per process.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ def _engine(params: tuple[tuple[str, Any], ...]) -> Any:
 class RapidOcrReader(ReaderModel):
     """A RapidOCR 3.x engine with fixed settings on top of its defaults."""
 
-    def __init__(self, name: str, description: str, params: tuple[tuple[str, Any], ...] = ()):
+    def __init__(self, name: str, description: str, params: tuple[tuple[str, Any], ...] = (),
+                 fallback: tuple[tuple[str, Any], ...] | None = None):
         self.name = name
         self.description = description
         self.params = params
+        self.fallback = fallback
 
     def unavailable_reason(self) -> str | None:
         if importlib.util.find_spec("rapidocr") is None:
@@ -45,17 +49,24 @@ class RapidOcrReader(ReaderModel):
         return None
 
     def load(self) -> Reader:
-        engine = _engine(self.params)
+        engines = [_engine(self.params)]
+        if self.fallback is not None:
+            engines.append(_engine(self.fallback))
 
         def read(image: np.ndarray) -> list[str]:
-            return [str(t) for t in (getattr(engine(image), "txts", None) or ())]
+            for engine in engines:
+                texts = [str(t) for t in (getattr(engine(image), "txts", None) or ()) if t]
+                if texts:
+                    return texts
+            return []
         return read
 
 
 @hookimpl
 def register_readers(register):
     register(RapidOcrReader(
-        "rapidocr", "RapidOCR default pipeline: detection + recognition (the protocol's OCR)"))
+        "rapidocr", "RapidOCR default pipeline (the protocol's OCR); whole-crop recognition "
+        "when it detects no text", fallback=RECOGNITION_ONLY))
     register(RapidOcrReader(
         "rapidocr-rec", "RapidOCR recognition only, whole image as one line (fast; one-row "
         "plates)", RECOGNITION_ONLY))
