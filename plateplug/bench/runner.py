@@ -27,6 +27,7 @@ from plateplug.readers import Reader, load_reader
 
 DEFAULT_HEIGHTS = (16, 20, 24)
 SPEED_HEIGHT = 20
+SPEED_WIDTH = 60  # batch-1 timing on a 20 x 60 crop, the size the model targets name
 SAMPLE_ROWS = 6
 Progress = Callable[[str], None]
 
@@ -87,7 +88,8 @@ def run_bench(config: BenchConfig, progress: Progress = lambda _: None) -> Bench
     _fill_gaps(result, hr_hits)
     _fill_sample_context(crops, sample_ids, reader, result)
     batch = [_speed_lr(c) for c in crops]
-    crop = sorted(batch, key=lambda b: b.shape[1])[len(batch) // 2]  # the median width
+    median = sorted(batch, key=lambda b: b.shape[1])[len(batch) // 2]
+    crop = cv2.resize(median, (SPEED_WIDTH, SPEED_HEIGHT), interpolation=cv2.INTER_AREA)
     result.speed_crop = crop.shape[:2]
     for method, enhancer in zip(result.methods, enhancers):
         progress(f"speed: {method.name}")
