@@ -12,6 +12,7 @@ from plateplug.cli.enhance import enhance
 from plateplug.cli.errors import PlateplugGroup
 from plateplug.cli.listing import models, plugins
 from plateplug.cli.read import read
+from plateplug.cli.train import export, train, train_recognizer
 
 
 @click.group(cls=PlateplugGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,3 +30,6 @@ main.add_command(bench_detector)
 main.add_command(bench)
 main.add_command(read)
 main.add_command(bench_video)
+main.add_command(train)
+main.add_command(train_recognizer)
+main.add_command(export)

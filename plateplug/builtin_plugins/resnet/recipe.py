@@ -1,0 +1,19 @@
+"""Training recipe of the resnet enhancer: PlateResNet, pixel L1 content loss."""
+
+from __future__ import annotations
+
+from plateplug.builtin_plugins.resnet.resnet_arch import PlateResNet
+from plateplug.train.recipes import Recipe
+
+RECIPE = Recipe(
+    name="resnet",
+    build=PlateResNet,
+    arch={"num_feat": 32, "num_block": 16, "scale": 4},
+    architecture=(
+        "SRResNet-style: 16 residual blocks x 32 channels (no BN), one-step PixelShuffle x4, "
+        "output = bicubic + residual; pixel L1 loss"
+    ),
+    lr=4e-4,
+    batch=16,
+    steps=20000,
+)

@@ -1,0 +1,81 @@
+"""Training recipe of the srgan enhancer: PlateResNet generator fine-tuned from a resnet
+checkpoint with a small pixel L1 term, a text-aware perceptual loss (features of the
+project's own CRNN plate recogniser, frozen) and an adversarial loss from a patch
+discriminator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from plateplug.builtin_plugins.srgan.srgan_arch import PatchDiscriminator, SRGANGenerator
+from plateplug.errors import PlateplugError
+from plateplug.train.recipes import Recipe
+
+PIXEL_WEIGHT = 0.5
+FEATURE_WEIGHT = 0.05
+ADVERSARIAL_WEIGHT = 1e-3
+
+
+class PerceptualAdversarial(nn.Module):
+    """pixel L1 * PIXEL_WEIGHT + recogniser features * FEATURE_WEIGHT + GAN * ADVERSARIAL_WEIGHT."""
+
+    def __init__(self, feature_loss: nn.Module):
+        super().__init__()
+        self.feature_loss = feature_loss
+
+    def generator_loss(
+        self, sr: torch.Tensor, hr: torch.Tensor, disc: nn.Module | None
+    ) -> tuple[torch.Tensor, dict[str, float]]:
+        pixel = F.l1_loss(sr, hr)
+        feature = self.feature_loss(sr, hr)
+        loss = PIXEL_WEIGHT * pixel + FEATURE_WEIGHT * feature
+        parts = {"l1": float(pixel.detach()), "feature": float(feature.detach())}
+        if disc is not None:
+            logits = disc(sr)
+            adversarial = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+            loss = loss + ADVERSARIAL_WEIGHT * adversarial
+            parts["adversarial"] = float(adversarial.detach())
+        return loss, parts
+
+    def discriminator_loss(
+        self, sr: torch.Tensor, hr: torch.Tensor, disc: nn.Module
+    ) -> torch.Tensor:
+        logits = disc(torch.cat([hr, sr]))  # one forward (DDP-friendly)
+        real, fake = logits[: len(hr)], logits[len(hr) :]
+        return 0.5 * (
+            F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+            + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))
+        )
+
+
+def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualAdversarial:
+    """Load the frozen recogniser named by ``options['recognizer']``."""
+    from plateplug.train.recognizer import TextFeatureLoss, load_feature_network
+
+    path = options.get("recognizer")
+    if not path:
+        raise PlateplugError("srgan needs a recogniser checkpoint (--recognizer)")
+    return PerceptualAdversarial(TextFeatureLoss(load_feature_network(path, device)))
+
+
+RECIPE = Recipe(
+    name="srgan",
+    build=SRGANGenerator,
+    arch={"num_feat": 32, "num_block": 16, "scale": 4},
+    architecture=(
+        "SRGAN: generator = PlateResNet (16 residual blocks x 32 ch, PixelShuffle x4, bicubic "
+        "residual) fine-tuned from resnet with pixel L1 + CRNN plate-recogniser feature loss "
+        "+ adversarial loss (patch discriminator)"
+    ),
+    lr=1e-4,
+    batch=16,
+    steps=3000,
+    make_objective=make_objective,
+    build_discriminator=PatchDiscriminator,
+    disc_lr=1e-4,
+    needs_init=True,
+)

@@ -1,0 +1,153 @@
+"""Training crops in RAM and on-the-fly LR/HR batches.
+
+Sources: a plates folder or labels CSV (``plateplug.datasets``), a dashcam folder with
+``boxes.csv`` (only ``train`` rows, cropped with a margin), or a folder holding both
+(``plates/`` and ``dashcam/``, like ../shared/data). Validation crops (``is_validation``)
+are never used for training.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+from plateplug.bench.protocol import make_pair
+from plateplug.datasets import read_crops, select
+from plateplug.errors import PlateplugError
+from plateplug.train.degrade import SCALE, degrade, photometric
+
+MIN_HR_HEIGHT = 40  # crops lower than this are too small to be an x4 target
+UPSCALE_SLACK = 1.35  # an HR patch may be at most this much larger than the crop
+LR_HEIGHTS = np.arange(12, 29)
+LR_HEIGHT_WEIGHTS = np.exp(-0.5 * ((LR_HEIGHTS - 19.0) / 5.0) ** 2)
+
+
+@dataclass
+class Crop:
+    """A BGR crop preloaded in RAM with its collection key and plate text."""
+
+    image: np.ndarray
+    key: str
+    text: str = ""
+
+
+def _imread(path: Path) -> np.ndarray | None:
+    return cv2.imread(str(path), cv2.IMREAD_COLOR)
+
+
+def load_plates(source: Path, split: str) -> list[Crop]:
+    """Crops of a plates folder / labels CSV in ``split`` (train, val or all)."""
+    crops = []
+    for item in select(read_crops(source), split):
+        image = _imread(item.path)
+        if image is not None:
+            crops.append(Crop(image, item.key, item.text))
+    return crops
+
+
+def load_dashcam(boxes_csv: Path, margin: float = 0.15) -> list[Crop]:
+    """Plate crops of the dashcam frames' ``train`` boxes, widened by ``margin`` of the box
+    height on every side."""
+    frames: dict[str, list[tuple[float, float, float, float]]] = {}
+    with boxes_csv.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("split") != "train" or not row.get("xmin"):
+                continue
+            box = tuple(float(row[k]) for k in ("xmin", "ymin", "xmax", "ymax"))
+            frames.setdefault(row["image"], []).append(box)  # type: ignore[arg-type]
+    crops = []
+    for name, boxes in sorted(frames.items()):
+        frame = _imread(boxes_csv.parent / name)
+        if frame is None:
+            continue
+        fh, fw = frame.shape[:2]
+        for i, (x0, y0, x1, y1) in enumerate(boxes):
+            m = margin * (y1 - y0)
+            xa, ya = max(0, int(x0 - m)), max(0, int(y0 - m))
+            xb, yb = min(fw, int(np.ceil(x1 + m))), min(fh, int(np.ceil(y1 + m)))
+            if xb - xa >= 8 and yb - ya >= 8:
+                crops.append(Crop(frame[ya:yb, xa:xb].copy(), f"dashcam/{name}#{i}"))
+    return crops
+
+
+def load_sources(sources: list[str | Path], split: str = "train") -> list[Crop]:
+    """Load every source (see module doc) and keep the crops of ``split``."""
+    crops: list[Crop] = []
+    for source in map(Path, sources):
+        if source.is_dir() and (source / "plates").is_dir():
+            crops += load_plates(source / "plates", split)
+            if (source / "dashcam" / "boxes.csv").is_file() and split == "train":
+                crops += load_dashcam(source / "dashcam" / "boxes.csv")
+        elif source.name == "boxes.csv" or (source / "boxes.csv").is_file():
+            if split == "train":
+                crops += load_dashcam(source if source.is_file() else source / "boxes.csv")
+        elif source.exists():
+            crops += load_plates(source, split)
+        else:
+            raise PlateplugError(f"training data {source} does not exist")
+    return crops
+
+
+def to_tensor(images: list[np.ndarray]) -> torch.Tensor:
+    """BGR uint8 HxWx3 images of one size -> RGB float N x 3 x H x W in 0..1."""
+    batch = np.stack(images)[..., ::-1].transpose(0, 3, 1, 2)
+    return torch.from_numpy(np.ascontiguousarray(batch)).float().div_(255.0)
+
+
+def to_images(batch: torch.Tensor) -> list[np.ndarray]:
+    """RGB float N x 3 x H x W in 0..1 -> BGR uint8 images (rounded, clipped)."""
+    arr = batch.detach().clamp(0, 1).mul(255).round().byte().cpu().numpy()
+    return [np.ascontiguousarray(a.transpose(1, 2, 0)[..., ::-1]) for a in arr]
+
+
+class PairSampler:
+    """Draws batches of (lr, hr) patches; every batch shares one random LR height.
+
+    Patches are the full crop height and ``patch_width`` LR pixels wide; crops narrower than
+    that are stretched to fit. Only crops that can give an HR patch without much upscaling
+    are used for a height (unless there are too few).
+    """
+
+    def __init__(self, crops: list[Crop], rng: np.random.Generator, patch_width: int = 40):
+        usable = [c for c in crops if c.image.shape[0] >= MIN_HR_HEIGHT]
+        self.crops = usable or crops
+        if not self.crops:
+            raise PlateplugError("no training crops")
+        self.heights = np.array([c.image.shape[0] for c in self.crops])
+        self.rng = rng
+        self.patch_width = patch_width
+
+    def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """One batch: LR N x 3 x h x w and HR N x 3 x 4h x 4w, RGB in 0..1."""
+        rng = self.rng
+        h_lr = int(rng.choice(LR_HEIGHTS, p=LR_HEIGHT_WEIGHTS / LR_HEIGHT_WEIGHTS.sum()))
+        eligible = np.flatnonzero(self.heights * UPSCALE_SLACK >= SCALE * h_lr)
+        if len(eligible) < batch:
+            eligible = np.arange(len(self.crops))
+        lrs, hrs = [], []
+        for index in rng.choice(eligible, size=batch):
+            image = photometric(self.crops[int(index)].image, rng)
+            h, w = image.shape[:2]
+            w_lr = max(self.patch_width, round(w * h_lr / h))
+            hr = cv2.resize(image, (SCALE * w_lr, SCALE * h_lr), interpolation=cv2.INTER_AREA)
+            x0 = SCALE * int(rng.integers(0, w_lr - self.patch_width + 1))
+            hr = np.ascontiguousarray(hr[:, x0 : x0 + SCALE * self.patch_width])
+            lrs.append(degrade(hr, rng))
+            hrs.append(hr)
+        return to_tensor(lrs), to_tensor(hrs)
+
+
+def validation_pairs(
+    crops: list[Crop], count: int = 48, lr_height: int = 20
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A fixed set of clean protocol pairs (lr, hr) from ``count`` evenly spaced crops."""
+    ordered = sorted(crops, key=lambda c: c.key)
+    if len(ordered) > count:
+        ordered = [ordered[i] for i in np.linspace(0, len(ordered) - 1, count).astype(int)]
+    pairs = [make_pair(c.image, lr_height) for c in ordered]
+    return [(p.lr, p.hr) for p in pairs]

@@ -1,0 +1,70 @@
+"""Realistic LR degradations of an HR plate patch (numpy/cv2, driven by one numpy Generator).
+
+``degrade(hr, rng)`` returns the LR image (4x smaller). About a third of the samples are the
+clean protocol shrink (INTER_AREA); the rest get a random mix of Gaussian blur (sigma 0-2.5 at
+HR scale), slight motion blur, another resampling kernel, Gaussian noise (sigma 0-8) and JPEG
+(quality 35-95). ``photometric`` changes brightness/gamma/contrast of the source (applied to
+both LR and HR, so the model learns to keep the look, not to relight).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+SCALE = 4
+CLEAN_SHARE = 0.35
+_INTERPOLATIONS = (cv2.INTER_AREA, cv2.INTER_AREA, cv2.INTER_LINEAR, cv2.INTER_CUBIC)
+
+
+def shrink(hr: np.ndarray, interpolation: int = cv2.INTER_AREA) -> np.ndarray:
+    """Downscale ``hr`` by SCALE (the protocol's clean LR with INTER_AREA)."""
+    h, w = hr.shape[:2]
+    return cv2.resize(hr, (w // SCALE, h // SCALE), interpolation=interpolation)
+
+
+def motion_kernel(length: int, angle: float) -> np.ndarray:
+    """Normalised line kernel of ``length`` pixels at ``angle`` degrees."""
+    size = length if length % 2 else length + 1
+    kernel = np.zeros((size, size), np.float32)
+    kernel[size // 2, (size - length) // 2 : (size - length) // 2 + length] = 1.0
+    rot = cv2.getRotationMatrix2D((size / 2 - 0.5, size / 2 - 0.5), angle, 1.0)
+    kernel = cv2.warpAffine(kernel, rot, (size, size))
+    return kernel / max(float(kernel.sum()), 1e-6)
+
+
+def photometric(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Random low light / gamma / contrast change (p=0.3), else ``img`` unchanged."""
+    if rng.random() >= 0.3:
+        return img
+    x = img.astype(np.float32) / 255.0
+    x = x ** rng.uniform(0.7, 1.5)
+    mean = float(x.mean())
+    x = (x - mean) * rng.uniform(0.6, 1.05) + mean
+    x = x * rng.uniform(0.35, 1.0)
+    return np.clip(x * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def degrade(hr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """LR version of ``hr`` (h and w divisible by SCALE): clean or randomly degraded."""
+    if rng.random() < CLEAN_SHARE:
+        return shrink(hr)
+    img = hr
+    if rng.random() < 0.6:
+        sigma = rng.uniform(0.2, 2.5)
+        img = cv2.GaussianBlur(img, (0, 0), sigmaX=sigma, sigmaY=sigma)
+    if rng.random() < 0.2:
+        kernel = motion_kernel(int(rng.integers(3, 9)), float(rng.uniform(0, 180)))
+        img = cv2.filter2D(img, -1, kernel, borderType=cv2.BORDER_REFLECT)
+    lr = shrink(img, _INTERPOLATIONS[int(rng.integers(len(_INTERPOLATIONS)))])
+    if rng.random() < 0.6:
+        sigma = rng.uniform(0.0, 8.0)
+        shape = lr.shape[:2] + (1,) if rng.random() < 0.3 else lr.shape
+        noisy = lr.astype(np.float32) + rng.normal(0.0, sigma, shape).astype(np.float32)
+        lr = np.clip(noisy + 0.5, 0, 255).astype(np.uint8)
+    if rng.random() < 0.6:
+        quality = int(rng.integers(35, 96))
+        ok, encoded = cv2.imencode(".jpg", lr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if ok:
+            lr = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    return lr

@@ -1,0 +1,92 @@
+"""Export a trained generator to ONNX (input ``lr``, output ``hr``, dynamic N/H/W) with the
+plateplug metadata the runtime reads (``plateplug.metadata.ModelMetadata``)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import onnx
+import torch
+from torch import nn
+
+from plateplug.errors import PlateplugError
+from plateplug.metadata import ModelMetadata
+from plateplug.train import checkpoint
+from plateplug.train.layers import count_parameters
+from plateplug.train.recipes import TRAINING_DATA, Recipe, load_recipe
+
+VERSION = "1.0.0"
+SCALE = 4
+
+
+def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> ModelMetadata:
+    """Metadata of a recipe's model: RGB in 0..1 (mean 0, std 1), x4."""
+    return ModelMetadata(
+        name=recipe.name,
+        scale=SCALE,
+        channel_order="RGB",
+        mean=(0.0, 0.0, 0.0),
+        std=(1.0, 1.0, 1.0),
+        pad_multiple=recipe.pad_multiple,
+        architecture=recipe.architecture,
+        parameters=count_parameters(model),
+        version=VERSION,
+        training_data=recipe.notes.get("training_data", TRAINING_DATA),
+        extra=extra,
+    )
+
+
+def export_model(
+    model: nn.Module, output: str | Path, meta: ModelMetadata, opset: int = 17
+) -> Path:
+    """Trace ``model`` (eval mode) to ``output`` and attach ``meta``; check the graph."""
+    if opset not in (17, 18):
+        raise PlateplugError(f"opset {opset} is not supported; use 17 or 18")
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    model = model.eval().cpu()
+    dummy = torch.rand(1, 3, 20, 60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model, (dummy,), str(output), input_names=["lr"], output_names=["hr"],
+            dynamic_axes={"lr": {0: "batch", 2: "height", 3: "width"},
+                          "hr": {0: "batch", 2: "out_height", 3: "out_width"}},
+            opset_version=opset, dynamo=False, do_constant_folding=True,
+        )
+    proto = onnx.load(str(output))
+    del proto.metadata_props[:]
+    for key, value in meta.to_props().items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    proto.producer_name = "plateplug"
+    proto.doc_string = f"plateplug {meta.name} x{meta.scale}: {meta.architecture}"
+    onnx.checker.check_model(proto)
+    onnx.save(proto, str(output))
+    return output
+
+
+def load_generator(name: str, ckpt: str | Path) -> tuple[Recipe, nn.Module, dict]:
+    """The recipe and the eval-mode generator of a ``name`` checkpoint."""
+    recipe = load_recipe(name)
+    try:
+        state = checkpoint.load(ckpt)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is a user error here
+        raise PlateplugError(f"cannot read checkpoint {ckpt}: {exc}") from exc
+    if state.get("model_name") != name:
+        raise PlateplugError(f"{ckpt} is a {state.get('model_name')!r} checkpoint, not {name!r}")
+    model = recipe.build(**state.get("arch", recipe.arch))
+    model.load_state_dict(checkpoint.model_state(state))
+    return recipe, model.eval(), state
+
+
+def export_checkpoint(name: str, ckpt: str | Path, output: str | Path, opset: int = 17) -> Path:
+    """``plateplug export``: checkpoint of built-in ``name`` -> ONNX file with metadata."""
+    recipe, model, state = load_generator(name, ckpt)
+    extra = {"train_steps": str(int(state.get("step", 0)))}
+    val = float(state.get("val_psnr_y", float("nan")))
+    if not math.isnan(val):
+        extra["train_val_psnr_y_clean20"] = f"{val:.2f}"
+    return export_model(model, output, metadata_for(recipe, model, extra), opset=opset)

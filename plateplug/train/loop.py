@@ -1,0 +1,249 @@
+"""The one training loop shared by every built-in model (single process or torchrun/DDP).
+
+Time-budgeted (``minutes``, total over resumes) and/or step-budgeted, cosine learning rate,
+checkpoints every few minutes and at the end (rank 0 only), a JSON-lines log and a progress
+line on stderr with the loss and the validation PSNR-Y on fixed clean 20 px pairs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import torch
+from torch import nn
+
+from plateplug.bench.metrics import psnr_y
+from plateplug.errors import PlateplugError
+from plateplug.train import checkpoint, distributed
+from plateplug.train.data import PairSampler, load_sources, to_images, to_tensor, validation_pairs
+from plateplug.train.recipes import Recipe, load_recipe
+
+WARMUP_STEPS = 100
+MIN_LR_FACTOR = 0.02
+
+
+@dataclass
+class TrainConfig:
+    """Everything ``plateplug train`` accepts; None means the recipe's default."""
+
+    model: str
+    data: list[str]
+    out: str | None = None
+    steps: int | None = None
+    minutes: float | None = None
+    batch: int | None = None
+    lr: float | None = None
+    resume: str | None = None
+    init: str | None = None
+    threads: int | None = None
+    seed: int = 0
+    val_every: int = 250
+    log_every: int = 20
+    checkpoint_minutes: float = 3.0
+    val_count: int = 48
+    stop_after: int | None = None  # end this run early at that step (the schedule keeps steps)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def learning_rate(base: float, step: int, progress: float) -> float:
+    """Linear warm-up over WARMUP_STEPS, then cosine decay to MIN_LR_FACTOR * base."""
+    warm = min(1.0, (step + 1) / WARMUP_STEPS)
+    progress = min(max(progress, 0.0), 1.0)
+    cosine = MIN_LR_FACTOR + (1 - MIN_LR_FACTOR) * 0.5 * (1 + math.cos(math.pi * progress))
+    return base * warm * cosine
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, pairs: list[tuple[np.ndarray, np.ndarray]], device) -> float:
+    """Mean PSNR-Y of ``model`` on (lr, hr) pairs, one crop at a time."""
+    was_training = model.training
+    model.eval()
+    scores = []
+    for lr, hr in pairs:
+        sr = to_images(model(to_tensor([lr]).to(device)))[0]
+        scores.append(psnr_y(sr, hr))
+    model.train(was_training)
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def bicubic_psnr(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """Mean PSNR-Y of cv2 bicubic on the same pairs (the baseline to beat)."""
+    scores = [
+        psnr_y(cv2.resize(lr, (hr.shape[1], hr.shape[0]), interpolation=cv2.INTER_CUBIC), hr)
+        for lr, hr in pairs
+    ]
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+class _Log:
+    """JSON-lines log file plus progress lines on stderr (rank 0 only)."""
+
+    def __init__(self, path: Path | None):
+        self.handle = path.open("a", encoding="utf-8") if path else None
+
+    def write(self, row: dict[str, Any], line: str | None = None) -> None:
+        if self.handle:
+            self.handle.write(json.dumps(row) + "\n")
+            self.handle.flush()
+            if line:
+                print(line, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.handle:
+            self.handle.close()
+
+
+def train(config: TrainConfig) -> Path:
+    """Train ``config.model``; return the path of the final checkpoint (``last.pt``)."""
+    return train_model(config)[0]
+
+
+def train_model(config: TrainConfig) -> tuple[Path, nn.Module]:
+    """Train ``config.model``; return the final checkpoint path and the trained generator."""
+    recipe = load_recipe(config.model)
+    ctx = distributed.setup()
+    try:
+        return _train(recipe, config, ctx)
+    finally:
+        distributed.teardown(ctx)
+
+
+def _train(
+    recipe: Recipe, config: TrainConfig, ctx: distributed.Context
+) -> tuple[Path, nn.Module]:
+    if config.threads:
+        torch.set_num_threads(config.threads)
+        cv2.setNumThreads(config.threads)
+    out = Path(config.out or f"runs/{recipe.name}")
+    batch = config.batch or recipe.batch
+    base_lr = config.lr or recipe.lr
+    steps = config.steps or (10**9 if config.minutes else recipe.steps)
+    budget_s = config.minutes * 60 if config.minutes else None
+
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng([config.seed, ctx.rank])
+    crops = load_sources(config.data, "train")
+    if not crops:
+        raise PlateplugError(f"no training crops in {', '.join(config.data)}")
+    val_crops = load_sources(config.data, "val") or crops
+    sampler = PairSampler(crops, rng, patch_width=recipe.patch_width)
+    val_pairs = validation_pairs(val_crops, count=config.val_count)
+
+    model = recipe.model().to(ctx.device)
+    disc = recipe.build_discriminator().to(ctx.device) if recipe.build_discriminator else None
+    objective = recipe.make_objective(config.options, ctx.device)
+    optim = torch.optim.Adam(model.parameters(), lr=base_lr, betas=(0.9, 0.99))
+    d_optim = (
+        torch.optim.Adam(disc.parameters(), lr=recipe.disc_lr, betas=(0.9, 0.99)) if disc else None
+    )
+    step, elapsed = 0, 0.0
+    if config.resume:
+        state = checkpoint.load(config.resume)
+        if state.get("model_name") != recipe.name:
+            raise PlateplugError(f"{config.resume} is a {state.get('model_name')} checkpoint")
+        model.load_state_dict(checkpoint.model_state(state))
+        optim.load_state_dict(state["optimizer"])
+        if disc is not None and d_optim is not None and "disc" in state:
+            disc.load_state_dict(state["disc"])
+            d_optim.load_state_dict(state["disc_optimizer"])
+        step, elapsed = int(state["step"]), float(state["elapsed_s"])
+        torch.set_rng_state(state["torch_rng"])
+        if ctx.is_main:
+            checkpoint.restore_rng(rng, state["np_rng"])
+        else:
+            rng = np.random.default_rng([config.seed, ctx.rank, step])
+            sampler.rng = rng
+    elif config.init:
+        model.load_state_dict(checkpoint.model_state(checkpoint.load(config.init)))
+    elif recipe.needs_init and ctx.is_main:
+        print(f"warning: {recipe.name} is meant to start from --init CKPT", file=sys.stderr)
+
+    model.train()
+    ddp_model = distributed.wrap(model, ctx)
+    ddp_disc = distributed.wrap(disc, ctx) if disc is not None else None
+    if ctx.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+    log = _Log(out / "log.jsonl" if ctx.is_main else None)
+    if ctx.is_main:
+        (out / "config.json").write_text(json.dumps(asdict(config), indent=2) + "\n")
+        bicubic = bicubic_psnr(val_pairs)
+        log.write(
+            {"event": "start", "step": step, "crops": len(crops), "val_crops": len(val_pairs),
+             "world_size": ctx.world_size, "bicubic_psnr_y": bicubic},
+            f"[{recipe.name}] {len(crops)} training crops, {len(val_pairs)} val pairs, "
+            f"bicubic val PSNR-Y {bicubic:.2f} dB, world size {ctx.world_size}",
+        )
+
+    def save(path: Path, val: float | None) -> None:
+        payload = {
+            "model_name": recipe.name, "arch": dict(recipe.arch), "step": step,
+            "elapsed_s": elapsed, "model": model.state_dict(), "optimizer": optim.state_dict(),
+            "torch_rng": torch.get_rng_state(), "np_rng": checkpoint.rng_state(rng),
+            "seed": config.seed, "val_psnr_y": float("nan") if val is None else val,
+        }
+        if disc is not None and d_optim is not None:
+            payload["disc"] = disc.state_dict()
+            payload["disc_optimizer"] = d_optim.state_dict()
+        checkpoint.save(path, payload)
+
+    last_ckpt = time.monotonic()
+    started = time.monotonic() - elapsed
+    val = None
+    running: dict[str, float] = {}
+    while step < min(steps, config.stop_after or steps):
+        elapsed = time.monotonic() - started
+        if distributed.any_rank(budget_s is not None and elapsed >= budget_s, ctx):
+            break
+        progress = step / steps if budget_s is None else max(step / steps, elapsed / budget_s)
+        current_lr = learning_rate(base_lr, step, progress)
+        for group in optim.param_groups:
+            group["lr"] = current_lr
+        lr_batch, hr_batch = sampler.sample(batch)
+        lr_batch, hr_batch = lr_batch.to(ctx.device), hr_batch.to(ctx.device)
+        sr = ddp_model(lr_batch)
+        loss, parts = objective.generator_loss(sr, hr_batch, ddp_disc)
+        optim.zero_grad(set_to_none=True)
+        loss.backward()
+        optim.step()
+        if ddp_disc is not None and d_optim is not None:
+            d_loss = objective.discriminator_loss(sr.detach(), hr_batch, ddp_disc)
+            d_optim.zero_grad(set_to_none=True)
+            d_loss.backward()
+            d_optim.step()
+            parts["d_loss"] = float(d_loss.detach())
+        step += 1
+        for key, value in {"loss": float(loss.detach()), **parts}.items():
+            running[key] = running.get(key, 0.0) + value
+        elapsed = time.monotonic() - started
+        if ctx.is_main and (step % config.log_every == 0 or step == steps):
+            means = {k: v / config.log_every for k, v in running.items()}
+            running = {}
+            log.write(
+                {"step": step, "elapsed_s": round(elapsed, 1), "lr": current_lr, **means},
+                f"[{recipe.name}] step {step} {elapsed / 60:.1f} min loss {means['loss']:.4f}"
+                + (f" val {val:.2f} dB" if val is not None else ""),
+            )
+        if ctx.is_main and step % config.val_every == 0:
+            val = evaluate(model, val_pairs, ctx.device)
+            log.write({"event": "val", "step": step, "val_psnr_y": val})
+        if ctx.is_main and time.monotonic() - last_ckpt > config.checkpoint_minutes * 60:
+            save(out / "last.pt", val)
+            last_ckpt = time.monotonic()
+    if ctx.is_main:
+        val = evaluate(model, val_pairs, ctx.device)
+        save(out / "last.pt", val)
+        log.write(
+            {"event": "end", "step": step, "elapsed_s": round(elapsed, 1), "val_psnr_y": val},
+            f"[{recipe.name}] done: step {step}, {elapsed / 60:.1f} min, val PSNR-Y {val:.2f} dB, "
+            f"checkpoint {out / 'last.pt'}",
+        )
+    log.close()
+    return out / "last.pt", model

@@ -1,0 +1,83 @@
+"""What a built-in model's ``recipe.py`` provides, the pixel-loss objective, and the lookup."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from plateplug.errors import UnknownModelError
+
+BUILTIN = ("unet", "resnet", "srgan")
+
+
+class Objective(Protocol):
+    """Losses of one training step; ``discriminator_loss`` only matters for GAN recipes."""
+
+    def generator_loss(
+        self, sr: torch.Tensor, hr: torch.Tensor, disc: nn.Module | None
+    ) -> tuple[torch.Tensor, dict[str, float]]: ...
+
+    def discriminator_loss(
+        self, sr: torch.Tensor, hr: torch.Tensor, disc: nn.Module
+    ) -> torch.Tensor: ...
+
+
+class PixelL1(nn.Module):
+    """Pixel content loss: mean absolute error between SR and HR."""
+
+    def generator_loss(
+        self, sr: torch.Tensor, hr: torch.Tensor, disc: nn.Module | None
+    ) -> tuple[torch.Tensor, dict[str, float]]:
+        loss = F.l1_loss(sr, hr)
+        return loss, {"l1": float(loss.detach())}
+
+    def discriminator_loss(
+        self, sr: torch.Tensor, hr: torch.Tensor, disc: nn.Module
+    ) -> torch.Tensor:
+        raise NotImplementedError("pixel recipes have no discriminator")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to build, train and describe one built-in model."""
+
+    name: str
+    build: Callable[..., nn.Module]
+    arch: dict[str, Any]
+    architecture: str
+    lr: float = 2e-4
+    batch: int = 16
+    steps: int = 20000
+    patch_width: int = 40
+    pad_multiple: int = 1
+    make_objective: Callable[[dict[str, Any], torch.device], Objective] = (
+        lambda options, device: PixelL1()
+    )
+    build_discriminator: Callable[[], nn.Module] | None = None
+    disc_lr: float = 1e-4
+    needs_init: bool = False
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def model(self) -> nn.Module:
+        """A fresh generator with the recipe's architecture arguments."""
+        return self.build(**self.arch)
+
+
+def load_recipe(name: str) -> Recipe:
+    """The ``RECIPE`` of built-in model ``name`` (plateplug/builtin_plugins/<name>/recipe.py)."""
+    if name not in BUILTIN:
+        raise UnknownModelError("model", name, list(BUILTIN))
+    module = importlib.import_module(f"plateplug.builtin_plugins.{name}.recipe")
+    return module.RECIPE
+
+TRAINING_DATA = (
+    "plates br/ and eu/ train split (openalpr/train-detector, AGPL-3.0; validation = all eu2/ "
+    "+ 10% of br/ by CRC32, never trained on) + dashcam train boxes "
+    "(RobertLucian/license-plate-dataset, MIT); LR/HR pairs made on the fly, clean and degraded"
+)

@@ -1,0 +1,57 @@
+"""``plateplug train`` / ``train-recognizer`` / ``export``: happy path and clean errors."""
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("onnx")
+
+from click.testing import CliRunner  # noqa: E402
+
+from plateplug.cli.train import export, train, train_recognizer  # noqa: E402
+
+
+def test_train_then_export(synthetic_plates, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "run"
+    result = runner.invoke(train, ["unet", "--data", str(synthetic_plates), "--steps", "2",
+                                   "--batch", "2", "--out", str(out), "--threads", "1"])
+    assert result.exit_code == 0, result.output
+    assert (out / "last.pt").is_file()
+    onnx_path = tmp_path / "unet.onnx"
+    result = runner.invoke(export, ["unet", str(out / "last.pt"), "-o", str(onnx_path)])
+    assert result.exit_code == 0, result.output
+    assert onnx_path.stat().st_size > 0
+
+
+def test_train_recognizer_command(synthetic_plates, tmp_path):
+    result = CliRunner().invoke(train_recognizer, [
+        "--data", str(synthetic_plates), "--steps", "2", "--batch", "4",
+        "--out", str(tmp_path / "rec"), "--threads", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "rec" / "last.pt").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["unet", "--data", "/nonexistent/plates", "--steps", "1"], "does not exist"),
+        (["srgan", "--data", ".", "--recognizer", "/nonexistent/rec.pt"], "recogniser"),
+        (["resnet", "--data", ".", "--resume", "{ck}", "--init", "{ck}"], "either --resume"),
+    ],
+)
+def test_train_errors_are_one_line(tmp_path, args, message):
+    ck = tmp_path / "x.pt"
+    ck.write_bytes(b"")
+    args = [a.format(ck=ck) for a in args]
+    result = CliRunner().invoke(train, args)
+    assert result.exit_code != 0
+    assert "Error:" in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_export_of_an_unreadable_checkpoint_is_an_error(tmp_path):
+    bad = tmp_path / "bad.pt"
+    bad.write_text("nope")
+    result = CliRunner().invoke(export, ["unet", str(bad), "-o", str(tmp_path / "x.onnx")])
+    assert result.exit_code == 1
+    assert "Error: cannot read checkpoint" in result.output

@@ -1,0 +1,64 @@
+"""Loading crops (plates folder, dashcam boxes) without validation crops, and batches."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from plateplug.errors import PlateplugError  # noqa: E402
+from plateplug.train.data import (  # noqa: E402
+    PairSampler,
+    load_dashcam,
+    load_sources,
+    to_images,
+    to_tensor,
+    validation_pairs,
+)
+
+
+def test_train_split_excludes_validation(synthetic_plates):
+    train = load_sources([synthetic_plates], "train")
+    val = load_sources([synthetic_plates], "val")
+    assert train and val
+    assert not any(c.key.startswith("eu2/") for c in train)
+    assert {c.key for c in train}.isdisjoint({c.key for c in val})
+    assert all(c.text for c in train)
+
+
+def test_dashcam_uses_only_train_boxes_with_margin(synthetic_dashcam):
+    crops = load_dashcam(synthetic_dashcam / "boxes.csv")
+    assert len(crops) == 1
+    h, w = crops[0].image.shape[:2]
+    assert h > 60 and w > 180  # the 180x60 box plus a margin
+    assert len(load_sources([synthetic_dashcam])) == 1
+
+
+def test_parent_folder_with_plates_and_dashcam(synthetic_plates, synthetic_dashcam):
+    crops = load_sources([synthetic_plates.parent])
+    assert any(c.key.startswith("dashcam/") for c in crops)
+    assert any(c.key.startswith("br/") for c in crops)
+
+
+def test_missing_source_is_an_error(tmp_path):
+    with pytest.raises(PlateplugError):
+        load_sources([tmp_path / "nope"])
+
+
+def test_sampler_batches_are_x4_pairs(synthetic_plates):
+    sampler = PairSampler(load_sources([synthetic_plates]), np.random.default_rng(0))
+    for _ in range(5):
+        lr, hr = sampler.sample(3)
+        assert lr.shape[0] == 3 and lr.shape[1] == 3
+        assert hr.shape[2:] == (4 * lr.shape[2], 4 * lr.shape[3])
+        assert 12 <= lr.shape[2] <= 28 and lr.shape[3] == 40
+        assert float(lr.min()) >= 0 and float(lr.max()) <= 1
+
+
+def test_tensor_round_trip_and_validation_pairs(synthetic_plates):
+    val = load_sources([synthetic_plates], "val")
+    pairs = validation_pairs(val, count=5)
+    assert len(pairs) == len(val) >= 2
+    lr, hr = pairs[0]
+    assert lr.shape[0] == 20 and hr.shape[0] == 80
+    back = to_images(to_tensor([lr]))[0]
+    assert np.array_equal(back, lr)

@@ -1,0 +1,66 @@
+"""ONNX export: metadata contract, dynamic sizes, torch/onnxruntime parity (odd sizes too)."""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+onnx = pytest.importorskip("onnx")
+ort = pytest.importorskip("onnxruntime")
+
+from plateplug.errors import PlateplugError  # noqa: E402
+from plateplug.metadata import ModelMetadata  # noqa: E402
+from plateplug.train import checkpoint  # noqa: E402
+from plateplug.train.export import export_checkpoint, load_generator  # noqa: E402
+from plateplug.train.recipes import load_recipe  # noqa: E402
+
+SIZES = [(1, 3, 20, 60), (2, 3, 13, 37), (1, 3, 9, 11), (1, 3, 1, 1)]
+
+
+def _checkpoint(tmp_path, name: str):
+    torch.manual_seed(0)
+    recipe = load_recipe(name)
+    model = recipe.model()
+    with torch.no_grad():  # make the residual branch matter (trained nets are not ~bicubic)
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.02)
+    path = tmp_path / f"{name}.pt"
+    checkpoint.save(path, {"model_name": name, "arch": dict(recipe.arch), "step": 7,
+                           "model": model.state_dict(), "val_psnr_y": 21.5})
+    return path
+
+
+@pytest.mark.parametrize("name", ["unet", "resnet", "srgan"])
+def test_export_parity_and_metadata(tmp_path, name):
+    ckpt = _checkpoint(tmp_path, name)
+    onnx_path = export_checkpoint(name, ckpt, tmp_path / f"{name}.onnx")
+    proto = onnx.load(str(onnx_path))
+    onnx.checker.check_model(proto)
+    meta = ModelMetadata.from_props({p.key: p.value for p in proto.metadata_props})
+    assert (meta.name, meta.scale, meta.channel_order, meta.version) == (name, 4, "RGB", "1.0.0")
+    assert meta.parameters > 0 and meta.architecture and meta.training_data
+    assert meta.extra["train_steps"] == "7"
+    assert proto.opset_import[0].version in (17, 18)
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["lr"]
+    assert [o.name for o in session.get_outputs()] == ["hr"]
+    _, model, _ = load_generator(name, ckpt)
+    for shape in SIZES:
+        x = torch.rand(*shape)
+        with torch.no_grad():
+            expected = model(x).numpy()
+        got = session.run(None, {"lr": x.numpy()})[0]
+        assert got.shape == (shape[0], 3, 4 * shape[2], 4 * shape[3])
+        np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-4)
+
+
+def test_export_rejects_a_checkpoint_of_another_model(tmp_path):
+    ckpt = _checkpoint(tmp_path, "unet")
+    with pytest.raises(PlateplugError, match="unet"):
+        export_checkpoint("resnet", ckpt, tmp_path / "x.onnx")
+
+
+def test_export_rejects_an_unreadable_file(tmp_path):
+    bad = tmp_path / "bad.pt"
+    bad.write_text("not a checkpoint")
+    with pytest.raises(PlateplugError, match="cannot read"):
+        export_checkpoint("unet", bad, tmp_path / "x.onnx")

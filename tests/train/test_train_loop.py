@@ -1,0 +1,67 @@
+"""Training smoke for every built-in model, resume equals an uninterrupted run, --init."""
+
+import json
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from plateplug.train import checkpoint  # noqa: E402
+from plateplug.train.loop import TrainConfig, learning_rate, train, train_model  # noqa: E402
+from plateplug.train.recognizer import RecognizerConfig, train_recognizer  # noqa: E402
+
+
+def _config(data, out, **kw) -> TrainConfig:
+    base = {"model": "unet", "data": [str(data)], "out": str(out), "steps": 3, "batch": 2,
+            "threads": 1, "seed": 1, "val_every": 2, "log_every": 1, "val_count": 2}
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+@pytest.mark.parametrize("model", ["unet", "resnet"])
+def test_pixel_models_train_a_few_steps(synthetic_plates, tmp_path, model):
+    path = train(_config(synthetic_plates, tmp_path / model, model=model))
+    state = checkpoint.load(path)
+    assert state["model_name"] == model and state["step"] == 3
+    rows = [json.loads(line) for line in (tmp_path / model / "log.jsonl").read_text().split("\n")
+            if line]
+    assert rows[0]["event"] == "start" and rows[-1]["event"] == "end"
+    assert any("val_psnr_y" in r for r in rows)
+    assert all(torch.isfinite(v).all() for v in state["model"].values())
+
+
+def test_srgan_fine_tunes_from_resnet_with_recognizer(synthetic_plates, tmp_path):
+    recognizer = train_recognizer(RecognizerConfig(
+        data=[str(synthetic_plates)], out=str(tmp_path / "rec"), steps=2, batch=4, threads=1))
+    resnet = train(_config(synthetic_plates, tmp_path / "resnet", model="resnet", steps=1))
+    path = train(_config(synthetic_plates, tmp_path / "srgan", model="srgan", steps=2,
+                         init=str(resnet), options={"recognizer": str(recognizer)}))
+    state = checkpoint.load(path)
+    assert "disc" in state and "disc_optimizer" in state
+    log = (tmp_path / "srgan" / "log.jsonl").read_text()
+    assert '"adversarial"' in log and '"feature"' in log
+
+
+def test_resume_matches_an_uninterrupted_run(synthetic_plates, tmp_path):
+    _, straight = train_model(_config(synthetic_plates, tmp_path / "a", steps=4))
+    half = train(_config(synthetic_plates, tmp_path / "b", steps=4, stop_after=2))
+    assert checkpoint.load(half)["step"] == 2
+    _, resumed = train_model(_config(synthetic_plates, tmp_path / "b", steps=4, resume=str(half)))
+    for (name, a), (_, b) in zip(straight.state_dict().items(), resumed.state_dict().items(),
+                                 strict=True):
+        assert torch.equal(a, b), name
+
+
+def test_init_loads_generator_weights(synthetic_plates, tmp_path):
+    first = train(_config(synthetic_plates, tmp_path / "a", steps=1))
+    _, model = train_model(_config(synthetic_plates, tmp_path / "b", steps=1, init=str(first),
+                                   lr=1e-12))
+    weights = checkpoint.model_state(checkpoint.load(first))
+    for name, value in model.state_dict().items():
+        assert torch.allclose(value, weights[name], atol=1e-6), name
+
+
+def test_learning_rate_warms_up_and_decays():
+    assert learning_rate(1.0, 0, 0.0) < 0.05
+    assert learning_rate(1.0, 500, 0.0) == pytest.approx(1.0)
+    assert learning_rate(1.0, 500, 1.0) == pytest.approx(0.02)
