@@ -61,8 +61,8 @@ class ModelMetadata:
                 name=ours["name"],
                 scale=int(ours["scale"]),
                 channel_order=ours.get("channel_order", "RGB").upper(),
-                mean=_triple(ours.get("mean", "0,0,0")),
-                std=_triple(ours.get("std", "1,1,1")),
+                mean=parse_triple(ours.get("mean", "0,0,0")),
+                std=parse_triple(ours.get("std", "1,1,1")),
                 pad_multiple=int(ours.get("pad_multiple", "1")),
                 tile_overlap=int(ours.get("tile_overlap", "16")),
                 architecture=ours.get("architecture", ""),
@@ -78,7 +78,8 @@ class ModelMetadata:
         return meta
 
 
-def _triple(text: str) -> tuple[float, float, float]:
+def parse_triple(text: str) -> tuple[float, float, float]:
+    """Parse 'a,b,c' into three floats (ValueError otherwise)."""
     values = tuple(float(v) for v in text.split(","))
     if len(values) != 3:
         raise ValueError(f"expected three comma-separated numbers, got {text!r}")

@@ -15,6 +15,11 @@ from plateplug.errors import ModelNotTrainedError
 from plateplug.metadata import ModelMetadata
 
 
+def missing_weights(path: Path) -> str | None:
+    """'not trained yet: ...' when the shipped weights file is absent, else None."""
+    return None if Path(path).is_file() else f"not trained yet: no weights at {path}"
+
+
 class EnhancerModel(ABC):
     """What a plugin registers: a named enhancer that can be described and loaded."""
 
@@ -43,9 +48,7 @@ class OnnxModel(EnhancerModel):
     description: str = ""
 
     def unavailable_reason(self) -> str | None:
-        if not Path(self.path).is_file():
-            return f"not trained yet: no weights at {self.path}"
-        return None
+        return missing_weights(self.path)
 
     def info(self) -> dict[str, Any]:
         if self.unavailable_reason():

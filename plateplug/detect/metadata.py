@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from plateplug.errors import ModelFileError
-from plateplug.metadata import PREFIX
+from plateplug.metadata import PREFIX, parse_triple
 
 TASK = "detector"
 
@@ -57,7 +57,8 @@ class DetectorMetadata:
                 name=ours["name"], input_size=(w, h), stride=int(ours["stride"]),
                 box_encoding=ours.get("box_encoding", "centernet"),
                 channel_order=ours.get("channel_order", "BGR").upper(),
-                mean=_floats3(ours.get("mean", "0,0,0")), std=_floats3(ours.get("std", "1,1,1")),
+                mean=parse_triple(ours.get("mean", "0,0,0")),
+                std=parse_triple(ours.get("std", "1,1,1")),
                 pad_value=int(ours.get("pad_value", "114")),
                 score_threshold=float(ours.get("score_threshold", "0.3")),
                 nms_iou=float(ours.get("nms_iou", "0.4")),
@@ -73,9 +74,3 @@ class DetectorMetadata:
             raise ModelFileError(f"{source} has invalid detector metadata: {ours}")
         return meta
 
-
-def _floats3(text: str) -> tuple[float, float, float]:
-    values = tuple(float(v) for v in text.split(","))
-    if len(values) != 3:
-        raise ValueError(f"expected three comma-separated numbers, got {text!r}")
-    return values  # type: ignore[return-value]

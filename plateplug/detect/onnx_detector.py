@@ -14,6 +14,7 @@ from plateplug.detect.detection import Detection
 from plateplug.detect.detector import Detector, DetectorModel
 from plateplug.detect.metadata import DetectorMetadata
 from plateplug.errors import ModelFileError, ModelNotTrainedError
+from plateplug.models import missing_weights
 
 
 @dataclass
@@ -25,9 +26,7 @@ class OnnxDetectorModel(DetectorModel):
     description: str = ""
 
     def unavailable_reason(self) -> str | None:
-        if not Path(self.path).is_file():
-            return f"not trained yet: no weights at {self.path}"
-        return None
+        return missing_weights(self.path)
 
     def load(self, device: str = "auto", threads: int | None = None) -> Detector:
         reason = self.unavailable_reason()
