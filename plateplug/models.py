@@ -63,7 +63,8 @@ class OnnxModel(EnhancerModel):
         if reason:
             raise ModelNotTrainedError(f"model {self.name!r} is {reason}")
         path = Path(self.path)
-        return OnnxEnhancer(runtime.session(path, device, threads), runtime.read_metadata(path))
+        sess = runtime.session(path, device, threads)
+        return OnnxEnhancer(sess, runtime.metadata_of(sess, path))
 
 
 class OnnxEnhancer(Enhancer):

@@ -64,10 +64,14 @@ def session(path: Path, device: str = "auto", threads: int | None = None) -> Any
     return _open(path, options, [CPU])
 
 
+def metadata_of(sess: Any, source: Path) -> ModelMetadata:
+    """The plateplug metadata of an open session (``source`` names the file in errors)."""
+    return ModelMetadata.from_props(sess.get_modelmeta().custom_metadata_map, source=str(source))
+
+
 def read_metadata(path: Path) -> ModelMetadata:
     """The plateplug metadata of an ONNX file (a light CPU session, no optimisation)."""
     ort = _ort()
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    props = _open(path, options, [CPU]).get_modelmeta().custom_metadata_map
-    return ModelMetadata.from_props(props, source=str(path))
+    return metadata_of(_open(path, options, [CPU]), path)
