@@ -13,6 +13,7 @@ from plateplug.errors import PlateplugError
 
 MODELS = ("unet", "resnet", "srgan")
 DEFAULT_RECOGNIZER = "runs/recognizer/last.pt"
+DEGRADATIONS = ("mixed", "camera")  # plateplug.train.degrade.PROFILES (torch-free listing)
 
 
 def _fail(exc: Exception) -> click.ClickException:
@@ -39,8 +40,11 @@ def _fail(exc: Exception) -> click.ClickException:
 @click.option("--recognizer", type=click.Path(dir_okay=False), default=DEFAULT_RECOGNIZER,
               show_default=True, help="srgan only: checkpoint of the text recogniser.")
 @click.option("--val-every", type=click.IntRange(min=1), default=250, show_default=True)
+@click.option("--degradation", type=click.Choice(DEGRADATIONS), default="mixed",
+              show_default=True,
+              help="LR degradation mix: 'camera' blurs, adds noise and JPEG to nearly every pair.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, seed,
-          recognizer, val_every) -> None:
+          recognizer, val_every, degradation) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         from plateplug.train.loop import TrainConfig
@@ -56,7 +60,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
         config = TrainConfig(
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
-            options={"recognizer": recognizer},
+            degradation=degradation, options={"recognizer": recognizer},
         )
         path = run(config)
     except PlateplugError as exc:

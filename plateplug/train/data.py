@@ -113,7 +113,8 @@ class PairSampler:
     are used for a height (unless there are too few).
     """
 
-    def __init__(self, crops: list[Crop], rng: np.random.Generator, patch_width: int = 40):
+    def __init__(self, crops: list[Crop], rng: np.random.Generator, patch_width: int = 40,
+                 degradation: str = "mixed"):
         usable = [c for c in crops if c.image.shape[0] >= MIN_HR_HEIGHT]
         self.crops = usable or crops
         if not self.crops:
@@ -121,6 +122,7 @@ class PairSampler:
         self.heights = np.array([c.image.shape[0] for c in self.crops])
         self.rng = rng
         self.patch_width = patch_width
+        self.degradation = degradation
 
     def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
         """One batch: LR N x 3 x h x w and HR N x 3 x 4h x 4w, RGB in 0..1."""
@@ -137,7 +139,7 @@ class PairSampler:
             hr = cv2.resize(image, (SCALE * w_lr, SCALE * h_lr), interpolation=cv2.INTER_AREA)
             x0 = SCALE * int(rng.integers(0, w_lr - self.patch_width + 1))
             hr = np.ascontiguousarray(hr[:, x0 : x0 + SCALE * self.patch_width])
-            lrs.append(degrade(hr, rng))
+            lrs.append(degrade(hr, rng, self.degradation))
             hrs.append(hr)
         return to_tensor(lrs), to_tensor(hrs)
 

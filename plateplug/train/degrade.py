@@ -1,19 +1,42 @@
 """Realistic LR degradations of an HR plate patch (numpy/cv2, driven by one numpy Generator).
 
-``degrade(hr, rng)`` returns the LR image (4x smaller). About a third of the samples are the
-clean protocol shrink (INTER_AREA); the rest get a random mix of Gaussian blur (sigma 0-2.5 at
-HR scale), slight motion blur, another resampling kernel, Gaussian noise (sigma 0-8) and JPEG
-(quality 35-95). ``photometric`` changes brightness/gamma/contrast of the source (applied to
-both LR and HR, so the model learns to keep the look, not to relight).
+``degrade(hr, rng, profile)`` returns the LR image (4x smaller). A share of the samples are the
+clean protocol shrink (INTER_AREA); the rest get a random mix of Gaussian blur at HR scale,
+slight motion blur, another resampling kernel, Gaussian noise and JPEG. Two named profiles:
+``mixed`` (35% clean; blur sigma 0.2-2.5, noise sigma 0-8, JPEG 35-95, each with p=0.6) and
+``camera`` (20% clean; blur, noise and JPEG nearly always, as from a real ANPR camera: blur sigma
+0.8-2.2, noise sigma 1-6, JPEG 40-85). ``photometric`` changes brightness/gamma/contrast of the
+source (applied to both LR and HR, so the model learns to keep the look, not to relight).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 SCALE = 4
-CLEAN_SHARE = 0.35
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Probabilities and ranges of one degradation mix."""
+
+    clean_share: float
+    blur_p: float
+    blur_sigma: tuple[float, float]
+    noise_p: float
+    noise_sigma: tuple[float, float]
+    jpeg_p: float
+    jpeg_quality: tuple[int, int]
+    motion_p: float = 0.2
+
+
+PROFILES = {
+    "mixed": Profile(0.35, 0.6, (0.2, 2.5), 0.6, (0.0, 8.0), 0.6, (35, 95)),
+    "camera": Profile(0.2, 0.9, (0.8, 2.2), 0.9, (1.0, 6.0), 0.9, (40, 85)),
+}
 _INTERPOLATIONS = (cv2.INTER_AREA, cv2.INTER_AREA, cv2.INTER_LINEAR, cv2.INTER_CUBIC)
 
 
@@ -45,25 +68,26 @@ def photometric(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(x * 255.0 + 0.5, 0, 255).astype(np.uint8)
 
 
-def degrade(hr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def degrade(hr: np.ndarray, rng: np.random.Generator, profile: str = "mixed") -> np.ndarray:
     """LR version of ``hr`` (h and w divisible by SCALE): clean or randomly degraded."""
-    if rng.random() < CLEAN_SHARE:
+    mix = PROFILES[profile]
+    if rng.random() < mix.clean_share:
         return shrink(hr)
     img = hr
-    if rng.random() < 0.6:
-        sigma = rng.uniform(0.2, 2.5)
+    if rng.random() < mix.blur_p:
+        sigma = rng.uniform(*mix.blur_sigma)
         img = cv2.GaussianBlur(img, (0, 0), sigmaX=sigma, sigmaY=sigma)
-    if rng.random() < 0.2:
+    if rng.random() < mix.motion_p:
         kernel = motion_kernel(int(rng.integers(3, 9)), float(rng.uniform(0, 180)))
         img = cv2.filter2D(img, -1, kernel, borderType=cv2.BORDER_REFLECT)
     lr = shrink(img, _INTERPOLATIONS[int(rng.integers(len(_INTERPOLATIONS)))])
-    if rng.random() < 0.6:
-        sigma = rng.uniform(0.0, 8.0)
+    if rng.random() < mix.noise_p:
+        sigma = rng.uniform(*mix.noise_sigma)
         shape = lr.shape[:2] + (1,) if rng.random() < 0.3 else lr.shape
         noisy = lr.astype(np.float32) + rng.normal(0.0, sigma, shape).astype(np.float32)
         lr = np.clip(noisy + 0.5, 0, 255).astype(np.uint8)
-    if rng.random() < 0.6:
-        quality = int(rng.integers(35, 96))
+    if rng.random() < mix.jpeg_p:
+        quality = int(rng.integers(mix.jpeg_quality[0], mix.jpeg_quality[1] + 1))
         ok, encoded = cv2.imencode(".jpg", lr, [cv2.IMWRITE_JPEG_QUALITY, quality])
         if ok:
             lr = cv2.imdecode(encoded, cv2.IMREAD_COLOR)

@@ -49,6 +49,7 @@ class TrainConfig:
     log_every: int = 20
     checkpoint_minutes: float = 3.0
     val_count: int = 48
+    degradation: str = "mixed"  # a key of plateplug.train.degrade.PROFILES
     stop_after: int | None = None  # end this run early at that step (the schedule keeps steps)
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -134,7 +135,7 @@ def _train(
     if not crops:
         raise PlateplugError(f"no training crops in {', '.join(config.data)}")
     val_crops = load_sources(config.data, "val") or crops
-    sampler = PairSampler(crops, rng, patch_width=recipe.patch_width)
+    sampler = PairSampler(crops, rng, recipe.patch_width, config.degradation)
     val_pairs = validation_pairs(val_crops, count=config.val_count)
 
     model = recipe.model().to(ctx.device)

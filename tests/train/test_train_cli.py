@@ -1,5 +1,7 @@
 """``plateplug train`` / ``train-recognizer`` / ``export``: happy path and clean errors."""
 
+import json
+
 import pytest
 
 pytest.importorskip("torch")
@@ -14,9 +16,11 @@ def test_train_then_export(synthetic_plates, tmp_path):
     runner = CliRunner()
     out = tmp_path / "run"
     result = runner.invoke(train, ["unet", "--data", str(synthetic_plates), "--steps", "2",
-                                   "--batch", "2", "--out", str(out), "--threads", "1"])
+                                   "--batch", "2", "--out", str(out), "--threads", "1",
+                                   "--degradation", "camera"])
     assert result.exit_code == 0, result.output
     assert (out / "last.pt").is_file()
+    assert json.loads((out / "config.json").read_text())["degradation"] == "camera"
     onnx_path = tmp_path / "unet.onnx"
     result = runner.invoke(export, ["unet", str(out / "last.pt"), "-o", str(onnx_path)])
     assert result.exit_code == 0, result.output

@@ -34,3 +34,26 @@ def test_photometric_keeps_shape():
     for s in range(10):
         out = photometric(hr, np.random.default_rng(s))
         assert out.shape == hr.shape and out.dtype == np.uint8
+
+
+def test_camera_profile_degrades_more_often_and_harder_than_mixed():
+    hr = _hr()
+    clean = shrink(hr)
+
+    def stats(profile: str) -> tuple[int, float]:
+        outs = [degrade(hr, np.random.default_rng(s), profile) for s in range(200)]
+        n_clean = sum(np.array_equal(o, clean) for o in outs)
+        error = float(np.mean([np.abs(o.astype(float) - clean).mean() for o in outs]))
+        return n_clean, error
+
+    mixed_clean, mixed_error = stats("mixed")
+    camera_clean, camera_error = stats("camera")
+    assert camera_clean < mixed_clean
+    assert camera_error > mixed_error
+
+
+def test_cli_lists_every_profile():
+    from plateplug.cli.train import DEGRADATIONS
+    from plateplug.train.degrade import PROFILES
+
+    assert set(DEGRADATIONS) == set(PROFILES)
