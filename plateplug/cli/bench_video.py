@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -51,30 +50,36 @@ def synthetic_clip(path: Path, frames: int = SYNTHETIC_FRAMES,
 
 
 def time_pass(source: str, work: Work, layout_size: Callable[[tuple[int, int]], tuple[int, int]],
-              max_frames: int | None) -> list[float]:
-    """Seconds per frame (read, ``work``, encode) over ``source``, written to a temp file."""
-    times = []
+              max_frames: int | None) -> float:
+    """Mean seconds per frame (read, ``work``, encode) over ``source``, written to a temp
+    file: wall time of the whole pass over the frame count, so that frames with and without
+    detection (``--detect-every``) are weighed as they come."""
+    frames = 0
     with VideoSource(source) as src, tempfile.TemporaryDirectory() as tmp, \
             VideoWriter(Path(tmp) / "bench.mp4", src.fps, layout_size(src.size)) as writer:
-        last = time.perf_counter()
+        start = time.perf_counter()
         for index, frame in src:
             writer.write(work(index, frame))
-            now = time.perf_counter()
-            times.append(now - last)
-            last = now
-            if max_frames is not None and len(times) >= max_frames:
+            frames += 1
+            if max_frames is not None and frames >= max_frames:
                 break
-    return times
+        seconds = time.perf_counter() - start
+    return seconds / max(frames, 1)
 
 
 def end_to_end(enhancer: plateplug.Enhancer, detector: Detector | None,
-               boxes: Mapping[int, Sequence[Box]] | None, layout: str) -> Work:
-    """The full per-frame pipeline: find plates, enhance them in one batch, track, draw."""
+               boxes: Mapping[int, Sequence[Box]] | None, layout: str,
+               detect_every: int = 1) -> Work:
+    """The full per-frame pipeline: find plates (on every ``detect_every``-th frame),
+    enhance them in one batch, track, draw."""
     tracker = IoUTracker()
+    count = 0
 
     def work(index: int, frame: np.ndarray) -> np.ndarray:
+        nonlocal count
         plates = plates_in_frame(index, frame, enhancer, detector, boxes, DEFAULT_MARGIN,
-                                 tracker)
+                                 tracker, detect=count % detect_every == 0)
+        count += 1
         return render(frame, plates, layout)
 
     return work
@@ -94,12 +99,15 @@ def end_to_end(enhancer: plateplug.Enhancer, detector: Detector | None,
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
               show_default=True)
 @click.option("--threads", type=click.IntRange(1), help="CPU threads for inference.")
+@click.option("--detect-every", type=click.IntRange(1), default=(1,), multiple=True,
+              show_default=True, help="Also time end to end with the detector on every N-th "
+              "frame only (repeatable).")
 def bench_video(source: str | None, models: tuple[str, ...], boxes_file: Path | None,
                 detector_name: str | None, layout: str, max_frames: int | None, device: str,
-                threads: int | None) -> None:
+                threads: int | None, detect_every: tuple[int, ...]) -> None:
     """Time the video pipeline on SOURCE (default: a synthetic 1280x720 clip): the I/O
     ceiling (decode + encode only), detection only, and end to end per model, as fps
-    (median over the clip) and as a fraction of the ceiling."""
+    (frames over the wall time of the pass) and as a fraction of the ceiling."""
     names = models or tuple(m.name for m in plateplug.list_models()
                             if m.unavailable_reason() is None)
     if not names:
@@ -117,7 +125,7 @@ def bench_video(source: str | None, models: tuple[str, ...], boxes_file: Path | 
 
         def measure(label: str, work: Work, size: Callable = lambda size: size) -> None:
             click.echo(f"timing {label} ...", err=True)
-            rows.append((label, statistics.median(time_pass(source, work, size, max_frames))))
+            rows.append((label, time_pass(source, work, size, max_frames)))
 
         def detect_only(index: int, frame: np.ndarray) -> np.ndarray:
             detector(frame)
@@ -128,12 +136,15 @@ def bench_video(source: str | None, models: tuple[str, ...], boxes_file: Path | 
         if detector is not None:
             measure(f"detection only ({getattr(detector, 'name', detector_name)})",
                     detect_only)
-        plates_from = "boxes" if boxes is not None else "detector"
+        cadences = sorted(set(detect_every)) if boxes is None else [1]
         for name in names:
             enhancer = plateplug.load(name, device=device, threads=threads)
-            measure(f"{name} end to end ({plates_from}, {enhancer.providers[0]})",
-                    end_to_end(enhancer, None if boxes is not None else detector, boxes,
-                               layout), lambda size: output_size(layout, size))
+            for every in cadences:
+                plates_from = ("boxes" if boxes is not None else "detector" if every == 1
+                               else f"detector every {every} frames")
+                measure(f"{name} end to end ({plates_from}, {enhancer.providers[0]})",
+                        end_to_end(enhancer, None if boxes is not None else detector, boxes,
+                                   layout, every), lambda size: output_size(layout, size))
     _print(rows)
 
 

@@ -64,6 +64,9 @@ def video_options(command: Callable) -> Callable:
                      'like {"frame": 12, "boxes": [[x1, y1, x2, y2]]}.'),
         click.option("--detector", "detector_name",
                      help="Video: plate detector (default: the trained one)."),
+        click.option("--detect-every", type=click.IntRange(min=1), default=1,
+                     show_default=True, help="Video: run the detector on every N-th frame "
+                     "only; the tracker moves the boxes along in between (faster)."),
     ]):
         command = option(command)
     return command
@@ -72,23 +75,25 @@ def video_options(command: Callable) -> Callable:
 def enhance_video_command(inputs: tuple[str, ...], output: Path | None, model: str,
                           device: str, threads: int | None, *, layout: str,
                           crops_dir: Path | None, boxes_file: Path | None,
-                          detector_name: str | None) -> None:
+                          detector_name: str | None, detect_every: int = 1) -> None:
     """``plateplug enhance`` for one video file, camera index or stream URL."""
     if len(inputs) != 1:
         raise click.UsageError("give one video file, camera or stream at a time")
     run_video(inputs[0], output, model, layout=layout, crops_dir=crops_dir,
               boxes_file=boxes_file, detector_name=detector_name, device=device,
-              threads=threads)
+              threads=threads, detect_every=detect_every)
 
 
 def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
               layout: str = "inset",
               crops_dir: Path | None = None, boxes_file: Path | None = None,
               detector_name: str | None = None, device: str = "auto",
-              threads: int | None = None, margin: float = DEFAULT_MARGIN) -> Path:
+              threads: int | None = None, margin: float = DEFAULT_MARGIN,
+              detect_every: int = 1) -> Path:
     """Enhance every plate of a video file, camera or stream into ``output`` (an .mp4 of
     the same size and fps; twice as wide for side-by-side). ``enhancer`` may be a model
-    name, loaded once the source and boxes are known to be good. Returns the output path."""
+    name, loaded once the source and boxes are known to be good; the detector runs on every
+    ``detect_every``-th frame. Returns the output path."""
     boxes = read_boxes(boxes_file) if boxes_file is not None else None
     with _warnings_as_messages(), VideoSource(source) as src:
         target = output or default_output(source)
@@ -109,6 +114,7 @@ def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
                         summary = process_video(src, writer, enhancer, layout=layout,
                                                 detector=detector, boxes=boxes,
                                                 margin=margin, crops=crops,
+                                                detect_every=detect_every,
                                                 on_frame=on_frame)
             except KeyboardInterrupt:
                 click.echo(f"Interrupted: {_kept(writer)}", err=True)

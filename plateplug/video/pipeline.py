@@ -15,6 +15,7 @@ from plateplug.enhancer import Enhancer
 from plateplug.errors import InvalidImageError
 from plateplug.video.boxes import Box, read_boxes
 from plateplug.video.crops import CropWriter
+from plateplug.video.errors import VideoError
 from plateplug.video.overlay import render
 from plateplug.video.sources import VideoSource
 from plateplug.video.tracker import IoUTracker
@@ -79,14 +80,18 @@ def enhance_plates(frame: np.ndarray, boxes: Sequence[Any], enhancer: Enhancer,
 def iter_plates(source: VideoSource | str | int | os.PathLike | Iterable[np.ndarray],
                 enhancer: Enhancer, detector: Detector | None = None,
                 boxes: Mapping[int, Sequence[Sequence[float]]] | str | os.PathLike | None = None,
-                *, margin: float = DEFAULT_MARGIN,
-                tracker: IoUTracker | None = None) -> Iterator[FramePlates]:
+                *, margin: float = DEFAULT_MARGIN, tracker: IoUTracker | None = None,
+                detect_every: int = 1) -> Iterator[FramePlates]:
     """Yield ``(index, frame, plates)`` for each frame of ``source``.
 
     ``source`` is a VideoSource, a file/camera index/URL, or any iterable of BGR frames.
     Plates come from ``boxes`` (frame index -> boxes, or a JSONL file path), else from
-    ``detector(frame)``, else from the default detector (``plateplug.detect``).
+    ``detector(frame)``, else from the default detector (``plateplug.detect``). With
+    ``detect_every`` N > 1 the detector runs on every N-th frame only; in between, the
+    tracker moves the last boxes along at their measured velocity.
     """
+    if detect_every < 1:
+        raise VideoError(f"detect_every must be at least 1, got {detect_every}")
     if isinstance(boxes, (str, os.PathLike)):
         boxes = read_boxes(boxes)
     if boxes is None and detector is None:
@@ -94,43 +99,61 @@ def iter_plates(source: VideoSource | str | int | os.PathLike | Iterable[np.ndar
     tracker = tracker or IoUTracker()
     if isinstance(source, (str, int, os.PathLike)):
         with VideoSource(source) as opened:
-            yield from _iter(opened, enhancer, detector, boxes, margin, tracker)
+            yield from _iter(opened, enhancer, detector, boxes, margin, tracker, detect_every)
     else:
         frames = source if isinstance(source, VideoSource) else enumerate(source)
-        yield from _iter(frames, enhancer, detector, boxes, margin, tracker)
+        yield from _iter(frames, enhancer, detector, boxes, margin, tracker, detect_every)
 
 
 def _iter(frames: Iterable[tuple[int, np.ndarray]], enhancer: Enhancer,
           detector: Detector | None, boxes: Mapping[int, Sequence[Sequence[float]]] | None,
-          margin: float, tracker: IoUTracker) -> Iterator[FramePlates]:
-    for index, frame in frames:
-        yield FramePlates(index, frame, plates_in_frame(index, frame, enhancer, detector,
-                                                        boxes, margin, tracker))
+          margin: float, tracker: IoUTracker, detect_every: int) -> Iterator[FramePlates]:
+    for count, (index, frame) in enumerate(frames):
+        plates = plates_in_frame(index, frame, enhancer, detector, boxes, margin, tracker,
+                                 detect=count % detect_every == 0)
+        yield FramePlates(index, frame, plates)
 
 
 def plates_in_frame(index: int, frame: np.ndarray, enhancer: Enhancer,
                     detector: Detector | None,
                     boxes: Mapping[int, Sequence[Sequence[float]]] | None,
-                    margin: float, tracker: IoUTracker) -> list[PlateResult]:
-    """One step of ``iter_plates``: boxes (given for ``index``, else detected), crops, one
-    ``enhance_batch`` call, track ids."""
-    if boxes is not None:
-        found = [(tuple(b), None) for b in boxes.get(index, ())]
+                    margin: float, tracker: IoUTracker, detect: bool = True) -> list[PlateResult]:
+    """One step of ``iter_plates``: boxes (given for ``index``, else detected, else moved on
+    by the tracker when ``detect`` is False), crops, one ``enhance_batch`` call, track ids."""
+    if boxes is None and not detect:
+        coasted = tracker.coast()
+        found = [(box, score) for _, box, score in coasted]
+        ids = [track_id for track_id, _, _ in coasted]
     else:
-        found = [(_box_of(d), getattr(d, "score", None)) for d in detector(frame)]
-    kept = []
-    for box, score in found:
-        region = crop_region(box, frame.shape, margin)
-        if region is None:
-            warnings.warn(f"frame {index}: box {box} lies outside the frame; ignored",
-                          stacklevel=3)
+        if boxes is not None:
+            found = [(tuple(b), None) for b in boxes.get(index, ())]
         else:
-            kept.append((tuple(round(v) for v in box), region, score))
-    crops = [frame[r[1]:r[3], r[0]:r[2]] for _, r, _ in kept]
+            found = [(_box_of(d), getattr(d, "score", None)) for d in detector(frame)]
+        ids = None
+    kept = []
+    for i, (box, score) in enumerate(found):
+        box = _clip(box, frame.shape) if ids is not None else tuple(round(v) for v in box)
+        region = crop_region(box, frame.shape, margin) if box is not None else None
+        if region is not None:
+            kept.append((box, region, score, ids[i] if ids is not None else None))
+        elif ids is None:
+            warnings.warn(f"frame {index}: box {found[i][0]} lies outside the frame; ignored",
+                          stacklevel=3)
+    if ids is None:
+        new_ids = tracker.update([box for box, *_ in kept], [score for _, _, score, _ in kept])
+        kept = [(box, region, score, i) for (box, region, score, _), i in zip(kept, new_ids)]
+    crops = [frame[r[1]:r[3], r[0]:r[2]] for _, r, _, _ in kept]
     enhanced = enhancer.enhance_batch(crops) if crops else []
-    ids = tracker.update([box for box, _, _ in kept])
     return [PlateResult(box, region, track_id, crop, big, score)
-            for (box, region, score), track_id, crop, big in zip(kept, ids, crops, enhanced)]
+            for (box, region, score, track_id), crop, big in zip(kept, crops, enhanced)]
+
+
+def _clip(box: Sequence[float], frame_shape: tuple[int, ...]) -> Box | None:
+    """A predicted box rounded and clipped to the frame (None when it has left it)."""
+    h, w = frame_shape[:2]
+    x1, y1 = max(0, round(box[0])), max(0, round(box[1]))
+    x2, y2 = min(w, round(box[2])), min(h, round(box[3]))
+    return (x1, y1, x2, y2) if x2 > x1 and y2 > y1 else None
 
 
 @dataclass
@@ -145,12 +168,12 @@ def process_video(source: VideoSource, writer: VideoWriter, enhancer: Enhancer, 
                   layout: str = "inset", detector: Detector | None = None,
                   boxes: Mapping[int, Sequence[Sequence[float]]] | None = None,
                   margin: float = DEFAULT_MARGIN, crops: CropWriter | None = None,
-                  tracker: IoUTracker | None = None,
+                  tracker: IoUTracker | None = None, detect_every: int = 1,
                   on_frame: Callable[[Summary], None] | None = None) -> Summary:
     """Enhance every plate of ``source`` and write the ``layout`` frames to ``writer``."""
     summary = Summary()
     for index, frame, plates in iter_plates(source, enhancer, detector, boxes, margin=margin,
-                                            tracker=tracker):
+                                            tracker=tracker, detect_every=detect_every):
         writer.write(render(frame, plates, layout))
         if crops is not None:
             for plate in plates:

@@ -1,4 +1,8 @@
-"""A simple IoU tracker: plates overlapping from frame to frame keep the same id."""
+"""A simple IoU tracker: plates overlapping from frame to frame keep the same id.
+
+Each track also keeps a constant-velocity motion estimate, so that between two detections
+(``--detect-every N``) ``coast()`` can move the boxes along instead of detecting again.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +25,21 @@ def iou(a: Sequence[float], b: Sequence[float]) -> float:
 
 @dataclass
 class Track:
-    """A plate seen in recent frames: its id, last box and frames since it was last seen."""
+    """A plate seen in recent frames: its id, last observed box, detection updates since it
+    was last seen (``lost``), its score, velocity (pixels per frame for x1, y1, x2, y2) and
+    frames coasted since the last observation."""
 
     id: int
     box: Box
     lost: int = 0
+    score: float | None = None
+    velocity: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    coasted: int = 0
+
+    def predicted(self, ahead: int = 0) -> tuple[float, float, float, float]:
+        """The box moved by its velocity over ``coasted + ahead`` frames."""
+        frames = self.coasted + ahead
+        return tuple(b + v * frames for b, v in zip(self.box, self.velocity))
 
 
 class IoUTracker:
@@ -37,9 +51,11 @@ class IoUTracker:
         self.tracks: dict[int, Track] = {}
         self._next_id = 1
 
-    def update(self, boxes: Sequence[Box]) -> list[int]:
+    def update(self, boxes: Sequence[Box],
+               scores: Sequence[float | None] | None = None) -> list[int]:
         """Match this frame's boxes to tracks; returns one track id per box, in order."""
-        pairs = sorted(((iou(t.box, b), t.id, j) for t in self.tracks.values()
+        scores = list(scores) if scores is not None else [None] * len(boxes)
+        pairs = sorted(((iou(t.predicted(1), b), t.id, j) for t in self.tracks.values()
                         for j, b in enumerate(boxes)), reverse=True)
         ids: list[int | None] = [None] * len(boxes)
         matched: set[int] = set()
@@ -53,12 +69,28 @@ class IoUTracker:
         for track in list(self.tracks.values()):
             if track.id not in matched:
                 track.lost += 1
+                track.coasted += 1
                 if track.lost > self.max_lost:
                     del self.tracks[track.id]
         for j, box in enumerate(boxes):
             if ids[j] is None:
                 ids[j] = self._next_id
                 self._next_id += 1
-            track = self.tracks.setdefault(ids[j], Track(ids[j], tuple(box)))
-            track.box, track.lost = tuple(box), 0
+            track = self.tracks.get(ids[j])
+            if track is None:
+                self.tracks[ids[j]] = Track(ids[j], tuple(box), score=scores[j])
+                continue
+            frames = track.coasted + 1
+            track.velocity = tuple((n - o) / frames for n, o in zip(box, track.box))
+            track.box, track.lost, track.coasted, track.score = tuple(box), 0, 0, scores[j]
         return ids
+
+    def coast(self) -> list[tuple[int, tuple[float, float, float, float], float | None]]:
+        """Advance the plates seen at the last update by one frame without a detection;
+        returns ``(track id, predicted box, last score)`` for each."""
+        moved = []
+        for track in self.tracks.values():
+            track.coasted += 1
+            if track.lost == 0:
+                moved.append((track.id, track.predicted(), track.score))
+        return moved

@@ -48,6 +48,15 @@ def test_detector_drives_end_to_end_without_boxes(fake_plugins, clip):
     assert "fake end to end (detector, python)" in rows(result.stdout)
 
 
+def test_detect_every_adds_a_row_per_cadence(fake_plugins, clip):
+    result = bench(clip, "-m", "fake", "--detector", "bright", "--detect-every", "1",
+                   "--detect-every", "3")
+    assert result.exit_code == 0, result.output
+    assert list(rows(result.stdout))[-2:] == [
+        "fake end to end (detector, python)",
+        "fake end to end (detector every 3 frames, python)"]
+
+
 def test_errors_are_one_line(fake_plugins, clip, monkeypatch):
     result = bench(clip, "-m", "fake", "--detector", "nope")
     assert result.exit_code == 1 and "Error: unknown detector 'nope'" in result.stderr

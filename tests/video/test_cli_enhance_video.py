@@ -82,6 +82,14 @@ def test_detector_from_a_plugin(fake_plugins, clip, tmp_path):
     assert "12 frames, 12 plates" in result.stderr
 
 
+def test_detect_every_keeps_every_frame_and_plate(fake_plugins, clip, tmp_path):
+    result = run(clip, "--detector", "bright", "--detect-every", "4", "-o", tmp_path / "d.mp4")
+    assert result.exit_code == 0, result.output
+    assert "12 frames, 12 plates" in result.stderr
+    result = run(clip, "--detector", "bright", "--detect-every", "0", "-o", tmp_path / "e.mp4")
+    assert result.exit_code == 2 and "--detect-every" in result.output
+
+
 def test_camera_index_with_a_running_counter(fake_plugins, fake_capture, tmp_path):
     opened = fake_capture(FakeCapture([make_frame(i) for i in range(8)], fps=15.0))
     out = tmp_path / "cam.mp4"

@@ -10,6 +10,7 @@ from plateplug.video import (
     iter_plates,
     load_detector,
 )
+from plateplug.video.errors import VideoError
 
 
 def test_crop_region_adds_margin_and_clips():
@@ -70,3 +71,28 @@ def test_iter_plates_ignores_boxes_outside_the_frame(enhancer):
 def test_load_detector_from_a_plugin(fake_plugins):
     detector = load_detector("bright")
     assert detector(make_frame(3))[0].box == plate_box(3, (160, 120))
+
+
+def test_detect_every_runs_the_detector_on_every_nth_frame_and_coasts_between(enhancer):
+    calls = []
+    detector = BrightDetector("bright")
+
+    def counting(frame):
+        calls.append(frame)
+        return detector(frame)
+
+    frames = [make_frame(i) for i in range(9)]
+    results = list(iter_plates(frames, enhancer, detector=counting, detect_every=3))
+    assert len(calls) == 3
+    assert [len(r.plates) for r in results] == [1] * 9
+    assert {r.plates[0].track_id for r in results} == {1}
+    # from the second detection on, the coasted boxes follow the plate (2 px per frame)
+    for i in (4, 5, 7, 8):
+        assert results[i].plates[0].box == plate_box(i, (160, 120))
+        assert results[i].plates[0].score == 0.9
+
+
+def test_detect_every_below_one_is_an_error(enhancer):
+    with pytest.raises(VideoError, match="at least 1"):
+        list(iter_plates([make_frame(0)], enhancer, detector=BrightDetector("b"),
+                         detect_every=0))
