@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from plateplug import runtime
@@ -48,16 +49,23 @@ class OnnxDetector(Detector):
         self.metadata = meta
         self.score_threshold = meta.score_threshold
         self._input = session.get_inputs()[0].name
-        self._mean = np.array(meta.mean, np.float32).reshape(3, 1, 1)
-        self._std = np.array(meta.std, np.float32).reshape(3, 1, 1)
+
+    def preprocess(self, canvas: np.ndarray) -> np.ndarray:
+        """A letterboxed BGR uint8 canvas -> the 1 x 3 x H x W float32 input tensor."""
+        meta = self.metadata
+        rgb = meta.channel_order == "RGB"
+        if len(set(meta.std)) == 1:  # one scale for all channels: OpenCV does it in one pass
+            return cv2.dnn.blobFromImage(canvas, 1 / (255 * meta.std[0]), None,
+                                         tuple(255 * m for m in meta.mean), rgb, False)
+        x = (canvas[..., ::-1] if rgb else canvas).transpose(2, 0, 1).astype(np.float32)
+        mean = np.array(meta.mean, np.float32).reshape(3, 1, 1)
+        std = np.array(meta.std, np.float32).reshape(3, 1, 1)
+        return ((x * np.float32(1 / 255) - mean) / std)[None]
 
     def _detect(self, frame: np.ndarray) -> list[Detection]:
         meta = self.metadata
         canvas, scale = letterbox(frame, meta.input_size, meta.pad_value)
-        if meta.channel_order == "RGB":
-            canvas = canvas[..., ::-1]
-        x = canvas.transpose(2, 0, 1).astype(np.float32) * np.float32(1 / 255)
-        x = ((x - self._mean) / self._std)[None]
+        x = self.preprocess(canvas)
         output = self.session.run(None, {self._input: x})[0][0]
         boxes, scores = decode_centernet(output, meta.stride, self.score_threshold,
                                          meta.max_detections, meta.nms_iou)
