@@ -17,7 +17,12 @@ import torch
 
 from plateplug.datasets import read_crops, select
 from plateplug.detect.dashcam import read_frames
-from plateplug.detect.synth import compose, jitter_lighting, random_background
+from plateplug.detect.synth import (
+    compose,
+    jitter_lighting,
+    procedural_plate,
+    random_background,
+)
 from plateplug.errors import PlateplugError
 from plateplug.train.detector.targets import encode
 
@@ -26,6 +31,7 @@ SCALES = (0.3, 0.8)  # frame scale in a sample, relative to the original frame
 PLATE_WIDTHS = (7.0, 110.0)  # pasted plate widths in sample pixels
 MIN_VISIBLE = 0.6  # boxes cut by the crop keep at least this share of their area
 MIX = (0.45, 0.35, 0.20)  # real frame, frame + pasted plates, clutter + pasted plates
+PROCEDURAL_SHARE = 0.3  # pasted plates drawn in a made-up style instead of a real crop
 
 
 @dataclass
@@ -94,7 +100,8 @@ class SampleSource:
             image, boxes = self._frame_crop()
         if kind > 0:
             count = int(rng.integers(0 if kind == 2 else 1, 4))
-            picks = [self.plates[int(i)] for i in rng.integers(len(self.plates), size=count)]
+            picks = [procedural_plate(rng) if rng.random() < PROCEDURAL_SHARE
+                     else self.plates[int(rng.integers(len(self.plates)))] for _ in range(count)]
             image, boxes = compose(image, picks, PLATE_WIDTHS, rng, boxes)
         if rng.random() < 0.5:
             image = jitter_lighting(image, rng, 0.6)
