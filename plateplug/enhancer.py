@@ -23,7 +23,10 @@ class Enhancer(ABC):
 
     ``enhancer(crop)`` takes H x W x 3 uint8 BGR (or grey H x W, or BGRA) and returns
     the same layout at ``(H*scale) x (W*scale)``. Images larger than ``tile`` pixels on a
-    side are processed in overlapping tiles; ``enhance_batch`` groups crops into batches.
+    side are processed in overlapping tiles; ``enhance_batch`` groups crops into batches of
+    at most ``max_batch``, padding crops to the batch's largest size as long as the padded
+    batch has at most ``max_padding`` times the crops' own pixels (on a CPU, padding a small
+    crop up to a big one costs more than a second call; on a GPU one call is cheapest).
     """
 
     def __init__(
@@ -35,6 +38,7 @@ class Enhancer(ABC):
         max_batch: int = 16,
         tile: int = 256,
         tile_overlap: int = 16,
+        max_padding: float = 1.25,
     ):
         self.name = name
         self.scale = scale
@@ -42,6 +46,7 @@ class Enhancer(ABC):
         self.max_batch = max_batch
         self.tile = tile
         self.tile_overlap = tile_overlap
+        self.max_padding = max_padding
 
     @abstractmethod
     def _run(self, batch: np.ndarray) -> np.ndarray:
@@ -63,12 +68,29 @@ class Enhancer(ABC):
             else:
                 small.append(i)
         small.sort(key=lambda i: checked[i][0].shape[:2])
-        for start in range(0, len(small), self.max_batch):
-            chunk = small[start:start + self.max_batch]
-            for i, out in zip(chunk, self._run_padded([checked[i][0] for i in chunk])):
+        for chunk in self._group([checked[i][0].shape[:2] for i in small]):
+            indices = [small[k] for k in chunk]
+            for i, out in zip(indices, self._run_padded([checked[i][0] for i in indices])):
                 results[i] = out
         return [from_bgr(out, layout, crop)
                 for out, (_, layout), crop in zip(results, checked, crops)]
+
+    def _group(self, sizes: list[tuple[int, int]]) -> list[list[int]]:
+        """Consecutive runs of ``sizes`` (sorted) that share one padded batch call."""
+        groups: list[list[int]] = []
+        h = w = area = 0
+        for k, (ch, cw) in enumerate(sizes):
+            nh, nw, narea = max(h, ch), max(w, cw), area + ch * cw
+            current = groups[-1] if groups else []
+            fits = (current and len(current) < self.max_batch
+                    and (len(current) + 1) * nh * nw <= self.max_padding * narea)
+            if fits:
+                current.append(k)
+                h, w, area = nh, nw, narea
+            else:
+                groups.append([k])
+                h, w, area = ch, cw, ch * cw
+        return groups
 
     def _needs_tiling(self, bgr: np.ndarray) -> bool:
         return max(bgr.shape[:2]) > self.tile

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from plateplug import runtime
@@ -71,13 +73,18 @@ class OnnxEnhancer(Enhancer):
     """Runs an ONNX super-resolution graph; everything model-specific comes from metadata."""
 
     def __init__(self, session: Any, meta: ModelMetadata):
-        super().__init__(meta.name, meta.scale, providers=session.get_providers(),
-                         tile_overlap=meta.tile_overlap)
+        providers = session.get_providers()
+        super().__init__(meta.name, meta.scale, providers=providers,
+                         tile_overlap=meta.tile_overlap,
+                         max_padding=math.inf if providers[0] == runtime.CUDA else 1.25)
         self.session = session
         self.metadata = meta
         self._input = session.get_inputs()[0].name
-        self._mean = np.array(meta.mean, np.float32).reshape(1, 3, 1, 1)
-        self._std = np.array(meta.std, np.float32).reshape(1, 3, 1, 1)
+        self._rgb = meta.channel_order == "RGB"
+        mean = np.array(meta.mean, np.float32).reshape(1, 3, 1, 1)
+        std = np.array(meta.std, np.float32).reshape(1, 3, 1, 1)
+        self._mean, self._std = mean, std
+        self._out_scale, self._out_offset = std * np.float32(255), mean * np.float32(255) + 0.5
 
     def _run(self, batch: np.ndarray) -> np.ndarray:
         n, h, w, _ = batch.shape
@@ -85,14 +92,21 @@ class OnnxEnhancer(Enhancer):
         ph, pw = -h % m, -w % m
         if ph or pw:
             batch = np.pad(batch, ((0, 0), (0, ph), (0, pw), (0, 0)), mode="edge")
-        if self.metadata.channel_order == "RGB":
-            batch = batch[..., ::-1]
-        x = batch.transpose(0, 3, 1, 2).astype(np.float32) * np.float32(1 / 255)
-        x = (x - self._mean) / self._std
-        y = self.session.run(None, {self._input: x})[0]
-        y = (y * self._std + self._mean) * 255.0
-        out = np.clip(y + 0.5, 0, 255).astype(np.uint8).transpose(0, 2, 3, 1)
-        if self.metadata.channel_order == "RGB":
+        y = self.session.run(None, {self._input: self._to_input(batch)})[0]
+        y *= self._out_scale
+        y += self._out_offset
+        np.clip(y, 0, 255, out=y)
+        out = y.astype(np.uint8).transpose(0, 2, 3, 1)
+        if self._rgb:
             out = out[..., ::-1]
         s = self.scale
         return np.ascontiguousarray(out[:, :h * s, :w * s])
+
+    def _to_input(self, batch: np.ndarray) -> np.ndarray:
+        """N x H x W x 3 uint8 BGR -> the normalised N x 3 x H x W float32 model input."""
+        meta = self.metadata
+        if len(set(meta.std)) == 1:  # one scale for all channels: OpenCV does it in one pass
+            return cv2.dnn.blobFromImages(list(batch), 1 / (255 * meta.std[0]), None,
+                                          tuple(255 * m for m in meta.mean), self._rgb, False)
+        x = (batch[..., ::-1] if self._rgb else batch).transpose(0, 3, 1, 2).astype(np.float32)
+        return (x * np.float32(1 / 255) - self._mean) / self._std

@@ -71,15 +71,34 @@ def test_pad_multiple_is_handled_by_the_runtime(tiny_onnx):
     np.testing.assert_array_equal(model(crop), nearest(crop))
 
 
-def test_batch_of_different_sizes_matches_single_calls(enhancer, monkeypatch):
-    crops = [plate_like(h, w, seed=h) for h, w in [(20, 60), (16, 50), (24, 70), (20, 60),
-                                                   (12, 40)]]
+def count_calls(enhancer, monkeypatch) -> list:
     calls = []
     original = enhancer.session.run
     monkeypatch.setattr(enhancer.session, "run",
-                        lambda *a, **k: calls.append(1) or original(*a, **k))
+                        lambda *a, **k: calls.append(a[1]["lr"].shape) or original(*a, **k))
+    return calls
+
+
+SIZES = [(20, 60), (16, 50), (24, 70), (20, 60), (12, 40)]
+
+
+def test_batch_of_different_sizes_matches_single_calls(enhancer, monkeypatch):
+    enhancer.max_padding = float("inf")  # what a CUDA session uses: one call
+    crops = [plate_like(h, w, seed=h) for h, w in SIZES]
+    calls = count_calls(enhancer, monkeypatch)
     outs = enhancer.enhance_batch(crops)
     assert len(calls) == 1  # five crops, one session call
+    for crop, out in zip(crops, outs, strict=True):
+        np.testing.assert_array_equal(out, nearest(crop))
+
+
+def test_cpu_batches_only_crops_that_pad_cheaply(enhancer, monkeypatch):
+    assert enhancer.max_padding == 1.25  # a CPU session
+    crops = [plate_like(h, w, seed=w) for h, w in [(20, 60), (8, 20), (20, 62), (9, 21)]]
+    calls = count_calls(enhancer, monkeypatch)
+    outs = enhancer.enhance_batch(crops)
+    # padding an 8 x 20 crop to 20 x 62 would cost 8 times its own pixels
+    assert sorted(calls) == [(2, 3, 9, 21), (2, 3, 20, 62)]
     for crop, out in zip(crops, outs, strict=True):
         np.testing.assert_array_equal(out, nearest(crop))
 
