@@ -23,6 +23,7 @@ from plateplug.bench.torch_compare import compare_with_torch, load_checkpoint
 from plateplug.datasets import PlateCrop, is_validation, read_crops, select
 from plateplug.enhancer import Enhancer
 from plateplug.errors import MissingExtraError, PlateplugError
+from plateplug.models import EnhancerModel, OnnxModel
 from plateplug.readers import Reader, load_reader
 
 DEFAULT_HEIGHTS = (16, 20, 24)
@@ -181,7 +182,8 @@ def _load_methods(config: BenchConfig, result: BenchResult) -> list[Enhancer]:
         enhancers.append(b.enhancer)
     names = config.models if config.models is not None else sorted(plugins.registry("enhancer"))
     for name in names:
-        model = plugins.lookup("enhancer", name).item
+        model = _model(name)
+        name = model.name
         reason = model.unavailable_reason()
         if reason is None:
             try:
@@ -199,6 +201,15 @@ def _load_methods(config: BenchConfig, result: BenchResult) -> list[Enhancer]:
                                      info.get("file_size"), model.description))
         enhancers.append(enhancer)
     return enhancers
+
+
+def _model(name: str) -> EnhancerModel:
+    """A registered enhancer, or an ``.onnx`` file with plateplug metadata (a candidate
+    before it is shipped), named after the file."""
+    if name.lower().endswith(".onnx"):
+        path = Path(name)
+        return OnnxModel(path.stem, path, f"ONNX file {path}")
+    return plugins.lookup("enhancer", name).item
 
 
 def _sample_ids(crops: list[_Crop], rows: int) -> list[int]:

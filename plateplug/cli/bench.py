@@ -24,8 +24,8 @@ def _models(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--data", required=True, type=click.Path(exists=True, path_type=Path),
               help="Folder of plate crops (labels from its labels.csv, if any) or a labels CSV.")
 @click.option("-m", "--model", "models", multiple=True,
-              help="Models to measure, repeatable or comma-separated "
-                   "[default: every trained model].")
+              help="Models to measure (names, or .onnx files with plateplug metadata), "
+                   "repeatable or comma-separated [default: every trained model].")
 @click.option("--lr-height", "lr_heights", multiple=True, type=click.IntRange(4),
               help=f"LR height in px, repeatable [default: {' '.join(map(str, DEFAULT_HEIGHTS))}].")
 @click.option("--track", "tracks", multiple=True, type=click.Choice(TRACKS),
