@@ -140,6 +140,7 @@ def bench_detector(data: Path, names: tuple[str, ...], min_score: float, iou: fl
             row = {"detector": name, "set": set_name, "frames": counts.frames,
                    "plates": counts.truths, "detections": counts.detections,
                    "recall": round(counts.recall, 4), "precision": round(counts.precision, 4),
+                   "recall_by_height": counts.recall_by_height(),
                    "ms_per_frame": round(ms, 2), "fps": round(1000 / ms, 1)}
             if as_json:
                 click.echo(json.dumps(row))
@@ -148,3 +149,7 @@ def bench_detector(data: Path, names: tuple[str, ...], min_score: float, iou: fl
                            f"{counts.truths:4d}  found {counts.detections:4d}  recall "
                            f"{counts.recall:.3f}  precision {counts.precision:.3f}  "
                            f"{ms:.1f} ms/frame ({1000 / ms:.0f} fps)")
+                bands = "  ".join(f"{label} {counts.by_height[label][1]}/"
+                                  f"{counts.by_height[label][0]} = {value:.3f}"
+                                  for label, value in counts.recall_by_height().items())
+                click.echo(f"{'':20s} recall by plate height: {bands}")

@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from plateplug.detect.decode import iou
 from plateplug.detect.detection import Detection
 
+HEIGHT_BANDS = ((0, 12, "<12 px"), (12, 32, "12-32 px"), (32, 10**9, ">=32 px"))
+
+
+def height_band(box: np.ndarray) -> str:
+    """The plate-height band of a true box: below, inside or above ANPR's usual 12-32 px."""
+    height = float(box[3] - box[1])
+    return next(label for low, high, label in HEIGHT_BANDS if low <= height < high)
+
 
 @dataclass
 class Counts:
-    """Matched boxes over a set of frames (recall / precision are 1.0 when nothing to count)."""
+    """Matched boxes over a set of frames (recall / precision are 1.0 when nothing to count),
+    and ``[truths, matched]`` per plate-height band."""
 
     frames: int = 0
     truths: int = 0
     detections: int = 0
     matched: int = 0
+    by_height: dict[str, list[int]] = field(default_factory=dict)
+
+    def recall_by_height(self) -> dict[str, float]:
+        """Recall per height band that has true boxes, in band order."""
+        return {label: round(self.by_height[label][1] / self.by_height[label][0], 4)
+                for _, _, label in HEIGHT_BANDS if self.by_height.get(label, [0])[0]}
 
     @property
     def recall(self) -> float:
@@ -33,18 +48,22 @@ class Counts:
 def match_count(found: list[Detection], truth: np.ndarray, threshold: float = 0.5) -> int:
     """How many true boxes a detection (taken best first) covers at IoU >= threshold;
     each truth matches at most one detection."""
-    if not found or len(truth) == 0:
-        return 0
-    overlaps = iou(np.array([d.box for d in sorted(found, key=lambda d: -d.score)]), truth)
+    return int(matched_truths(found, truth, threshold).sum())
+
+
+def matched_truths(found: list[Detection], truth: np.ndarray,
+                   threshold: float = 0.5) -> np.ndarray:
+    """Which true boxes are matched (see ``match_count``), as a boolean array."""
     free = np.ones(len(truth), bool)
-    matched = 0
+    if not found or len(truth) == 0:
+        return ~free
+    overlaps = iou(np.array([d.box for d in sorted(found, key=lambda d: -d.score)]), truth)
     for row in overlaps:
         row = np.where(free, row, -1.0)
         best = int(np.argmax(row))
         if row[best] >= threshold:
             free[best] = False
-            matched += 1
-    return matched
+    return ~free
 
 
 def evaluate(detector: Callable[[np.ndarray], list[Detection]],
@@ -57,7 +76,12 @@ def evaluate(detector: Callable[[np.ndarray], list[Detection]],
         counts.frames += 1
         counts.truths += len(truth)
         counts.detections += len(found)
-        counts.matched += match_count(found, truth, threshold)
+        hits = matched_truths(found, truth, threshold)
+        counts.matched += int(hits.sum())
+        for box, hit in zip(truth, hits):
+            band = counts.by_height.setdefault(height_band(box), [0, 0])
+            band[0] += 1
+            band[1] += int(hit)
     return counts
 
 

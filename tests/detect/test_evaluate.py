@@ -1,12 +1,11 @@
-"""Recall/precision matching, timing and the synthetic scene generator."""
+"""Recall/precision matching (overall and by plate height) and timing."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from plateplug.detect import Detection
-from plateplug.detect.evaluate import Counts, evaluate, match_count, median_ms
-from plateplug.detect.synth import compose, random_background
+from plateplug.detect.evaluate import Counts, evaluate, height_band, match_count, median_ms
 
 
 def test_match_count_is_one_to_one_at_iou():
@@ -29,17 +28,9 @@ def test_evaluate_counts_recall_and_precision(bright, plate_frame):
     assert median_ms(bright, frame, repeats=3, warmup=1) > 0
 
 
-def test_compose_pastes_plates_inside_the_scene_deterministically():
-    plate = np.full((20, 60, 3), 240, np.uint8)
-    plate[5:15, 5:55:6] = 10
-    results = []
-    for _ in range(2):
-        rng = np.random.default_rng(3)
-        scene = random_background(120, 200, rng)
-        results.append(compose(scene, [plate, plate], (20, 60), rng,
-                               np.array([[0, 0, 10, 5]], np.float32)))
-    (image, boxes), (image2, boxes2) = results
-    np.testing.assert_array_equal(image, image2)
-    np.testing.assert_array_equal(boxes, boxes2)
-    assert len(boxes) >= 2 and (boxes[:, 2] <= 200).all() and (boxes[:, 3] <= 120).all()
-    assert image.shape == (120, 200, 3) and image.dtype == np.uint8
+def test_recall_is_also_counted_by_plate_height(bright, plate_frame):
+    truth = np.array([[40, 30, 80, 42], [0, 0, 30, 8], [0, 50, 100, 90]], np.float32)
+    counts = evaluate(bright, [("a", plate_frame, truth)])
+    assert [height_band(b) for b in truth] == ["12-32 px", "<12 px", ">=32 px"]
+    assert counts.by_height == {"12-32 px": [1, 1], "<12 px": [1, 0], ">=32 px": [1, 0]}
+    assert counts.recall_by_height() == {"<12 px": 0.0, "12-32 px": 1.0, ">=32 px": 0.0}
