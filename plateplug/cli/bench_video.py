@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -102,12 +103,15 @@ def end_to_end(enhancer: plateplug.Enhancer, detector: Detector | None,
 @click.option("--detect-every", type=click.IntRange(1), default=(1,), multiple=True,
               show_default=True, help="Also time end to end with the detector on every N-th "
               "frame only (repeatable).")
+@click.option("--rounds", type=click.IntRange(1), default=3, show_default=True,
+              help="Time every stage this many times, round-robin; report the median.")
 def bench_video(source: str | None, models: tuple[str, ...], boxes_file: Path | None,
                 detector_name: str | None, layout: str, max_frames: int | None, device: str,
-                threads: int | None, detect_every: tuple[int, ...]) -> None:
+                threads: int | None, detect_every: tuple[int, ...], rounds: int) -> None:
     """Time the video pipeline on SOURCE (default: a synthetic 1280x720 clip): the I/O
     ceiling (decode + encode only), detection only, and end to end per model, as fps
-    (frames over the wall time of the pass) and as a fraction of the ceiling."""
+    (frames over the wall time of a pass; median of the rounds, which take turns so that
+    every stage sees the same machine) and as a fraction of the ceiling."""
     names = models or tuple(m.name for m in plateplug.list_models()
                             if m.unavailable_reason() is None)
     if not names:
@@ -121,21 +125,21 @@ def bench_video(source: str | None, models: tuple[str, ...], boxes_file: Path | 
         with VideoSource(source) as src:
             click.echo(f"{src.name}: {src.size[0]}x{src.size[1]}, {src.fps:g} fps, "
                        f"{src.frame_count or '?'} frames", err=True)
-        rows = []
+        stages: list[tuple[str, Callable[[], Work], Callable]] = []
 
-        def measure(label: str, work: Work, size: Callable = lambda size: size) -> None:
-            click.echo(f"timing {label} ...", err=True)
-            rows.append((label, time_pass(source, work, size, max_frames)))
+        def measure(label: str, make_work: Callable[[], Work],
+                    size: Callable = lambda size: size) -> None:
+            stages.append((label, make_work, size))
 
         def detect_only(index: int, frame: np.ndarray) -> np.ndarray:
             detector(frame)
             return frame
 
-        measure("I/O ceiling (decode + encode)", lambda index, frame: frame)
+        measure("I/O ceiling (decode + encode)", lambda: lambda index, frame: frame)
         detector = _try_detector(detector_name, device, threads, required=boxes is None)
         if detector is not None:
             measure(f"detection only ({getattr(detector, 'name', detector_name)})",
-                    detect_only)
+                    lambda: detect_only)
         cadences = sorted(set(detect_every)) if boxes is None else [1]
         for name in names:
             enhancer = plateplug.load(name, device=device, threads=threads)
@@ -143,9 +147,16 @@ def bench_video(source: str | None, models: tuple[str, ...], boxes_file: Path | 
                 plates_from = ("boxes" if boxes is not None else "detector" if every == 1
                                else f"detector every {every} frames")
                 measure(f"{name} end to end ({plates_from}, {enhancer.providers[0]})",
-                        end_to_end(enhancer, None if boxes is not None else detector, boxes,
-                                   layout, every), lambda size: output_size(layout, size))
-    _print(rows)
+                        lambda enhancer=enhancer, every=every: end_to_end(
+                            enhancer, None if boxes is not None else detector, boxes, layout,
+                            every),
+                        lambda size: output_size(layout, size))
+        times: dict[str, list[float]] = {label: [] for label, _, _ in stages}
+        for round_number in range(1, rounds + 1):
+            click.echo(f"round {round_number}/{rounds} ...", err=True)
+            for label, make_work, size in stages:
+                times[label].append(time_pass(source, make_work(), size, max_frames))
+    _print([(label, statistics.median(values)) for label, values in times.items()])
 
 
 def _try_detector(name: str | None, device: str, threads: int | None,

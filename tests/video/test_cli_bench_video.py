@@ -65,3 +65,10 @@ def test_errors_are_one_line(fake_plugins, clip, monkeypatch):
     monkeypatch.setattr(plateplug, "list_models", lambda: [])
     result = bench(clip)
     assert result.exit_code == 1 and "Error: no trained enhancer" in result.stderr
+
+
+def test_rounds_take_turns_and_report_one_row_per_stage(fake_plugins, clip):
+    result = bench(clip, "-m", "fake", "--detector", "bright", "--rounds", "2")
+    assert result.exit_code == 0, result.output
+    assert "round 1/2" in result.stderr and "round 2/2" in result.stderr
+    assert len(rows(result.stdout)) == 3
