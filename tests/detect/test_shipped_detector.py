@@ -28,10 +28,10 @@ def test_finds_a_clean_plate_and_nothing_on_a_blank_frame():
     detector = plateplug.load_detector(device="cpu")
     frame = np.full((720, 1280, 3), 90, np.uint8)
     assert detector(np.zeros_like(frame)) == []
-    plate = np.full((32, 130, 3), 235, np.uint8)
-    cv2.rectangle(plate, (0, 0), (129, 31), (20, 20, 20), 2)
-    cv2.putText(plate, "B 123 ABC", (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (20, 20, 20), 2)
-    frame[400:432, 600:730] = plate
+    plate = np.full((48, 195, 3), 235, np.uint8)
+    cv2.rectangle(plate, (0, 0), (194, 47), (20, 20, 20), 2)
+    cv2.putText(plate, "B 123 ABC", (12, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.05, (20, 20, 20), 2)
+    frame[400:448, 600:795] = plate
     found = detector(frame)
-    assert found and iou(np.array([found[0].box]), np.array([[600, 400, 730, 432]]))[0, 0] > 0.5
+    assert found and iou(np.array([found[0].box]), np.array([[600, 400, 795, 448]]))[0, 0] > 0.5
     assert 0.0 <= found[0].score <= 1.0
