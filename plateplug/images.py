@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,3 +53,17 @@ def from_bgr(enhanced: np.ndarray, layout: Layout, original: np.ndarray) -> np.n
     h, w = enhanced.shape[:2]
     alpha = cv2.resize(original[:, :, 3], (w, h), interpolation=cv2.INTER_CUBIC)
     return np.dstack([enhanced, alpha])
+
+
+def to_blob(images: Sequence[np.ndarray], mean: Sequence[float], std: Sequence[float],
+            rgb: bool) -> np.ndarray:
+    """Same-sized BGR uint8 images -> N x 3 x H x W float32 ``(value / 255 - mean) / std``,
+    channels in RGB order when ``rgb`` (mean and std are in the model's channel order)."""
+    if len(set(std)) == 1:  # one scale for all channels: OpenCV does it in one pass
+        return cv2.dnn.blobFromImages(list(images), 1 / (255 * std[0]), None,
+                                      tuple(255 * m for m in mean), rgb, False)
+    batch = np.stack(images)
+    x = (batch[..., ::-1] if rgb else batch).transpose(0, 3, 1, 2).astype(np.float32)
+    shape = (1, 3, 1, 1)
+    return ((x * np.float32(1 / 255) - np.array(mean, np.float32).reshape(shape))
+            / np.array(std, np.float32).reshape(shape))

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
 from plateplug import runtime
 from plateplug.enhancer import Enhancer
 from plateplug.errors import ModelNotTrainedError
+from plateplug.images import to_blob
 from plateplug.metadata import ModelMetadata
 
 
@@ -83,7 +83,6 @@ class OnnxEnhancer(Enhancer):
         self._rgb = meta.channel_order == "RGB"
         mean = np.array(meta.mean, np.float32).reshape(1, 3, 1, 1)
         std = np.array(meta.std, np.float32).reshape(1, 3, 1, 1)
-        self._mean, self._std = mean, std
         self._out_scale, self._out_offset = std * np.float32(255), mean * np.float32(255) + 0.5
 
     def _run(self, batch: np.ndarray) -> np.ndarray:
@@ -92,7 +91,8 @@ class OnnxEnhancer(Enhancer):
         ph, pw = -h % m, -w % m
         if ph or pw:
             batch = np.pad(batch, ((0, 0), (0, ph), (0, pw), (0, 0)), mode="edge")
-        y = self.session.run(None, {self._input: self._to_input(batch)})[0]
+        x = to_blob(batch, self.metadata.mean, self.metadata.std, self._rgb)
+        y = self.session.run(None, {self._input: x})[0]
         y *= self._out_scale
         y += self._out_offset
         np.clip(y, 0, 255, out=y)
@@ -101,12 +101,3 @@ class OnnxEnhancer(Enhancer):
             out = out[..., ::-1]
         s = self.scale
         return np.ascontiguousarray(out[:, :h * s, :w * s])
-
-    def _to_input(self, batch: np.ndarray) -> np.ndarray:
-        """N x H x W x 3 uint8 BGR -> the normalised N x 3 x H x W float32 model input."""
-        meta = self.metadata
-        if len(set(meta.std)) == 1:  # one scale for all channels: OpenCV does it in one pass
-            return cv2.dnn.blobFromImages(list(batch), 1 / (255 * meta.std[0]), None,
-                                          tuple(255 * m for m in meta.mean), self._rgb, False)
-        x = (batch[..., ::-1] if self._rgb else batch).transpose(0, 3, 1, 2).astype(np.float32)
-        return (x * np.float32(1 / 255) - self._mean) / self._std

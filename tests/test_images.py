@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from plateplug.errors import InvalidImageError
-from plateplug.images import from_bgr, to_bgr
+from plateplug.images import from_bgr, to_bgr, to_blob
 
 
 @pytest.mark.parametrize("bad,message", [
@@ -34,3 +34,15 @@ def test_layouts_round_trip(shape):
     assert back.shape == shape
     if len(shape) == 3 and shape[2] == 4:
         np.testing.assert_array_equal(back[..., 3], image[..., 3])
+
+
+@pytest.mark.parametrize("rgb", [False, True])
+@pytest.mark.parametrize("std", [(0.25, 0.25, 0.25), (0.2, 0.25, 0.3)])
+def test_to_blob_normalises_in_the_model_channel_order(rgb, std):
+    images = np.random.default_rng(1).integers(0, 256, (2, 6, 9, 3), dtype=np.uint8)
+    mean = (0.4, 0.45, 0.5)
+    blob = to_blob(images, mean, std, rgb)
+    ordered = images[..., ::-1] if rgb else images
+    want = ((ordered / 255 - np.array(mean)) / np.array(std)).transpose(0, 3, 1, 2)
+    assert blob.dtype == np.float32 and blob.shape == (2, 3, 6, 9)
+    np.testing.assert_allclose(blob, want, rtol=1e-5, atol=1e-5)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
 from plateplug import runtime
@@ -15,6 +14,7 @@ from plateplug.detect.detection import Detection
 from plateplug.detect.detector import Detector, DetectorModel
 from plateplug.detect.metadata import DetectorMetadata
 from plateplug.errors import ModelFileError, ModelNotTrainedError
+from plateplug.images import to_blob
 from plateplug.models import missing_weights
 
 
@@ -53,14 +53,7 @@ class OnnxDetector(Detector):
     def preprocess(self, canvas: np.ndarray) -> np.ndarray:
         """A letterboxed BGR uint8 canvas -> the 1 x 3 x H x W float32 input tensor."""
         meta = self.metadata
-        rgb = meta.channel_order == "RGB"
-        if len(set(meta.std)) == 1:  # one scale for all channels: OpenCV does it in one pass
-            return cv2.dnn.blobFromImage(canvas, 1 / (255 * meta.std[0]), None,
-                                         tuple(255 * m for m in meta.mean), rgb, False)
-        x = (canvas[..., ::-1] if rgb else canvas).transpose(2, 0, 1).astype(np.float32)
-        mean = np.array(meta.mean, np.float32).reshape(3, 1, 1)
-        std = np.array(meta.std, np.float32).reshape(3, 1, 1)
-        return ((x * np.float32(1 / 255) - mean) / std)[None]
+        return to_blob([canvas], meta.mean, meta.std, meta.channel_order == "RGB")
 
     def _detect(self, frame: np.ndarray) -> list[Detection]:
         meta = self.metadata
