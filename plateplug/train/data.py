@@ -8,7 +8,6 @@ are never used for training.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import torch
 
 from plateplug.bench.protocol import make_pair
 from plateplug.datasets import read_crops, select
+from plateplug.detect.dashcam import read_frames
 from plateplug.errors import PlateplugError
 from plateplug.train.degrade import SCALE, degrade, photometric
 
@@ -53,25 +53,19 @@ def load_plates(source: Path, split: str) -> list[Crop]:
 def load_dashcam(boxes_csv: Path, margin: float = 0.15) -> list[Crop]:
     """Plate crops of the dashcam frames' ``train`` boxes, widened by ``margin`` of the box
     height on every side."""
-    frames: dict[str, list[tuple[float, float, float, float]]] = {}
-    with boxes_csv.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row.get("split") != "train" or not row.get("xmin"):
-                continue
-            box = tuple(float(row[k]) for k in ("xmin", "ymin", "xmax", "ymax"))
-            frames.setdefault(row["image"], []).append(box)  # type: ignore[arg-type]
     crops = []
-    for name, boxes in sorted(frames.items()):
-        frame = _imread(boxes_csv.parent / name)
-        if frame is None:
+    for frame in sorted(read_frames(boxes_csv, "train"), key=lambda f: f.path):
+        image = _imread(frame.path)
+        if image is None:
             continue
-        fh, fw = frame.shape[:2]
-        for i, (x0, y0, x1, y1) in enumerate(boxes):
+        name = frame.path.relative_to(boxes_csv.parent).as_posix()
+        fh, fw = image.shape[:2]
+        for i, (x0, y0, x1, y1) in enumerate(frame.boxes):
             m = margin * (y1 - y0)
             xa, ya = max(0, int(x0 - m)), max(0, int(y0 - m))
             xb, yb = min(fw, int(np.ceil(x1 + m))), min(fh, int(np.ceil(y1 + m)))
             if xb - xa >= 8 and yb - ya >= 8:
-                crops.append(Crop(frame[ya:yb, xa:xb].copy(), f"dashcam/{name}#{i}"))
+                crops.append(Crop(image[ya:yb, xa:xb].copy(), f"dashcam/{name}#{i}"))
     return crops
 
 

@@ -4,7 +4,6 @@ at the end."""
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ import numpy as np
 import torch
 
 from plateplug.errors import PlateplugError
+from plateplug.train import checkpoint
 from plateplug.train.detector.arch import STRIDE, PlateNet, normalise
 from plateplug.train.detector.calibrate import best_threshold, write_threshold
 from plateplug.train.detector.data import SampleSource, load_plate_images, load_scenes
@@ -54,10 +54,8 @@ def learning_rate(config: Config, step: int, progress: float) -> float:
 def save(path: Path, net: PlateNet, optimiser: torch.optim.Optimizer, step: int,
          elapsed: float) -> None:
     """Write a checkpoint of tensors and primitives atomically."""
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save({"model": net.state_dict(), "optimiser": optimiser.state_dict(), "step": step,
-                "elapsed": elapsed}, tmp)
-    os.replace(tmp, path)
+    checkpoint.save(path, {"model": net.state_dict(), "optimiser": optimiser.state_dict(),
+                           "step": step, "elapsed": elapsed})
 
 
 def train(config: Config, log: Callable[[str], None] = print) -> Path:
@@ -65,14 +63,14 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     config.out.mkdir(parents=True, exist_ok=True)
-    checkpoint = config.out / CHECKPOINT
+    state_path = config.out / CHECKPOINT
     net = PlateNet()
     optimiser = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=1e-4)
     step, elapsed = 0, 0.0
     if config.resume:
-        if not checkpoint.is_file():
-            raise PlateplugError(f"--resume: no checkpoint at {checkpoint}")
-        state = torch.load(checkpoint, weights_only=True)
+        if not state_path.is_file():
+            raise PlateplugError(f"--resume: no checkpoint at {state_path}")
+        state = checkpoint.load(state_path)
         net.load_state_dict(state["model"])
         optimiser.load_state_dict(state["optimiser"])
         step, elapsed = int(state["step"]), float(state["elapsed"])
@@ -100,9 +98,9 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
             log(f"step {step}  {elapsed / 60:5.1f} min  loss {mean[0]:.3f}  heat {mean[1]:.3f}"
                 f"  offset {mean[2]:.3f}  size {mean[3]:.3f}")
         if time.monotonic() - last_save > config.save_every_s:
-            save(checkpoint, net, optimiser, step, elapsed)
+            save(state_path, net, optimiser, step, elapsed)
             last_save = time.monotonic()
-    save(checkpoint, net, optimiser, step, min(elapsed, budget))
+    save(state_path, net, optimiser, step, min(elapsed, budget))
     net.eval()
     path = export(net, config.out / ONNX_NAME, metadata(net, VERSION, TRAINING_DATA))
     threshold, f1 = best_threshold(path, config.data / "dashcam")
