@@ -121,31 +121,47 @@ def plates_in_frame(index: int, frame: np.ndarray, enhancer: Enhancer,
     """One step of ``iter_plates``: boxes (given for ``index``, else detected, else moved on
     by the tracker when ``detect`` is False), crops, one ``enhance_batch`` call, track ids."""
     if boxes is None and not detect:
-        coasted = tracker.coast()
-        found = [(box, score) for _, box, score in coasted]
-        ids = [track_id for track_id, _, _ in coasted]
+        kept = _coasted(frame, tracker, margin)
     else:
-        if boxes is not None:
-            found = [(tuple(b), None) for b in boxes.get(index, ())]
-        else:
-            found = [(_box_of(d), getattr(d, "score", None)) for d in detector(frame)]
-        ids = None
-    kept = []
-    for i, (box, score) in enumerate(found):
-        box = _clip(box, frame.shape) if ids is not None else tuple(round(v) for v in box)
-        region = crop_region(box, frame.shape, margin) if box is not None else None
-        if region is not None:
-            kept.append((box, region, score, ids[i] if ids is not None else None))
-        elif ids is None:
-            warnings.warn(f"frame {index}: box {found[i][0]} lies outside the frame; ignored",
-                          stacklevel=3)
-    if ids is None:
-        new_ids = tracker.update([box for box, *_ in kept], [score for _, _, score, _ in kept])
-        kept = [(box, region, score, i) for (box, region, score, _), i in zip(kept, new_ids)]
+        kept = _found(index, frame, detector, boxes, margin, tracker)
     crops = [frame[r[1]:r[3], r[0]:r[2]] for _, r, _, _ in kept]
     enhanced = enhancer.enhance_batch(crops) if crops else []
     return [PlateResult(box, region, track_id, crop, big, score)
             for (box, region, score, track_id), crop, big in zip(kept, crops, enhanced)]
+
+
+_Kept = tuple[Box, Box, float | None, int]  # box, cropped region, score, track id
+
+
+def _found(index: int, frame: np.ndarray, detector: Detector | None,
+           boxes: Mapping[int, Sequence[Sequence[float]]] | None, margin: float,
+           tracker: IoUTracker) -> list[_Kept]:
+    """This frame's given or detected boxes inside the frame, matched to tracks."""
+    if boxes is not None:
+        found = [(tuple(b), None) for b in boxes.get(index, ())]
+    else:
+        found = [(_box_of(d), getattr(d, "score", None)) for d in detector(frame)]
+    inside = []
+    for box, score in found:
+        region = crop_region(box, frame.shape, margin)
+        if region is None:
+            warnings.warn(f"frame {index}: box {box} lies outside the frame; ignored",
+                          stacklevel=4)
+        else:
+            inside.append((tuple(round(v) for v in box), region, score))
+    ids = tracker.update([box for box, _, _ in inside], [score for _, _, score in inside])
+    return [(box, region, score, i) for (box, region, score), i in zip(inside, ids)]
+
+
+def _coasted(frame: np.ndarray, tracker: IoUTracker, margin: float) -> list[_Kept]:
+    """The tracked plates moved on by one frame, clipped to the frame (no detection)."""
+    kept = []
+    for track_id, predicted, score in tracker.coast():
+        box = _clip(predicted, frame.shape)
+        region = crop_region(box, frame.shape, margin) if box is not None else None
+        if region is not None:
+            kept.append((box, region, score, track_id))
+    return kept
 
 
 def _clip(box: Sequence[float], frame_shape: tuple[int, ...]) -> Box | None:
