@@ -14,6 +14,4 @@ RECIPE = Recipe(
         "output = bicubic + residual; pixel L1 loss"
     ),
     lr=4e-4,
-    batch=16,
-    steps=20000,
 )

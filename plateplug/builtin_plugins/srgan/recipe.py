@@ -72,10 +72,8 @@ RECIPE = Recipe(
         "+ adversarial loss (patch discriminator)"
     ),
     lr=1e-4,
-    batch=16,
     steps=3000,
     make_objective=make_objective,
     build_discriminator=PatchDiscriminator,
-    disc_lr=1e-4,
     needs_init=True,
 )

@@ -14,6 +14,4 @@ RECIPE = Recipe(
         "PixelShuffle x4 residual on a fixed bicubic x4 (grouped conv); pixel L1 loss"
     ),
     lr=5e-4,
-    batch=16,
-    steps=20000,
 )
