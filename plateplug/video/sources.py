@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import cv2
 import numpy as np
 
+from plateplug.video.background import ReadAhead
 from plateplug.video.errors import SourceError
 
 STREAM_SCHEMES = ("rtsp", "rtsps", "rtmp", "rtp", "udp", "tcp", "srt", "http", "https")
@@ -88,6 +89,8 @@ class VideoSource:
             raise SourceError(f"{self.name} has no decodable video frames")
         self.size: tuple[int, int] = (frame.shape[1], frame.shape[0])
         self._first: np.ndarray | None = frame
+        if not self.is_live:
+            self._cap = ReadAhead(self._cap)  # decode the next frames while these are used
 
     def _open_failure(self) -> str:
         if self.kind == "camera":

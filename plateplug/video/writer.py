@@ -1,6 +1,7 @@
 """Write a video atomically: frames go to a temporary file beside the output, renamed on success.
 
-If writing stops early (Ctrl-C, an error), the frames done are kept as a playable
+Frames are encoded in a background thread (``WriteBehind``) while the caller prepares the
+next ones. If writing stops early (Ctrl-C, an error), the frames done are kept as a playable
 ``<name>.partial<suffix>`` file and the output path itself is never left half-written.
 """
 
@@ -15,6 +16,7 @@ from types import TracebackType
 import cv2
 import numpy as np
 
+from plateplug.video.background import WriteBehind
 from plateplug.video.errors import OutputError
 
 FOURCC = {".avi": "MJPG"}
@@ -35,6 +37,7 @@ class VideoWriter:
         self.size = size
         self.frames = 0
         self.partial: Path | None = None
+        self._finished = False
         folder = self.path.parent
         if self.path.is_dir():
             raise OutputError(f"cannot write {self.path}: it is a folder")
@@ -55,18 +58,29 @@ class VideoWriter:
             self._tmp.unlink(missing_ok=True)
             raise OutputError(f"cannot encode {code} video as {self.path} "
                               f"(try a .mp4 or .avi name)")
+        self._behind = WriteBehind(self._writer.write)
 
     def write(self, frame: np.ndarray) -> None:
-        """Append one BGR frame of exactly ``size``."""
+        """Append one BGR uint8 frame of exactly ``size``. It is encoded in a background
+        thread: do not change it afterwards (hand over a copy of a buffer you reuse)."""
         if (frame.shape[1], frame.shape[0]) != self.size:
             raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, "
                              f"the video is {self.size[0]}x{self.size[1]}")
-        self._writer.write(frame)
+        if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] != 3:
+            raise ValueError(f"frame must be H x W x 3 uint8 BGR, got {frame.dtype} "
+                             f"{frame.shape}")
+        self._behind.put(frame)
         self.frames += 1
 
     def close(self) -> Path:
         """Finish the file and move it to ``path``."""
+        try:
+            self._behind.finish()
+        except Exception:
+            self.abort()
+            raise
         self._writer.release()
+        self._finished = True
         if self.frames == 0:
             self._tmp.unlink(missing_ok=True)
             raise OutputError(f"no frames to write to {self.path}")
@@ -79,6 +93,11 @@ class VideoWriter:
 
     def abort(self) -> Path | None:
         """Finish early: keep the frames done as ``partial_path(path)`` (None when none)."""
+        if self._finished:
+            return self.partial
+        self._finished = True
+        with contextlib.suppress(Exception):
+            self._behind.finish()
         self._writer.release()
         if self.frames == 0:
             self._tmp.unlink(missing_ok=True)
