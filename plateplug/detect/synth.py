@@ -108,6 +108,20 @@ def procedural_plate(rng: np.random.Generator) -> np.ndarray:
     return plate
 
 
+def two_row_plate(plate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A two-row plate (aspect 1-1.8) made from a one-row crop: its left part stacked on its
+    right part, split near the middle. Real two-row plates (EU squares, motorcycles) keep
+    the look of real glyphs, paint and wear this way."""
+    h, w = plate.shape[:2]
+    cut = int(w * rng.uniform(0.4, 0.6))
+    left, right = plate[:, :cut], plate[:, cut:]
+    half = max(left.shape[1], right.shape[1], 1)
+    stacked = np.vstack([cv2.resize(left, (half, h), interpolation=cv2.INTER_AREA),
+                         cv2.resize(right, (half, h), interpolation=cv2.INTER_AREA)])
+    width = max(2, round(2 * h * rng.uniform(1.0, 1.8)))
+    return cv2.resize(stacked, (width, 2 * h), interpolation=cv2.INTER_AREA)
+
+
 def paste_plate(scene: np.ndarray, plate: np.ndarray, width: float, rng: np.random.Generator,
                 avoid: np.ndarray) -> tuple[float, float, float, float] | None:
     """Warp ``plate`` to about ``width`` pixels into ``scene`` (in place) away from ``avoid``

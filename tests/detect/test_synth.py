@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from plateplug.detect.synth import compose, procedural_plate, random_background
+from plateplug.detect.synth import compose, procedural_plate, random_background, two_row_plate
 
 
 def test_procedural_plates_are_seeded_and_cover_one_and_two_row_shapes():
@@ -33,3 +33,14 @@ def test_compose_pastes_plates_inside_the_scene_deterministically():
     np.testing.assert_array_equal(boxes, boxes2)
     assert len(boxes) >= 2 and (boxes[:, 2] <= 200).all() and (boxes[:, 3] <= 120).all()
     assert image.shape == (120, 200, 3) and image.dtype == np.uint8
+
+
+def test_two_row_plates_stack_the_halves_of_a_one_row_crop():
+    plate = np.zeros((20, 100, 3), np.uint8)
+    plate[:, :50] = 200  # light left half, dark right half
+    for seed in range(10):
+        two = two_row_plate(plate, np.random.default_rng(seed))
+        assert two.dtype == np.uint8 and two.shape[0] == 40
+        assert 1.0 <= two.shape[1] / two.shape[0] <= 1.8 + 1e-6
+        top, bottom = two[:20].mean(), two[20:].mean()
+        assert top > 100 > bottom  # the left part is on top, the right part below

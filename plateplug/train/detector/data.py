@@ -22,6 +22,7 @@ from plateplug.detect.synth import (
     jitter_lighting,
     procedural_plate,
     random_background,
+    two_row_plate,
 )
 from plateplug.errors import PlateplugError
 from plateplug.train.detector.targets import encode
@@ -32,6 +33,7 @@ PLATE_WIDTHS = (7.0, 110.0)  # pasted plate widths in sample pixels
 MIN_VISIBLE = 0.6  # boxes cut by the crop keep at least this share of their area
 MIX = (0.45, 0.35, 0.20)  # real frame, frame + pasted plates, clutter + pasted plates
 PROCEDURAL_SHARE = 0.3  # pasted plates drawn in a made-up style instead of a real crop
+TWO_ROW_SHARE = 0.25  # real crops restacked as two-row plates (two_row_plate)
 
 
 @dataclass
@@ -100,12 +102,19 @@ class SampleSource:
             image, boxes = self._frame_crop()
         if kind > 0:
             count = int(rng.integers(0 if kind == 2 else 1, 4))
-            picks = [procedural_plate(rng) if rng.random() < PROCEDURAL_SHARE
-                     else self.plates[int(rng.integers(len(self.plates)))] for _ in range(count)]
+            picks = [self._plate() for _ in range(count)]
             image, boxes = compose(image, picks, PLATE_WIDTHS, rng, boxes)
         if rng.random() < 0.5:
             image = jitter_lighting(image, rng, 0.6)
         return image, np.zeros((0, 4), np.float32) if boxes is None else boxes
+
+    def _plate(self) -> np.ndarray:
+        """A plate to paste: made up, a real crop, or a real crop restacked in two rows."""
+        rng = self.rng
+        if rng.random() < PROCEDURAL_SHARE:
+            return procedural_plate(rng)
+        plate = self.plates[int(rng.integers(len(self.plates)))]
+        return two_row_plate(plate, rng) if rng.random() < TWO_ROW_SHARE else plate
 
     def batch(self, n: int, stride: int) -> dict[str, torch.Tensor]:
         """A training batch: uint8 images N x S x S x 3 and the encoded target maps."""
