@@ -141,6 +141,7 @@ def bench_detector(data: Path, names: tuple[str, ...], min_score: float, iou: fl
                    "plates": counts.truths, "detections": counts.detections,
                    "recall": round(counts.recall, 4), "precision": round(counts.precision, 4),
                    "recall_by_height": counts.recall_by_height(),
+                   "recall_by_source": counts.recall_by_source(),
                    "ms_per_frame": round(ms, 2), "fps": round(1000 / ms, 1)}
             if as_json:
                 click.echo(json.dumps(row))
@@ -153,3 +154,7 @@ def bench_detector(data: Path, names: tuple[str, ...], min_score: float, iou: fl
                                   f"{counts.by_height[label][0]} = {value:.3f}"
                                   for label, value in counts.recall_by_height().items())
                 click.echo(f"{'':20s} recall by plate height: {bands}")
+                sources = "  ".join(f"{source} {counts.by_source[source][1]}/"
+                                    f"{counts.by_source[source][0]} = {value:.3f}"
+                                    for source, value in counts.recall_by_source().items())
+                click.echo(f"{'':20s} recall by plate source: {sources}")

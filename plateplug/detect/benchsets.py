@@ -3,29 +3,40 @@
 ``dashcam``: the dashcam ``valid`` frames with their boxes. ``synthetic``: the same frames
 with 1-3 held-out plate crops (``datasets.select(..., 'val')``: eu2 and 10% of br) pasted
 on each, 15-200 px wide, by a fixed seed; its truths are the real and the pasted plates.
+Every true box is tagged with its source (``dashcam`` or the crop's folder: ``eu2``, ``br``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 
 from plateplug.datasets import read_crops, select
 from plateplug.detect.dashcam import read_frames
-from plateplug.detect.synth import compose
+from plateplug.detect.synth import paste_plate, plate_width
 from plateplug.errors import PlateplugError
 
-Sample = tuple[str, np.ndarray, np.ndarray]
 SYNTH_WIDTHS = (15.0, 200.0)
 
 
+class Sample(NamedTuple):
+    """A frame to evaluate on: its true boxes and the source of each."""
+
+    name: str
+    frame: np.ndarray
+    boxes: np.ndarray
+    sources: tuple[str, ...]
+
+
 def dashcam_valid(data: Path) -> Iterator[Sample]:
-    """(name, frame, boxes) for every dashcam valid frame."""
+    """Every dashcam valid frame with its boxes."""
     for frame in read_frames(Path(data) / "dashcam", "valid"):
-        yield frame.path.name, frame.read(), frame.box_array()
+        boxes = frame.box_array()
+        yield Sample(frame.path.name, frame.read(), boxes, ("dashcam",) * len(boxes))
 
 
 def synthetic_valid(data: Path, seed: int = 0) -> Iterator[Sample]:
@@ -34,12 +45,18 @@ def synthetic_valid(data: Path, seed: int = 0) -> Iterator[Sample]:
     if not crops:
         raise PlateplugError(f"no validation plate crops in {Path(data) / 'plates'}")
     rng = np.random.default_rng(seed)
-    for name, frame, boxes in dashcam_valid(data):
+    for name, frame, boxes, sources in dashcam_valid(data):
         picks = [crops[int(i)] for i in rng.integers(len(crops), size=int(rng.integers(1, 4)))]
-        plates = [p for p in (cv2.imread(str(c.path), cv2.IMREAD_COLOR) for c in picks)
-                  if p is not None]
-        image, truth = compose(frame, plates, SYNTH_WIDTHS, rng, boxes)
-        yield name, image, truth
+        image, truth = frame.copy(), boxes.reshape(-1, 4)
+        for crop in picks:
+            plate = cv2.imread(str(crop.path), cv2.IMREAD_COLOR)
+            if plate is None:
+                continue
+            box = paste_plate(image, plate, plate_width(SYNTH_WIDTHS, rng), rng, truth)
+            if box is not None:
+                truth = np.vstack([truth, np.array([box], np.float32)])
+                sources += (crop.path.parent.name,)
+        yield Sample(name, image, truth.astype(np.float32), sources)
 
 
 SETS = {"dashcam": dashcam_valid, "synthetic": synthetic_valid}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,18 +23,24 @@ def height_band(box: np.ndarray) -> str:
 @dataclass
 class Counts:
     """Matched boxes over a set of frames (recall / precision are 1.0 when nothing to count),
-    and ``[truths, matched]`` per plate-height band."""
+    and ``[truths, matched]`` per plate-height band and per plate source."""
 
     frames: int = 0
     truths: int = 0
     detections: int = 0
     matched: int = 0
     by_height: dict[str, list[int]] = field(default_factory=dict)
+    by_source: dict[str, list[int]] = field(default_factory=dict)
 
     def recall_by_height(self) -> dict[str, float]:
         """Recall per height band that has true boxes, in band order."""
         return {label: round(self.by_height[label][1] / self.by_height[label][0], 4)
                 for _, _, label in HEIGHT_BANDS if self.by_height.get(label, [0])[0]}
+
+    def recall_by_source(self) -> dict[str, float]:
+        """Recall per plate source (e.g. dashcam, eu2, br), by name."""
+        return {source: round(matched / truths, 4)
+                for source, (truths, matched) in sorted(self.by_source.items())}
 
     @property
     def recall(self) -> float:
@@ -67,21 +73,23 @@ def matched_truths(found: list[Detection], truth: np.ndarray,
 
 
 def evaluate(detector: Callable[[np.ndarray], list[Detection]],
-             samples: Iterable[tuple[str, np.ndarray, np.ndarray]], threshold: float = 0.5,
-             min_score: float = 0.0) -> Counts:
-    """Run ``detector`` on (name, frame, true boxes) samples; keep detections >= min_score."""
+             samples: Iterable[tuple[str, np.ndarray, np.ndarray, Sequence[str]]],
+             threshold: float = 0.5, min_score: float = 0.0) -> Counts:
+    """Run ``detector`` on (name, frame, true boxes, their sources) samples; keep
+    detections >= min_score."""
     counts = Counts()
-    for _, frame, truth in samples:
+    for _, frame, truth, sources in samples:
         found = [d for d in detector(frame) if d.score >= min_score]
         counts.frames += 1
         counts.truths += len(truth)
         counts.detections += len(found)
         hits = matched_truths(found, truth, threshold)
         counts.matched += int(hits.sum())
-        for box, hit in zip(truth, hits):
-            band = counts.by_height.setdefault(height_band(box), [0, 0])
-            band[0] += 1
-            band[1] += int(hit)
+        for box, source, hit in zip(truth, sources, hits):
+            for tally in (counts.by_height.setdefault(height_band(box), [0, 0]),
+                          counts.by_source.setdefault(source, [0, 0])):
+                tally[0] += 1
+                tally[1] += int(hit)
     return counts
 
 

@@ -86,6 +86,9 @@ def test_bench_detector_reports_recall_precision_height_bands_and_speed(bright_p
     assert (dashcam["frames"], dashcam["plates"], dashcam["detections"]) == (2, 2, 4)
     assert dashcam["recall"] == 1.0 and dashcam["precision"] == 0.5
     assert dashcam["recall_by_height"] == {"12-32 px": 1.0}
+    assert dashcam["recall_by_source"] == {"dashcam": 1.0}
     assert rows["synthetic"]["plates"] >= 2 and dashcam["ms_per_frame"] > 0
+    assert set(rows["synthetic"]["recall_by_source"]) <= {"dashcam", "eu2"}
     text = CliRunner().invoke(main, args)
     assert text.exit_code == 0 and "recall by plate height: 12-32 px 2/2 = 1.000" in text.output
+    assert "recall by plate source: dashcam 2/2 = 1.000" in text.output

@@ -19,7 +19,7 @@ def test_match_count_is_one_to_one_at_iou():
 
 def test_evaluate_counts_recall_and_precision(bright, plate_frame):
     frame = plate_frame
-    samples = [("a", frame, np.array([[40, 30, 80, 42]], np.float32))]
+    samples = [("a", frame, np.array([[40, 30, 80, 42]], np.float32), ("dashcam",))]
     counts = evaluate(bright, samples)
     assert (counts.truths, counts.detections, counts.matched) == (1, 2, 1)
     assert counts.recall == 1.0 and counts.precision == 0.5
@@ -28,9 +28,11 @@ def test_evaluate_counts_recall_and_precision(bright, plate_frame):
     assert median_ms(bright, frame, repeats=3, warmup=1) > 0
 
 
-def test_recall_is_also_counted_by_plate_height(bright, plate_frame):
+def test_recall_is_also_counted_by_plate_height_and_source(bright, plate_frame):
     truth = np.array([[40, 30, 80, 42], [0, 0, 30, 8], [0, 50, 100, 90]], np.float32)
-    counts = evaluate(bright, [("a", plate_frame, truth)])
+    counts = evaluate(bright, [("a", plate_frame, truth, ("eu2", "br", "eu2"))])
     assert [height_band(b) for b in truth] == ["12-32 px", "<12 px", ">=32 px"]
     assert counts.by_height == {"12-32 px": [1, 1], "<12 px": [1, 0], ">=32 px": [1, 0]}
     assert counts.recall_by_height() == {"<12 px": 0.0, "12-32 px": 1.0, ">=32 px": 0.0}
+    assert counts.by_source == {"eu2": [2, 1], "br": [1, 0]}
+    assert counts.recall_by_source() == {"br": 0.0, "eu2": 0.5}
