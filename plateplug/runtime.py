@@ -47,10 +47,6 @@ def session(path: Path, device: str = "auto", threads: int | None = None) -> Any
     ort = _ort()
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    # Idle worker threads sleep instead of spinning: plates are enhanced between OpenCV
-    # decoding, drawing and encoding, which spinning threads would starve of CPU (a lone
-    # crop pays a little wake-up latency for it).
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     if threads:
         options.intra_op_num_threads = threads
     if device == "cpu":

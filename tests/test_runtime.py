@@ -72,18 +72,17 @@ def test_cuda_requested_but_fails_to_load_raises(tiny_onnx, monkeypatch):
         runtime.session(tiny_onnx(), "cuda")
 
 
-def test_threads_and_no_spinning_reach_the_session(tiny_onnx, monkeypatch):
+def test_threads_reach_the_session(tiny_onnx, monkeypatch):
     seen = {}
     real = ort.InferenceSession
 
     def spy(path, options, providers):
         seen["threads"] = options.intra_op_num_threads
-        seen["spinning"] = options.get_session_config_entry("session.intra_op.allow_spinning")
         return real(path, options, providers=providers)
 
     monkeypatch.setattr(ort, "InferenceSession", spy)
     runtime.session(tiny_onnx(), "cpu", threads=1)
-    assert seen == {"threads": 1, "spinning": "0"}
+    assert seen == {"threads": 1}
 
 
 def test_unknown_device(tiny_onnx):

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 import plateplug
+from plateplug.cli.enhance_video import VIDEO_THREADS
 from plateplug.errors import PlateplugError
 from plateplug.video.boxes import Box, read_boxes
 from plateplug.video.overlay import LAYOUTS, output_size, render
@@ -99,7 +100,8 @@ def end_to_end(enhancer: plateplug.Enhancer, detector: Detector | None,
               help="Time only the first N frames.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
               show_default=True)
-@click.option("--threads", type=click.IntRange(1), help="CPU threads for inference.")
+@click.option("--threads", type=click.IntRange(1), default=VIDEO_THREADS, show_default=True,
+              help="CPU threads for inference (as in `plateplug enhance` on a video).")
 @click.option("--detect-every", type=click.IntRange(1), default=(1,), multiple=True,
               show_default=True, help="Also time end to end with the detector on every N-th "
               "frame only (repeatable).")
@@ -107,7 +109,7 @@ def end_to_end(enhancer: plateplug.Enhancer, detector: Detector | None,
               help="Time every stage this many times, round-robin; report the median.")
 def bench_video(source: str | None, models: tuple[str, ...], boxes_file: Path | None,
                 detector_name: str | None, layout: str, max_frames: int | None, device: str,
-                threads: int | None, detect_every: tuple[int, ...], rounds: int) -> None:
+                threads: int, detect_every: tuple[int, ...], rounds: int) -> None:
     """Time the video pipeline on SOURCE (default: a synthetic 1280x720 clip): the I/O
     ceiling (decode + encode only), detection only, and end to end per model, as fps
     (frames over the wall time of a pass; median of the rounds, which take turns so that

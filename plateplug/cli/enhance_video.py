@@ -72,6 +72,9 @@ def video_options(command: Callable) -> Callable:
     return command
 
 
+VIDEO_THREADS = 1  # inference threads on a CPU: decoding and encoding run in their own threads
+
+
 def enhance_video_command(inputs: tuple[str, ...], output: Path | None, model: str,
                           device: str, threads: int | None, *, layout: str,
                           crops_dir: Path | None, boxes_file: Path | None,
@@ -93,8 +96,10 @@ def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
     """Enhance every plate of a video file, camera or stream into ``output`` (an .mp4 of
     the same size and fps; twice as wide for side-by-side). ``enhancer`` may be a model
     name, loaded once the source and boxes are known to be good; the detector runs on every
-    ``detect_every``-th frame. Returns the output path."""
+    ``detect_every``-th frame; inference uses ``threads`` (default VIDEO_THREADS) CPU
+    threads. Returns the output path."""
     boxes = read_boxes(boxes_file) if boxes_file is not None else None
+    threads = threads or VIDEO_THREADS
     with _warnings_as_messages(), VideoSource(source) as src:
         target = output or default_output(source)
         if target.is_dir():

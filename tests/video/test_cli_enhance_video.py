@@ -178,3 +178,21 @@ def test_one_video_at_a_time(fake_plugins, clip, tmp_path):
     other = write_clip(tmp_path / "other.mp4")
     result = run(clip, other)
     assert result.exit_code == 2 and "one video file" in result.stderr
+
+
+@pytest.mark.parametrize("given, used", [((), 1), (("--threads", "2"), 2)])
+def test_video_inference_uses_one_cpu_thread_unless_told(fake_plugins, tmp_path, monkeypatch,
+                                                         given, used):
+    import plateplug
+    from plateplug.cli import enhance_video
+
+    seen = []
+    real = plateplug.load
+    monkeypatch.setattr(plateplug, "load", lambda name, device="auto", threads=None:
+                        seen.append(threads) or real(name, device=device, threads=threads))
+    monkeypatch.setattr(enhance_video, "load_detector",
+                        lambda name, device, threads: seen.append(threads) or (lambda f: []))
+    clip = write_clip(tmp_path / "in.mp4", frames=3)
+    result = run(clip, *given)
+    assert result.exit_code == 0, result.output
+    assert seen == [used, used]
