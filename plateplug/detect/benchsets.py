@@ -17,7 +17,7 @@ import numpy as np
 
 from plateplug.datasets import read_crops, select
 from plateplug.detect.dashcam import read_frames
-from plateplug.detect.synth import paste_plate, plate_width
+from plateplug.detect.synth import compose
 from plateplug.errors import PlateplugError
 
 SYNTH_WIDTHS = (15.0, 200.0)
@@ -47,16 +47,14 @@ def synthetic_valid(data: Path, seed: int = 0) -> Iterator[Sample]:
     rng = np.random.default_rng(seed)
     for name, frame, boxes, sources in dashcam_valid(data):
         picks = [crops[int(i)] for i in rng.integers(len(crops), size=int(rng.integers(1, 4)))]
-        image, truth = frame.copy(), boxes.reshape(-1, 4)
+        image, truth = frame, boxes
         for crop in picks:
             plate = cv2.imread(str(crop.path), cv2.IMREAD_COLOR)
-            if plate is None:
-                continue
-            box = paste_plate(image, plate, plate_width(SYNTH_WIDTHS, rng), rng, truth)
-            if box is not None:
-                truth = np.vstack([truth, np.array([box], np.float32)])
-                sources += (crop.path.parent.name,)
-        yield Sample(name, image, truth.astype(np.float32), sources)
+            if plate is not None:
+                placed = len(truth)
+                image, truth = compose(image, [plate], SYNTH_WIDTHS, rng, truth)
+                sources += (crop.path.parent.name,) * (len(truth) - placed)
+        yield Sample(name, image, truth, sources)
 
 
 SETS = {"dashcam": dashcam_valid, "synthetic": synthetic_valid}

@@ -159,11 +159,6 @@ def paste_plate(scene: np.ndarray, plate: np.ndarray, width: float, rng: np.rand
     return box
 
 
-def plate_width(widths: tuple[float, float], rng: np.random.Generator) -> float:
-    """A plate width drawn log-uniformly from ``widths``."""
-    return float(np.exp(rng.uniform(np.log(widths[0]), np.log(widths[1]))))
-
-
 def compose(scene: np.ndarray, plates: Sequence[np.ndarray], widths: tuple[float, float],
             rng: np.random.Generator, existing: np.ndarray | None = None
             ) -> tuple[np.ndarray, np.ndarray]:
@@ -172,7 +167,8 @@ def compose(scene: np.ndarray, plates: Sequence[np.ndarray], widths: tuple[float
     image = scene.copy()
     boxes = np.zeros((0, 4), np.float32) if existing is None else existing.reshape(-1, 4)
     for plate in plates:
-        box = paste_plate(image, plate, plate_width(widths, rng), rng, boxes)
+        width = float(np.exp(rng.uniform(np.log(widths[0]), np.log(widths[1]))))
+        box = paste_plate(image, plate, width, rng, boxes)
         if box is not None:
             boxes = np.vstack([boxes, np.array([box], np.float32)])
     return image, boxes.astype(np.float32)
