@@ -33,10 +33,14 @@ DEFAULT_DATA = Path("../shared/data")
 @click.option("--resume", is_flag=True, help="Continue from the checkpoint in --out.")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
               help="Torch CPU threads.")
+@click.option("--ignore-unlabelled", "ignore_from",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Detector ONNX file: its detections on the dashcam train frames that match "
+                   "no label (plates the labels miss) are left out of the loss.")
 @click.option("--ship", is_flag=True,
               help="Also install the exported model as the built-in 'plateplug' detector.")
 def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads: int,
-                   ship: bool) -> None:
+                   ignore_from: Path | None, ship: bool) -> None:
     """Train the built-in plate detector on CPU and export it to ONNX."""
     for sub in ("dashcam", "plates"):
         if not (data / sub).is_dir():
@@ -45,8 +49,9 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
     from plateplug.train.detector.loop import Config, train
     from plateplug.train.detector.ship import ship_model
 
-    path = train(Config(data=data, out=out, minutes=minutes, resume=resume, threads=threads),
-                 log=click.echo)
+    config = Config(data=data, out=out, minutes=minutes, resume=resume, threads=threads,
+                    ignore_from=ignore_from)
+    path = train(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(path)}")
 

@@ -44,6 +44,7 @@ def test_detect_draws_boxes_into_output_folder(bright_plugin, image_dir, tmp_pat
     (["detect", "{empty}", "--detector", "bright"], "no images found"),
     (["bench-detector", "--data", "{empty}"], "needs dashcam/ and plates/"),
     (["train-detector", "--data", "{empty}", "--out", "{empty}/run"], "not found"),
+    (["train-detector", "--ignore-unlabelled", "{empty}/none.onnx"], "does not exist"),
 ])
 def test_bad_input_is_an_error_not_a_traceback(bright_plugin, image_dir, tmp_path, args,
                                                 message):

@@ -12,15 +12,28 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from plateplug.detect.dashcam import read_frames
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
 from plateplug.train.detector.arch import STRIDE, PlateNet, normalise
-from plateplug.train.detector.calibrate import best_threshold, write_threshold
+from plateplug.train.detector.calibrate import (
+    best_threshold,
+    calibration_scenes,
+    detect_all,
+    write_threshold,
+)
 from plateplug.train.detector.data import SampleSource, load_plate_images, load_scenes
 from plateplug.train.detector.export import export, metadata
 from plateplug.train.detector.loss import detection_loss
+from plateplug.train.detector.unlabelled import (
+    find_unlabelled,
+    mining_detector,
+    read_boxes,
+    write_boxes,
+)
 
 CHECKPOINT = "detector.pt"
+IGNORED = "ignored.csv"
 ONNX_NAME = "plate_detector.onnx"
 TRAINING_DATA = ("dashcam train split (RobertLucian/license-plate-dataset, MIT) + synthetic "
                  "scenes of openalpr/train-detector br/eu train-split crops (AGPL-3.0)")
@@ -35,6 +48,7 @@ class Config:
     out: Path
     minutes: float = 25.0
     resume: bool = False
+    ignore_from: Path | None = None
     batch: int = 16
     crop: int = 256
     lr: float = 3e-3
@@ -58,6 +72,23 @@ def save(path: Path, net: PlateNet, optimiser: torch.optim.Optimizer, step: int,
                            "step": step, "elapsed": elapsed})
 
 
+def unlabelled_plates(config: Config, log: Callable[[str], None]
+                      ) -> dict[Path, np.ndarray] | None:
+    """Ignored regions of the train frames: mined with ``config.ignore_from`` (and saved to
+    IGNORED in the run folder), or read back from there on resume; None without either."""
+    frames = read_frames(config.data / "dashcam", "train")
+    saved = config.out / IGNORED
+    if config.ignore_from is not None:
+        ignore = find_unlabelled(mining_detector(config.ignore_from), frames)
+        write_boxes(saved, ignore)
+    elif config.resume and saved.is_file():
+        ignore = read_boxes(saved, frames)
+    else:
+        return None
+    log(f"{sum(map(len, ignore.values()))} unlabelled plate regions ignored ({saved})")
+    return ignore
+
+
 def train(config: Config, log: Callable[[str], None] = print) -> Path:
     """Train for ``config.minutes`` of wall time (in total, across resumes); export ONNX."""
     torch.set_num_threads(config.threads)
@@ -76,7 +107,8 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
         step, elapsed = int(state["step"]), float(state["elapsed"])
         log(f"resumed at step {step} ({elapsed / 60:.1f} min trained)")
     rng = np.random.default_rng(config.seed + step)
-    source = SampleSource(load_scenes(config.data / "dashcam"),
+    ignore = unlabelled_plates(config, log)
+    source = SampleSource(load_scenes(config.data / "dashcam", "train", ignore),
                           load_plate_images(config.data / "plates"), config.crop, rng)
     budget = config.minutes * 60
     net.train()
@@ -86,7 +118,8 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
             group["lr"] = learning_rate(config, step, elapsed / budget)
         batch = source.batch(config.batch, STRIDE)
         output = net(normalise(batch["image"]))
-        loss, parts = detection_loss(output, batch["heat"], batch["reg"], batch["mask"])
+        loss, parts = detection_loss(output, batch["heat"], batch["reg"], batch["mask"],
+                                     batch["care"])
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         optimiser.step()
@@ -103,8 +136,8 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     save(state_path, net, optimiser, step, min(elapsed, budget))
     net.eval()
     path = export(net, config.out / ONNX_NAME, metadata(net, VERSION, TRAINING_DATA))
-    threshold, f1 = best_threshold(path, config.data / "dashcam")
+    threshold, f1 = best_threshold(detect_all(path, calibration_scenes(config.data)))
     write_threshold(path, threshold)
-    log(f"score threshold {threshold} (best F1 {f1:.3f} on the dashcam train frames)")
+    log(f"score threshold {threshold} (best F1 {f1:.3f} on the synthetic train scenes)")
     log(f"trained {step} steps in {min(elapsed, budget) / 60:.1f} min; exported {path}")
     return path

@@ -34,3 +34,15 @@ def encode(boxes: np.ndarray, height: int, width: int, stride: int
         reg[:, i, j] = (cx - j, cy - i, np.log(bw), np.log(bh))
         mask[i, j] = 1.0
     return heat, reg, mask
+
+
+def care_map(ignore: np.ndarray, height: int, width: int, stride: int) -> np.ndarray:
+    """1 x h x w weights of the heatmap's background loss: 0 on the cells of ``ignore``
+    boxes (plates the labels miss), 1 elsewhere."""
+    h, w = height // stride, width // stride
+    care = np.ones((1, h, w), np.float32)
+    for x1, y1, x2, y2 in np.asarray(ignore, np.float32).reshape(-1, 4):
+        j1, i1 = max(int(x1 // stride), 0), max(int(y1 // stride), 0)
+        j2, i2 = min(int(np.ceil(x2 / stride)), w), min(int(np.ceil(y2 / stride)), h)
+        care[0, i1:i2, j1:j2] = 0.0
+    return care

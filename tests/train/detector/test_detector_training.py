@@ -17,9 +17,11 @@ from plateplug.detect import OnnxDetector  # noqa: E402
 from plateplug.detect.synth import compose, random_background  # noqa: E402
 from plateplug.runtime import session  # noqa: E402
 from plateplug.train.detector.arch import Deployed, PlateNet, normalise  # noqa: E402
+from plateplug.train.detector.data import crop_boxes  # noqa: E402
 from plateplug.train.detector.export import export, metadata  # noqa: E402
-from plateplug.train.detector.loop import CHECKPOINT, Config, train  # noqa: E402
-from plateplug.train.detector.targets import encode  # noqa: E402
+from plateplug.train.detector.loop import CHECKPOINT, IGNORED, Config, train  # noqa: E402
+from plateplug.train.detector.loss import focal  # noqa: E402
+from plateplug.train.detector.targets import care_map, encode  # noqa: E402
 
 
 def _plate(seed: int) -> np.ndarray:
@@ -60,6 +62,33 @@ def test_encode_puts_centres_and_log_sizes_on_the_grid():
     assert 0 < heat[0, i, j + 1] < 1 and heat[0, 0, 0] < 1e-3
 
 
+def test_care_map_zeroes_the_cells_of_ignored_boxes():
+    care = care_map(np.array([[10, 20, 50, 32]], np.float32), 64, 96, 4)
+    assert care.shape == (1, 16, 24)
+    assert care[0, 5:8, 2:13].max() == 0 and care.sum() == 16 * 24 - 3 * 11
+    assert care_map(np.zeros((0, 4)), 64, 96, 4).min() == 1
+
+
+def test_focal_loss_leaves_ignored_background_out():
+    heat = torch.zeros(1, 1, 4, 4)
+    heat[0, 0, 0, 0] = 1
+    logits = torch.full((1, 1, 4, 4), -4.0)
+    logits[0, 0, 3, 3] = 3.0  # confident where there is no labelled plate
+    care = torch.ones(1, 1, 4, 4)
+    care[0, 0, 3, 3] = 0
+    ignored, counted = focal(logits, heat, care), focal(logits, heat)
+    assert counted > ignored > 0
+    logits[0, 0, 3, 3] = -3.0
+    assert focal(logits, heat, care) == pytest.approx(ignored.item())
+
+
+def test_crop_boxes_drops_hidden_boxes_and_keeps_cut_ignored_ones():
+    boxes = np.array([[0, 0, 20, 10], [50, 50, 70, 60], [200, 0, 220, 10]], np.float32)
+    np.testing.assert_array_equal(crop_boxes(boxes, 10, 0, 64), [[40, 50, 60, 60]])
+    np.testing.assert_array_equal(crop_boxes(boxes, 10, 0, 64, min_visible=0.0),
+                                  [[0, 0, 10, 10], [40, 50, 60, 60]])
+
+
 def test_tiny_training_run_resumes_and_exports(tiny_data, tmp_path):
     out = tmp_path / "run"
     config = Config(data=tiny_data, out=out, minutes=0.03, batch=2, crop=64, log_every=1,
@@ -97,3 +126,20 @@ def test_onnx_export_matches_torch(tmp_path):
     got = session(path, "cpu").run(None, {"image": x.numpy()})[0]
     assert got.shape == (2, 5, h // 4, w // 4)
     np.testing.assert_allclose(got, expected, atol=1e-4, rtol=1e-3)
+
+
+def test_training_ignores_unlabelled_detections_and_keeps_them_on_resume(tiny_data, tmp_path):
+    first = train(Config(data=tiny_data, out=tmp_path / "a", minutes=0.02, batch=2, crop=64),
+                  log=lambda _: None)
+    out = tmp_path / "b"
+    lines: list[str] = []
+    config = Config(data=tiny_data, out=out, minutes=0.02, batch=2, crop=64,
+                    ignore_from=first)
+    train(config, log=lines.append)
+    assert (out / IGNORED).read_text().startswith("image,x1,y1,x2,y2")
+    assert any("unlabelled plate regions ignored" in line for line in lines)
+    config.minutes, config.resume, config.ignore_from = 0.04, True, None
+    lines.clear()
+    train(config, log=lines.append)
+    assert any("unlabelled plate regions ignored" in line for line in lines)
+    assert any("synthetic train scenes" in line for line in lines)

@@ -1,0 +1,63 @@
+"""Plates the dashcam labels miss: boxes an earlier detector finds on the training frames
+that overlap no label. Training leaves them out of the heatmap loss (neither plate nor
+background), so a real but unlabelled plate is not taught as background."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from plateplug.detect.dashcam import Frame
+from plateplug.detect.decode import iou
+from plateplug.detect.detection import Detection
+from plateplug.detect.onnx_detector import OnnxDetector
+from plateplug.runtime import session
+
+MIN_SCORE = 0.5
+MAX_IOU = 0.1  # a detection overlapping a label by more than this is that label
+
+
+def mining_detector(model: Path) -> OnnxDetector:
+    """The detector file ``model``, keeping detections down to MIN_SCORE."""
+    detector = OnnxDetector(session(Path(model), "cpu"), str(model))
+    detector.score_threshold = MIN_SCORE
+    return detector
+
+
+def find_unlabelled(detector: Callable[[np.ndarray], list[Detection]],
+                    frames: Iterable[Frame]) -> dict[Path, np.ndarray]:
+    """For each frame (by path), the boxes ``detector`` finds that match no label."""
+    found = {}
+    for frame in frames:
+        truth = frame.box_array()
+        boxes = np.array([d.box for d in detector(frame.read())], np.float32).reshape(-1, 4)
+        if len(truth) and len(boxes):
+            boxes = boxes[iou(boxes, truth).max(axis=1) <= MAX_IOU]
+        found[frame.path] = boxes
+    return found
+
+
+def write_boxes(path: Path, boxes: dict[Path, np.ndarray]) -> None:
+    """Save mined boxes as ``image,x1,y1,x2,y2`` rows (atomically), for the record."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["image", "x1", "y1", "x2", "y2"])
+        for image, rows in boxes.items():
+            writer.writerows([image.name, *map(int, row)] for row in rows)
+    os.replace(tmp, path)
+
+
+def read_boxes(path: Path, frames: Iterable[Frame]) -> dict[Path, np.ndarray]:
+    """Boxes saved by ``write_boxes``, keyed by the path of each of ``frames``."""
+    rows: dict[str, list[list[float]]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            box = [float(row[k]) for k in ("x1", "y1", "x2", "y2")]
+            rows.setdefault(row["image"], []).append(box)
+    return {f.path: np.array(rows.get(f.path.name, []), np.float32).reshape(-1, 4)
+            for f in frames}
