@@ -15,8 +15,7 @@ from plateplug.detect.benchsets import Sample, synthetic_scenes
 from plateplug.detect.detection import Detection
 from plateplug.detect.evaluate import match_count
 from plateplug.detect.metadata import PREFIX
-from plateplug.detect.onnx_detector import OnnxDetector
-from plateplug.runtime import session
+from plateplug.detect.onnx_detector import OnnxDetectorModel
 
 CANDIDATES = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
 SEED = 1  # the bench set uses seed 0 on the valid split
@@ -31,7 +30,7 @@ def calibration_scenes(data: Path) -> Iterable[Sample]:
 def detect_all(model: Path, samples: Iterable[Sample]) -> list[Result]:
     """The detections of the file ``model`` down to the lowest candidate threshold on each
     of ``samples``, with its true boxes."""
-    detector = OnnxDetector(session(Path(model), "cpu"), str(model))
+    detector = OnnxDetectorModel(Path(model).stem, Path(model)).load(device="cpu")
     detector.score_threshold = min(CANDIDATES)
     return [(detector(s.frame), s.boxes) for s in samples]
 

@@ -57,8 +57,7 @@ def load_scenes(dashcam: Path, split: str = "train",
         small = cv2.resize(image, None, fx=STORE_SCALE, fy=STORE_SCALE,
                            interpolation=cv2.INTER_AREA)
         skipped = (ignore or {}).get(frame.path, np.zeros((0, 4), np.float32))
-        scenes.append(Scene(small, frame.box_array() * STORE_SCALE,
-                            np.asarray(skipped, np.float32).reshape(-1, 4) * STORE_SCALE))
+        scenes.append(Scene(small, frame.box_array() * STORE_SCALE, skipped * STORE_SCALE))
     if not scenes:
         raise PlateplugError(f"no {split} frames in {dashcam}")
     return scenes

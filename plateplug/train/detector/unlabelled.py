@@ -14,8 +14,7 @@ import numpy as np
 from plateplug.detect.dashcam import Frame
 from plateplug.detect.decode import iou
 from plateplug.detect.detection import Detection
-from plateplug.detect.onnx_detector import OnnxDetector
-from plateplug.runtime import session
+from plateplug.detect.onnx_detector import OnnxDetector, OnnxDetectorModel
 
 MIN_SCORE = 0.5
 MAX_IOU = 0.1  # a detection overlapping a label by more than this is that label
@@ -23,7 +22,7 @@ MAX_IOU = 0.1  # a detection overlapping a label by more than this is that label
 
 def mining_detector(model: Path) -> OnnxDetector:
     """The detector file ``model``, keeping detections down to MIN_SCORE."""
-    detector = OnnxDetector(session(Path(model), "cpu"), str(model))
+    detector = OnnxDetectorModel(Path(model).stem, Path(model)).load(device="cpu")
     detector.score_threshold = MIN_SCORE
     return detector
 
