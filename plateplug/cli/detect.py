@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 import cv2
-import numpy as np
 
-from plateplug.datasets import IMAGE_SUFFIXES
 from plateplug.detect import load_detector
 from plateplug.detect.benchsets import SETS, dashcam_valid
 from plateplug.detect.draw import draw_detections
 from plateplug.detect.evaluate import evaluate, median_ms
+from plateplug.errors import PlateplugError
 from plateplug.extras import require
+from plateplug.imageio import read_image, write_image
+from plateplug.images import to_bgr
+from plateplug.jobs import plan_jobs
 from plateplug.plugins import lookup, registry
 from plateplug.runtime import DEVICES
 
@@ -56,25 +57,6 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
         click.echo(f"installed {ship_model(path)}")
 
 
-def _images(sources: tuple[Path, ...]) -> list[Path]:
-    files: list[Path] = []
-    for source in sources:
-        if source.is_dir():
-            files += sorted(p for p in source.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-        else:
-            files.append(source)
-    if not files:
-        raise click.ClickException("no images found in " + ", ".join(map(str, sources)))
-    return files
-
-
-def _write_atomic(path: Path, image: np.ndarray) -> None:
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    if not cv2.imwrite(str(tmp), image):
-        raise click.ClickException(f"cannot write {path}")
-    os.replace(tmp, path)
-
-
 @click.command()
 @click.argument("sources", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
@@ -89,25 +71,34 @@ def _write_atomic(path: Path, image: np.ndarray) -> None:
 @click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
 def detect(sources: tuple[Path, ...], name: str | None, as_json: bool, output: Path | None,
            min_score: float, device: str) -> None:
-    """Find licence plates in images (files or folders)."""
+    """Find licence plates in images (files or folders).
+
+    With ``-o DIR`` each image is written with its boxes drawn as ``DIR/<stem>.boxes<ext>``
+    (folders as ``DIR/<folder>/...``); an output never replaces an input. A file that cannot
+    be read or written is reported and skipped; the exit code is then non-zero.
+    """
+    jobs = plan_jobs(sources, output, "boxes")
     detector = load_detector(name, device=device)
-    files = _images(sources)
-    if output is not None:
-        output.mkdir(parents=True, exist_ok=True)
-    for path in files:
-        frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if frame is None:
-            raise click.ClickException(f"cannot read image {path}")
-        found = [d for d in detector(frame) if d.score >= min_score]
+    failed = 0
+    for job in jobs:
+        try:
+            frame = to_bgr(read_image(job.source), str(job.source))[0]
+            found = [d for d in detector(frame) if d.score >= min_score]
+            if output is not None:
+                write_image(job.target, draw_detections(frame, found))
+        except PlateplugError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            failed += 1
+            continue
         if as_json:
             for d in found:
-                click.echo(json.dumps({"file": str(path), "box": list(d.box),
+                click.echo(json.dumps({"file": str(job.source), "box": list(d.box),
                                        "score": round(d.score, 4)}))
         else:
             boxes = "  ".join(f"{d.box} {d.score:.2f}" for d in found) or "no plates"
-            click.echo(f"{path}: {boxes}")
-        if output is not None:
-            _write_atomic(output / path.name, draw_detections(frame, found))
+            click.echo(f"{job.source}: {boxes}")
+    if failed:
+        raise click.ClickException(f"{failed} of {len(jobs)} image(s) could not be processed")
 
 
 @click.command("bench-detector")

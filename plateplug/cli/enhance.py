@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,52 +12,10 @@ import numpy as np
 
 import plateplug
 from plateplug.cli.enhance_video import enhance_video_command, is_video_source, video_options
-from plateplug.datasets import IMAGE_SUFFIXES
 from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
 from plateplug.imageio import read_image, write_image
-
-
-@dataclass(frozen=True)
-class Job:
-    """One image to enhance and where its result goes."""
-
-    source: Path
-    target: Path
-
-
-def plan_jobs(inputs: tuple[Path, ...], output: Path | None) -> list[Job]:
-    """Map every input image (files, and images inside folders) to its output path.
-
-    Without ``-o``: ``photo.jpg`` -> ``photo.enhanced.png`` beside it, folder ``dir`` ->
-    ``dir.enhanced/`` with the same sub-folders. With ``-o FILE.png`` (one input file):
-    that file. With ``-o DIR``: results go inside it.
-    """
-    single_file_target = (
-        output is not None and len(inputs) == 1 and inputs[0].is_file()
-        and output.suffix.lower() in IMAGE_SUFFIXES
-    )
-    jobs = []
-    for source in inputs:
-        if not source.exists():
-            raise PlateplugError(f"{source}: no such file or folder")
-        if source.is_dir():
-            root = (output / source.name) if output else source.with_name(source.name + ".enhanced")
-            images = sorted(p for p in source.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-            if not images:
-                raise PlateplugError(f"{source}: folder holds no images")
-            jobs += [Job(p, (root / p.relative_to(source)).with_suffix(".png")) for p in images]
-        elif single_file_target:
-            jobs.append(Job(source, output))
-        elif output:
-            jobs.append(Job(source, output / f"{source.stem}.png"))
-        else:
-            jobs.append(Job(source, source.with_name(f"{source.stem}.enhanced.png")))
-    sources = {j.source.resolve() for j in jobs}
-    for job in jobs:
-        if job.target.resolve() in sources:
-            raise PlateplugError(f"{job.target}: refusing to overwrite an input")
-    return jobs
+from plateplug.jobs import plan_jobs
 
 
 def enhance_image(enhancer: Enhancer, image: np.ndarray, keep_size: bool) -> np.ndarray:
@@ -92,7 +49,7 @@ def enhance(model: str, inputs: tuple[str, ...], output: Path | None, device: st
     if any(is_video_source(i) for i in inputs):
         enhance_video_command(inputs, output, model, device, threads, **video)
         return
-    jobs = plan_jobs(tuple(map(Path, inputs)), output)
+    jobs = plan_jobs(tuple(map(Path, inputs)), output, "enhanced", ".png")
     enhancer = plateplug.load(model, device=device, threads=threads)
     failed = []
     with click.progressbar(jobs, label=f"{model}", file=sys.stderr,

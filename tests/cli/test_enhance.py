@@ -1,5 +1,6 @@
 """`plateplug enhance` on image files and folders, with a tiny enhancer registered in code."""
 
+import os
 import types
 
 import cv2
@@ -132,3 +133,35 @@ def test_unwritable_output_is_an_error(tiny_model, tmp_path):
     result = run("enhance", "-m", tiny_model, src, "-o", blocker / "out.png")
     assert result.exit_code != 0 and "Error:" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("names", [("x/a.jpg", "y/a.jpg"), ("a.jpg", "a.png")])
+def test_two_inputs_for_one_output_fail_before_any_work(tiny_model, tmp_path, names):
+    sources = [write(tmp_path / name, plate_like()) for name in names]
+    result = run("enhance", "-m", tiny_model, *sources, "-o", tmp_path / "out")
+    assert result.exit_code != 0
+    assert "2 inputs would be written here" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_write_error_names_the_output_and_the_other_images_are_done(tiny_model, tmp_path):
+    good = write(tmp_path / "in" / "good.png", plate_like())
+    write(tmp_path / "in" / "bad.png", plate_like())
+    (tmp_path / "in.enhanced" / "bad.png").mkdir(parents=True)  # a folder in the way
+    result = run("enhance", "-m", tiny_model, tmp_path / "in")
+    assert result.exit_code != 0
+    assert f"{tmp_path / 'in.enhanced' / 'bad.png'}: cannot write" in result.output
+    assert ".part" not in result.output
+    assert "1 of 2 image(s) could not be enhanced" in result.output
+    assert cv2.imread(str(tmp_path / "in.enhanced" / good.name)).shape == (80, 240, 3)
+    assert not list((tmp_path / "in.enhanced").glob(".*.part"))
+
+
+def test_outputs_follow_the_umask(tiny_model, tmp_path):
+    src = write(tmp_path / "p.png", plate_like())
+    old = os.umask(0o022)
+    try:
+        assert run("enhance", "-m", tiny_model, src).exit_code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "p.enhanced.png").stat().st_mode & 0o777 == 0o644

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import cv2
 import pytest
@@ -33,15 +34,15 @@ def test_detect_draws_boxes_into_output_folder(bright_plugin, image_dir, tmp_pat
                                        "bright", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "(40, 30, 80, 42) 0.90" in result.output
-    drawn = cv2.imread(str(out / "a.png"))
+    drawn = cv2.imread(str(out / "a.boxes.png"))
     assert drawn is not None and tuple(drawn[30, 60]) == (0, 255, 0)
-    assert [p.name for p in out.iterdir()] == ["a.png"]
+    assert [p.name for p in out.iterdir()] == ["a.boxes.png"]
 
 
 @pytest.mark.parametrize("args, message", [
-    (["detect", "{bad}", "--detector", "bright"], "cannot read image"),
+    (["detect", "{bad}", "--detector", "bright"], "not a readable image"),
     (["detect", "{dir}", "--detector", "nope"], "unknown detector 'nope'"),
-    (["detect", "{empty}", "--detector", "bright"], "no images found"),
+    (["detect", "{empty}", "--detector", "bright"], "folder holds no images"),
     (["bench-detector", "--data", "{empty}"], "needs dashcam/ and plates/"),
     (["train-detector", "--data", "{empty}", "--out", "{empty}/run"], "not found"),
     (["train-detector", "--ignore-unlabelled", "{empty}/none.onnx"], "does not exist"),
@@ -93,3 +94,41 @@ def test_bench_detector_reports_recall_precision_height_bands_and_speed(bright_p
     text = CliRunner().invoke(main, args)
     assert text.exit_code == 0 and "recall by plate height: 12-32 px 2/2 = 1.000" in text.output
     assert "recall by plate source: dashcam 2/2 = 1.000" in text.output
+
+
+def test_detect_output_into_the_input_folder_keeps_every_input(bright_plugin, image_dir):
+    before = (image_dir / "a.png").read_bytes()
+    result = CliRunner().invoke(main, ["detect", str(image_dir / "a.png"), "--detector",
+                                       "bright", "-o", str(image_dir)])
+    assert result.exit_code == 0, result.output
+    assert (image_dir / "a.png").read_bytes() == before
+    assert sorted(p.name for p in image_dir.iterdir()) == ["a.boxes.png", "a.png"]
+
+
+def test_detect_same_names_from_two_folders_do_not_collide(bright_plugin, tmp_path,
+                                                             plate_frame):
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        cv2.imwrite(str(tmp_path / folder / "a.png"), plate_frame)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["detect", str(tmp_path / "x"), str(tmp_path / "y"),
+                                       "--detector", "bright", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.png")) == [
+        "x/a.boxes.png", "y/a.boxes.png"]
+    clash = CliRunner().invoke(main, ["detect", str(tmp_path / "x" / "a.png"),
+                                      str(tmp_path / "y" / "a.png"), "--detector", "bright",
+                                      "-o", str(out)])
+    assert clash.exit_code != 0 and "2 inputs would be written here" in clash.output
+    assert "Traceback" not in clash.output
+
+
+def test_detect_folder_skips_bad_files_and_fifos_and_goes_on(bright_plugin, image_dir):
+    (image_dir / "broken.png").write_text("not an image")
+    os.mkfifo(image_dir / "pipe.png")
+    result = CliRunner().invoke(main, ["detect", str(image_dir), "--detector", "bright"])
+    assert result.exit_code != 0
+    assert "broken.png: not a readable image" in result.output
+    assert "a.png: (40, 30, 80, 42) 0.90" in result.output
+    assert "1 of 2 image(s) could not be processed" in result.output
+    assert "pipe.png" not in result.output
