@@ -4,6 +4,12 @@ The graph takes float32 ``N x 3 x H x W`` (``input_size`` = W,H; frames are lett
 scaled to fit, padded right and bottom with ``pad_value``) normalised as
 ``(value / 255 - mean) / std`` in ``channel_order``, and returns ``N x 5 x H/s x W/s``
 (``s = stride``) laid out as ``box_encoding`` says (see decode.py).
+
+A frame is never enlarged more than ``max_upscale`` times (1.0: small frames are padded, not
+enlarged). When the graph's input height and width are dynamic, each of ``scales`` is one pass
+on a canvas of ``input_size`` times that scale (rounded to a multiple of 32); passes after the
+first keep only boxes at least ``scale_min_height`` pixels high in their own canvas (the very
+large plates the first pass misses); a graph with fixed dimensions runs the first pass only.
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ class DetectorMetadata:
     score_threshold: float = 0.3
     nms_iou: float = 0.4
     max_detections: int = 50
+    scales: tuple[float, ...] = (1.0,)
+    max_upscale: float = 1.0
+    scale_min_height: int = 16
     architecture: str = ""
     parameters: int = 0
     version: str = "0"
@@ -63,6 +72,9 @@ class DetectorMetadata:
                 score_threshold=float(ours.get("score_threshold", "0.3")),
                 nms_iou=float(ours.get("nms_iou", "0.4")),
                 max_detections=int(ours.get("max_detections", "50")),
+                scales=tuple(float(v) for v in ours.get("scales", "1.0").split(",")),
+                max_upscale=float(ours.get("max_upscale", "1.0")),
+                scale_min_height=int(ours.get("scale_min_height", "16")),
                 architecture=ours.get("architecture", ""),
                 parameters=int(ours.get("parameters", "0")),
                 version=ours.get("version", "0"), training_data=ours.get("training_data", ""),
@@ -70,7 +82,8 @@ class DetectorMetadata:
         except (KeyError, ValueError) as exc:
             raise ModelFileError(f"{source} has invalid detector metadata: {exc!r}") from exc
         if (meta.stride < 1 or w % meta.stride or h % meta.stride
-                or meta.channel_order not in ("RGB", "BGR")):
+                or meta.channel_order not in ("RGB", "BGR")
+                or min(meta.scales) <= 0 or meta.max_upscale <= 0):
             raise ModelFileError(f"{source} has invalid detector metadata: {ours}")
         return meta
 

@@ -72,3 +72,16 @@ def test_metadata_round_trip_and_errors():
     bad = meta.to_props() | {"plateplug.input_size": "63,32"}
     with pytest.raises(ModelFileError):
         DetectorMetadata.from_props(bad)
+
+
+def test_metadata_scales_and_upscale_keys():
+    meta = DetectorMetadata(name="d", input_size=(64, 32), stride=4)
+    assert (meta.scales, meta.max_upscale, meta.scale_min_height) == ((1.0,), 1.0, 16)
+    props = meta.to_props() | {"plateplug.scales": "1.0,0.35", "plateplug.max_upscale": "2",
+                               "plateplug.scale_min_height": "24"}
+    parsed = DetectorMetadata.from_props(props)
+    assert (parsed.scales, parsed.max_upscale, parsed.scale_min_height) == ((1.0, 0.35), 2.0, 24)
+    assert DetectorMetadata.from_props(parsed.to_props()) == parsed
+    for key, value in (("scales", "1.0,0"), ("scales", ""), ("max_upscale", "-1")):
+        with pytest.raises(ModelFileError):
+            DetectorMetadata.from_props(props | {f"plateplug.{key}": value})
