@@ -38,10 +38,18 @@ DEFAULT_DATA = Path("../shared/data")
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Detector ONNX file: its detections on the dashcam train frames that match "
                    "no label (plates the labels miss) are left out of the loss.")
+@click.option("--scenes", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Street/parking photos with boxes.csv (../shared/data/scenes/get.sh lays "
+                   "them out): their train split is trained on too.")
+@click.option("--hard-negatives", "negatives_from",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Detector ONNX file: its detections on the --scenes train photos that match "
+                   "no label are trained on as background, crops centred on them now and then.")
 @click.option("--ship", is_flag=True,
               help="Also install the exported model as the built-in 'plateplug' detector.")
 def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads: int,
-                   ignore_from: Path | None, ship: bool) -> None:
+                   ignore_from: Path | None, scenes: Path | None, negatives_from: Path | None,
+                   ship: bool) -> None:
     """Train the built-in plate detector on CPU and export it to ONNX."""
     for sub in ("dashcam", "plates"):
         if not (data / sub).is_dir():
@@ -50,8 +58,10 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
     from plateplug.train.detector.loop import Config, train
     from plateplug.train.detector.ship import ship_model
 
-    config = Config(data=data, out=out, minutes=minutes, resume=resume, threads=threads,
-                    ignore_from=ignore_from)
+    if negatives_from is not None and scenes is None:
+        raise click.ClickException("--hard-negatives needs --scenes")
+    config = Config(data=data, out=out, scenes=scenes, minutes=minutes, resume=resume,
+                    threads=threads, ignore_from=ignore_from, negatives_from=negatives_from)
     path = train(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(path)}")

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 STRIDE = 4
+INPUT_SIZE = (896, 512)  # W, H of the main pass: a 1280 x 720 frame is scaled by 0.7
 CHANNEL_ORDER = "BGR"
 MEAN = (0.45, 0.45, 0.45)
 STD = (0.25, 0.25, 0.25)

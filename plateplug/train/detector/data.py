@@ -1,11 +1,13 @@
-"""Training samples for the plate detector: dashcam ``train`` frames (real boxes) and
-synthetic scenes (train-split plate crops pasted on those frames and on random clutter).
-A frame may carry ``ignore`` boxes (plates its labels miss, see ``unlabelled``): the
-heatmap loss treats them as neither plate nor background.
+"""Training samples for the plate detector: real frames with their boxes (dashcam ``train``
+frames and ``train`` street/parking photos of the scenes set) and synthetic scenes (train-split
+plate crops pasted on those frames and on random clutter). A frame may carry ``ignore`` boxes
+(plates its labels miss, see ``unlabelled``: neither plate nor background in the loss) and
+``negatives`` (text-like regions an earlier detector took for plates: crops are centred on
+them now and then, so the network learns them as background).
 
-Frames are kept in RAM at ``STORE_SCALE`` of their size; a sample is a square crop of a
-frame rescaled by a random factor around the inference scale, so plates appear at the
-sizes the deployed model sees (about 7 to 110 px wide).
+Frames are kept in RAM with their long side at most ``STORE_SIDE``; a sample is a square crop
+of a frame rescaled to its inference scale (the letterbox into ``INPUT_SIZE``) times a random
+factor, so plates appear at the sizes the deployed model sees, in both of its passes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import numpy as np
 import torch
 
 from plateplug.datasets import read_crops, select
-from plateplug.detect.dashcam import read_frames
+from plateplug.detect.dashcam import Frame
+from plateplug.detect.decode import iou
 from plateplug.detect.synth import (
     compose,
     jitter_lighting,
@@ -27,39 +30,56 @@ from plateplug.detect.synth import (
     two_row_plate,
 )
 from plateplug.errors import PlateplugError
+from plateplug.train.detector.arch import INPUT_SIZE
 from plateplug.train.detector.targets import care_map, encode
 
-STORE_SCALE = 0.8
-SCALES = (0.3, 0.8)  # frame scale in a sample, relative to the original frame
-PLATE_WIDTHS = (7.0, 110.0)  # pasted plate widths in sample pixels
-MIN_VISIBLE = 0.6  # boxes cut by the crop keep at least this share of their area
-MIX = (0.45, 0.35, 0.20)  # real frame, frame + pasted plates, clutter + pasted plates
+STORE_SIDE = 1024
+MAX_UPSCALE = 1.0  # the letterbox never enlarges a frame
+MAIN_JITTER = (0.6, 1.5)  # sample scale / inference scale, main pass (log-uniform)
+SMALL_JITTER = (0.22, 0.6)  # the same for the small pass that finds very large plates
+SMALL_SHARE = 0.2
+PLATE_WIDTHS = (7.0, 150.0)  # pasted plate widths in sample pixels
+MIN_VISIBLE = 0.6  # boxes cut by the crop keep at least this share of their area, else ignored
+MIX = (0.5, 0.32, 0.18)  # real frame, frame + pasted plates, clutter + pasted plates
+CENTRE_ON = (0.6, 0.2)  # crops centred on a plate, on a hard negative; else anywhere
 PROCEDURAL_SHARE = 0.3  # pasted plates drawn in a made-up style instead of a real crop
 TWO_ROW_SHARE = 0.35  # real crops restacked as two-row plates (two_row_plate)
 
 
 @dataclass
 class Scene:
-    """A frame in RAM at STORE_SCALE with its boxes and ignored boxes in the same pixels."""
+    """A frame in RAM (long side at most STORE_SIDE) with its boxes, ignored boxes and hard
+    negatives in the same pixels, and the scale that maps it to the model's input canvas."""
 
     image: np.ndarray
     boxes: np.ndarray
     ignore: np.ndarray
+    negatives: np.ndarray
+    inference_scale: float
 
 
-def load_scenes(dashcam: Path, split: str = "train",
-                ignore: dict[Path, np.ndarray] | None = None) -> list[Scene]:
-    """The dashcam frames of ``split`` at STORE_SCALE; ``ignore`` maps a frame path to
-    boxes the loss leaves out."""
+def inference_scale(width: int, height: int) -> float:
+    """The letterbox scale of a ``width`` x ``height`` frame into INPUT_SIZE."""
+    return min(INPUT_SIZE[0] / width, INPUT_SIZE[1] / height, MAX_UPSCALE)
+
+
+def load_scenes(frames: list[Frame], ignore: dict[Path, np.ndarray] | None = None,
+                negatives: dict[Path, np.ndarray] | None = None) -> list[Scene]:
+    """``frames`` in RAM; ``ignore`` and ``negatives`` map a frame path to boxes."""
     scenes = []
-    for frame in read_frames(dashcam, split):
+    empty = np.zeros((0, 4), np.float32)
+    for frame in frames:
         image = frame.read()
-        small = cv2.resize(image, None, fx=STORE_SCALE, fy=STORE_SCALE,
-                           interpolation=cv2.INTER_AREA)
-        skipped = (ignore or {}).get(frame.path, np.zeros((0, 4), np.float32))
-        scenes.append(Scene(small, frame.box_array() * STORE_SCALE, skipped * STORE_SCALE))
+        h, w = image.shape[:2]
+        store = min(1.0, STORE_SIDE / max(h, w))
+        small = image if store == 1 else cv2.resize(image, None, fx=store, fy=store,
+                                                    interpolation=cv2.INTER_AREA)
+        scenes.append(Scene(small, frame.box_array() * store,
+                            (ignore or {}).get(frame.path, empty) * store,
+                            (negatives or {}).get(frame.path, empty) * store,
+                            inference_scale(w, h) / store))
     if not scenes:
-        raise PlateplugError(f"no {split} frames in {dashcam}")
+        raise PlateplugError("no training frames")
     return scenes
 
 
@@ -82,22 +102,33 @@ class SampleSource:
     def _frame_crop(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rng, size = self.rng, self.size
         scene = self.scenes[int(rng.integers(len(self.scenes)))]
-        scale = rng.uniform(*SCALES) / STORE_SCALE
-        image = cv2.resize(scene.image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        boxes, ignore = scene.boxes * scale, scene.ignore * scale
+        jitter = SMALL_JITTER if rng.random() < SMALL_SHARE else MAIN_JITTER
+        scale = scene.inference_scale * float(np.exp(rng.uniform(*np.log(jitter))))
+        image = cv2.resize(scene.image, None, fx=scale, fy=scale,
+                           interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+        boxes, ignore, negatives = (b * scale for b in (scene.boxes, scene.ignore,
+                                                        scene.negatives))
         h, w = image.shape[:2]
         if h < size or w < size:
-            pad = np.zeros((max(h, size), max(w, size), 3), np.uint8)
+            pad = np.full((max(h, size), max(w, size), 3), 114, np.uint8)
             pad[:h, :w] = image
             image, h, w = pad, pad.shape[0], pad.shape[1]
-        if len(boxes) and rng.random() < 0.7:
-            x1, y1, x2, y2 = boxes[int(rng.integers(len(boxes)))]
+        pick, centres = rng.random(), None
+        if pick < CENTRE_ON[0] and len(boxes):
+            centres = boxes
+        elif pick < sum(CENTRE_ON) and len(negatives):
+            centres = negatives
+        if centres is not None:
+            x1, y1, x2, y2 = centres[int(rng.integers(len(centres)))]
             x = int(np.clip((x1 + x2) / 2 - rng.uniform(0.1, 0.9) * size, 0, w - size))
             y = int(np.clip((y1 + y2) / 2 - rng.uniform(0.1, 0.9) * size, 0, h - size))
         else:
             x, y = int(rng.integers(w - size + 1)), int(rng.integers(h - size + 1))
-        return (image[y:y + size, x:x + size].copy(), crop_boxes(boxes, x, y, size),
-                crop_boxes(ignore, x, y, size, min_visible=0.0))
+        kept = crop_boxes(boxes, x, y, size)
+        touched = crop_boxes(boxes, x, y, size, min_visible=0.0)
+        cut = touched[iou(touched, kept).max(axis=1) < 0.99] if len(kept) else touched
+        return (image[y:y + size, x:x + size].copy(), kept,
+                np.concatenate([crop_boxes(ignore, x, y, size, min_visible=0.0), cut]))
 
     def sample(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One sample: real frame crop, frame crop with pasted plates, or pasted clutter;

@@ -10,9 +10,16 @@ import onnx
 import torch
 
 from plateplug.detect.metadata import DetectorMetadata
-from plateplug.train.detector.arch import CHANNEL_ORDER, MEAN, STD, STRIDE, Deployed, PlateNet
+from plateplug.train.detector.arch import (
+    CHANNEL_ORDER,
+    INPUT_SIZE,
+    MEAN,
+    STD,
+    STRIDE,
+    Deployed,
+    PlateNet,
+)
 
-INPUT_SIZE = (640, 384)  # W, H: a 1280 x 720 frame is scaled by 0.5 and padded
 OPSET = 17
 
 
@@ -27,7 +34,8 @@ def metadata(net: PlateNet, version: str, training_data: str) -> DetectorMetadat
 
 
 def export(net: PlateNet, path: Path, meta: DetectorMetadata) -> Path:
-    """Write ``net`` (dynamic batch, opset 17) with ``meta`` to ``path`` atomically."""
+    """Write ``net`` (dynamic batch, height and width; opset 17) with ``meta`` to ``path``
+    atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -37,7 +45,8 @@ def export(net: PlateNet, path: Path, meta: DetectorMetadata) -> Path:
         warnings.simplefilter("ignore", DeprecationWarning)  # dynamo=False is deliberate
         torch.onnx.export(deployed, (torch.zeros(1, 3, h, w),), str(tmp), input_names=["image"],
                           output_names=["output"], opset_version=OPSET, dynamo=False,
-                          dynamic_axes={"image": {0: "batch"}, "output": {0: "batch"}})
+                          dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
+                                        "output": {0: "batch", 2: "rows", 3: "cols"}})
     model = onnx.load(str(tmp))
     for key, value in meta.to_props().items():
         entry = model.metadata_props.add()

@@ -12,20 +12,24 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from plateplug.detect.dashcam import read_frames
+from plateplug.detect.dashcam import Frame, read_frames
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
 from plateplug.train.detector.arch import STRIDE, PlateNet, normalise
 from plateplug.train.detector.calibrate import (
     best_threshold,
-    calibration_scenes,
+    calibration_samples,
     detect_all,
+    threshold_table,
+    write_table,
     write_threshold,
 )
-from plateplug.train.detector.data import SampleSource, load_plate_images, load_scenes
+from plateplug.train.detector.data import SampleSource, Scene, load_plate_images, load_scenes
 from plateplug.train.detector.export import export, metadata
 from plateplug.train.detector.loss import detection_loss
 from plateplug.train.detector.unlabelled import (
+    MIN_SCORE,
+    NEGATIVE_SCORE,
     find_unlabelled,
     mining_detector,
     read_boxes,
@@ -34,10 +38,14 @@ from plateplug.train.detector.unlabelled import (
 
 CHECKPOINT = "detector.pt"
 IGNORED = "ignored.csv"
+NEGATIVES = "negatives.csv"
+THRESHOLDS = "thresholds.csv"
 ONNX_NAME = "plate_detector.onnx"
-TRAINING_DATA = ("dashcam train split (RobertLucian/license-plate-dataset, MIT) + synthetic "
-                 "scenes of openalpr/train-detector br/eu train-split crops (AGPL-3.0)")
-VERSION = "1"
+TRAINING_DATA = ("dashcam train split (RobertLucian/license-plate-dataset, MIT) + scenes train "
+                 "split (Open Images plate boxes CC BY 4.0 by Google, photos CC BY 2.0 by their "
+                 "Flickr authors; Kaggle andrewmvd/car-plate-detection CC0) + synthetic scenes "
+                 "of openalpr/train-detector br/eu train-split crops (AGPL-3.0)")
+VERSION = "2"
 
 
 @dataclass
@@ -46,9 +54,11 @@ class Config:
 
     data: Path
     out: Path
+    scenes: Path | None = None
     minutes: float = 25.0
     resume: bool = False
     ignore_from: Path | None = None
+    negatives_from: Path | None = None
     batch: int = 16
     crop: int = 256
     lr: float = 3e-3
@@ -72,21 +82,33 @@ def save(path: Path, net: PlateNet, optimiser: torch.optim.Optimizer, step: int,
                            "step": step, "elapsed": elapsed})
 
 
-def unlabelled_plates(config: Config, log: Callable[[str], None]
-                      ) -> dict[Path, np.ndarray] | None:
-    """Ignored regions of the train frames: mined with ``config.ignore_from`` (and saved to
-    IGNORED in the run folder), or read back from there on resume; None without either."""
-    frames = read_frames(config.data / "dashcam", "train")
-    saved = config.out / IGNORED
-    if config.ignore_from is not None:
-        ignore = find_unlabelled(mining_detector(config.ignore_from), frames)
-        write_boxes(saved, ignore)
-    elif config.resume and saved.is_file():
-        ignore = read_boxes(saved, frames)
+def mined_boxes(frames: list[Frame], model: Path | None, min_score: float, saved: Path,
+                resume: bool, what: str, log: Callable[[str], None]
+                ) -> dict[Path, np.ndarray] | None:
+    """Boxes the detector file ``model`` finds on ``frames`` that match no label (saved to
+    ``saved``), or read back from ``saved`` on resume; None without either."""
+    if model is not None:
+        boxes = find_unlabelled(mining_detector(model, min_score), frames)
+        write_boxes(saved, boxes)
+    elif resume and saved.is_file():
+        boxes = read_boxes(saved, frames)
     else:
         return None
-    log(f"{sum(map(len, ignore.values()))} unlabelled plate regions ignored ({saved})")
-    return ignore
+    log(f"{sum(map(len, boxes.values()))} {what} ({saved})")
+    return boxes
+
+
+def training_scenes(config: Config, log: Callable[[str], None]) -> list[Scene]:
+    """The dashcam train frames (unlabelled plates ignored) and the scenes train photos
+    (hard negatives mined), in RAM."""
+    dashcam = read_frames(config.data / "dashcam", "train")
+    ignore = mined_boxes(dashcam, config.ignore_from, MIN_SCORE, config.out / IGNORED,
+                         config.resume, "unlabelled plate regions ignored", log)
+    scenes = read_frames(config.scenes, "train") if config.scenes else []
+    negatives = mined_boxes(scenes, config.negatives_from, NEGATIVE_SCORE,
+                            config.out / NEGATIVES, config.resume, "hard negatives", log)
+    log(f"{len(dashcam)} dashcam and {len(scenes)} scenes train frames")
+    return load_scenes(dashcam + scenes, ignore, negatives)
 
 
 def train(config: Config, log: Callable[[str], None] = print) -> Path:
@@ -107,8 +129,7 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
         step, elapsed = int(state["step"]), float(state["elapsed"])
         log(f"resumed at step {step} ({elapsed / 60:.1f} min trained)")
     rng = np.random.default_rng(config.seed + step)
-    ignore = unlabelled_plates(config, log)
-    source = SampleSource(load_scenes(config.data / "dashcam", "train", ignore),
+    source = SampleSource(training_scenes(config, log),
                           load_plate_images(config.data / "plates"), config.crop, rng)
     budget = config.minutes * 60
     net.train()
@@ -136,8 +157,12 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     save(state_path, net, optimiser, step, min(elapsed, budget))
     net.eval()
     path = export(net, config.out / ONNX_NAME, metadata(net, VERSION, TRAINING_DATA))
-    threshold, f1 = best_threshold(detect_all(path, calibration_scenes(config.data)))
+    results = detect_all(path, calibration_samples(config.data, config.scenes))
+    table = threshold_table(results)
+    write_table(config.out / THRESHOLDS, table)
+    threshold, f1 = best_threshold(table)
     write_threshold(path, threshold)
-    log(f"score threshold {threshold} (best F1 {f1:.3f} on the synthetic train scenes)")
+    log(f"score threshold {threshold} (best F1 {f1:.3f} on real train frames; table in "
+        f"{config.out / THRESHOLDS})")
     log(f"trained {step} steps in {min(elapsed, budget) / 60:.1f} min; exported {path}")
     return path

@@ -1,6 +1,9 @@
-"""Plates the dashcam labels miss: boxes an earlier detector finds on the training frames
-that overlap no label. Training leaves them out of the heatmap loss (neither plate nor
-background), so a real but unlabelled plate is not taught as background."""
+"""Boxes an earlier detector finds on the training frames that overlap no label.
+
+On the dashcam frames they are mostly plates the labels miss: training leaves them out of
+the heatmap loss (neither plate nor background). On the scenes photos, whose labels are
+complete, they are hard negatives (lettering, signs, timestamps): training centres crops on
+them so that the network learns them as background."""
 
 from __future__ import annotations
 
@@ -16,14 +19,15 @@ from plateplug.detect.decode import iou
 from plateplug.detect.detection import Detection
 from plateplug.detect.onnx_detector import OnnxDetector, OnnxDetectorModel
 
-MIN_SCORE = 0.5
+MIN_SCORE = 0.5  # unlabelled plates
+NEGATIVE_SCORE = 0.3  # hard negatives
 MAX_IOU = 0.1  # a detection overlapping a label by more than this is that label
 
 
-def mining_detector(model: Path) -> OnnxDetector:
-    """The detector file ``model``, keeping detections down to MIN_SCORE."""
+def mining_detector(model: Path, min_score: float = MIN_SCORE) -> OnnxDetector:
+    """The detector file ``model``, keeping detections down to ``min_score``."""
     detector = OnnxDetectorModel(Path(model).stem, Path(model)).load(device="cpu")
-    detector.score_threshold = MIN_SCORE
+    detector.score_threshold = min_score
     return detector
 
 

@@ -17,9 +17,16 @@ from plateplug.detect import OnnxDetector  # noqa: E402
 from plateplug.detect.synth import compose, random_background  # noqa: E402
 from plateplug.runtime import session  # noqa: E402
 from plateplug.train.detector.arch import Deployed, PlateNet, normalise  # noqa: E402
-from plateplug.train.detector.data import crop_boxes  # noqa: E402
+from plateplug.train.detector.data import SampleSource, Scene, crop_boxes  # noqa: E402
 from plateplug.train.detector.export import export, metadata  # noqa: E402
-from plateplug.train.detector.loop import CHECKPOINT, IGNORED, Config, train  # noqa: E402
+from plateplug.train.detector.loop import (  # noqa: E402
+    CHECKPOINT,
+    IGNORED,
+    NEGATIVES,
+    THRESHOLDS,
+    Config,
+    train,
+)
 from plateplug.train.detector.loss import focal  # noqa: E402
 from plateplug.train.detector.targets import care_map, encode  # noqa: E402
 
@@ -142,4 +149,52 @@ def test_training_ignores_unlabelled_detections_and_keeps_them_on_resume(tiny_da
     lines.clear()
     train(config, log=lines.append)
     assert any("unlabelled plate regions ignored" in line for line in lines)
-    assert any("synthetic train scenes" in line for line in lines)
+    assert any("on real train frames" in line for line in lines)
+
+
+def test_export_takes_any_input_size_multiple_of_32(tmp_path):
+    net = PlateNet().eval()
+    path = export(net, tmp_path / "d.onnx", metadata(net, "test", "none"))
+    out = session(path, "cpu").run(None, {"image": np.zeros((1, 3, 192, 320), np.float32)})[0]
+    assert out.shape == (1, 5, 48, 80)
+
+
+def test_training_on_scenes_mines_hard_negatives_and_keeps_them_on_resume(tiny_data,
+                                                                           tmp_path):
+    scenes = tmp_path / "scenes"
+    (scenes / "images").mkdir(parents=True)
+    rows = (tiny_data / "dashcam" / "boxes.csv").read_text().splitlines()
+    with (scenes / "boxes.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["image", "split", "source", "xmin", "ymin", "xmax", "ymax"])
+        for row in rows[1:]:
+            image, _, *box = row.split(",")
+            cv2.imwrite(str(scenes / image), cv2.imread(str(tiny_data / "dashcam" / image)))
+            writer.writerow([image, "train", "kaggle", *box])
+    first = train(Config(data=tiny_data, out=tmp_path / "a", minutes=0.02, batch=2, crop=64),
+                  log=lambda _: None)
+    out = tmp_path / "b"
+    lines: list[str] = []
+    config = Config(data=tiny_data, out=out, scenes=scenes, minutes=0.02, batch=2, crop=64,
+                    negatives_from=first)
+    train(config, log=lines.append)
+    assert (out / NEGATIVES).read_text().startswith("image,x1,y1,x2,y2")
+    assert any("hard negatives" in line for line in lines)
+    assert any("2 dashcam and 2 scenes train frames" in line for line in lines)
+    assert (out / THRESHOLDS).read_text().startswith("threshold,recall,precision,f1")
+    config.minutes, config.resume, config.negatives_from = 0.04, True, None
+    lines.clear()
+    train(config, log=lines.append)
+    assert any("hard negatives" in line for line in lines)
+
+
+def test_plates_cut_by_a_crop_are_ignored_not_taught_as_background():
+    scene = Scene(np.full((300, 300, 3), 90, np.uint8), np.array([[100, 100, 220, 140.0]],
+                  np.float32), np.zeros((0, 4), np.float32), np.zeros((0, 4), np.float32), 1.0)
+    source = SampleSource([scene], [], 64, np.random.default_rng(0))
+    cut = 0
+    for _ in range(40):
+        _, boxes, ignore = source._frame_crop()
+        assert len(boxes) + len(ignore) <= 1
+        cut += len(ignore)
+    assert cut > 0
