@@ -7,12 +7,18 @@ runtime has no per-model constants. Exporters write ``ModelMetadata.to_props()``
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 from plateplug.errors import ModelFileError
 
 PREFIX = "plateplug."
 FORMAT_VERSION = "1"
+MAX_SCALE = 16
+MAX_PAD_MULTIPLE = 256
+MAX_TILE_OVERLAP = 128  # below the enhancer's 256-pixel tile
+MEAN_LIMIT = 100.0  # |mean| in units of value / 255
+STD_RANGE = (1e-4, 100.0)
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,10 @@ class ModelMetadata:
     The graph takes one float32 input ``N x 3 x H x W`` and returns ``N x 3 x sH x sW``
     with ``s = scale``. Pixels are normalised as ``(value / 255 - mean) / std`` in
     ``channel_order``; LR height and width are padded to a multiple of ``pad_multiple``.
+
+    Every field is checked on creation (ValueError): ``scale`` 1..16, ``pad_multiple``
+    1..256, ``tile_overlap`` 0..128, ``mean`` finite within +-100, ``std`` 1e-4..100,
+    ``channel_order`` RGB or BGR, ``parameters`` >= 0 and a non-empty ``name``.
     """
 
     name: str
@@ -36,6 +46,15 @@ class ModelMetadata:
     version: str = "0"
     training_data: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_name(self.name)
+        check_range("scale", self.scale, 1, MAX_SCALE)
+        check_channel_order(self.channel_order)
+        check_normalisation(self.mean, self.std)
+        check_range("pad_multiple", self.pad_multiple, 1, MAX_PAD_MULTIPLE)
+        check_range("tile_overlap", self.tile_overlap, 0, MAX_TILE_OVERLAP)
+        check_range("parameters", self.parameters, 0, math.inf)
 
     def to_props(self) -> dict[str, str]:
         """Flatten to the string key/value pairs stored in ``metadata_props``."""
@@ -73,8 +92,6 @@ class ModelMetadata:
             )
         except ValueError as exc:
             raise ModelFileError(f"{source} has invalid plateplug metadata: {exc}") from exc
-        if meta.scale < 1 or meta.pad_multiple < 1 or meta.channel_order not in ("RGB", "BGR"):
-            raise ModelFileError(f"{source} has invalid plateplug metadata: {ours}")
         return meta
 
 
@@ -84,3 +101,30 @@ def parse_triple(text: str) -> tuple[float, float, float]:
     if len(values) != 3:
         raise ValueError(f"expected three comma-separated numbers, got {text!r}")
     return values  # type: ignore[return-value]
+
+
+def check_range(field: str, value: float, low: float, high: float) -> None:
+    """ValueError unless ``low <= value <= high`` (NaN is never in range)."""
+    if not low <= value <= high:
+        raise ValueError(f"{field}={value!r} is outside {low}..{high}")
+
+
+def check_name(name: str) -> None:
+    """ValueError unless ``name`` is a non-empty string."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name={name!r} must be a non-empty string")
+
+
+def check_channel_order(order: str) -> None:
+    """ValueError unless ``order`` is RGB or BGR."""
+    if order not in ("RGB", "BGR"):
+        raise ValueError(f"channel_order={order!r} must be RGB or BGR")
+
+
+def check_normalisation(mean: tuple[float, ...], std: tuple[float, ...]) -> None:
+    """ValueError unless mean and std are three finite values each, std in STD_RANGE."""
+    if len(mean) != 3 or len(std) != 3:
+        raise ValueError(f"mean={mean!r} and std={std!r} need three values each")
+    for m, d in zip(mean, std):
+        check_range("mean", m, -MEAN_LIMIT, MEAN_LIMIT)
+        check_range("std", d, *STD_RANGE)

@@ -17,9 +17,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from plateplug.errors import ModelFileError
-from plateplug.metadata import PREFIX, parse_triple
+from plateplug.metadata import (
+    PREFIX,
+    check_channel_order,
+    check_name,
+    check_normalisation,
+    check_range,
+    parse_triple,
+)
 
 TASK = "detector"
+MAX_CANVAS_SIDE = 4096  # input_size times the largest of scales
+MAX_STRIDE = 64
+MAX_DETECTIONS = 10_000
+MAX_SCALES = 8
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,31 @@ class DetectorMetadata:
     parameters: int = 0
     version: str = "0"
     training_data: str = ""
+
+    def __post_init__(self) -> None:
+        """Bounds of every field (ValueError): ``stride`` 1..64 dividing both input sides,
+        input sides times the largest scale at most 4096, 1..8 ``scales`` each 0.01..8,
+        ``max_upscale`` 0.01..16, ``pad_value`` 0..255, ``score_threshold`` and ``nms_iou``
+        0..1, ``max_detections`` 1..10000, mean and std as for enhancers."""
+        check_name(self.name)
+        check_range("stride", self.stride, 1, MAX_STRIDE)
+        check_range("number of scales", len(self.scales), 1, MAX_SCALES)
+        for scale in self.scales:
+            check_range("scales", scale, 0.01, 8.0)
+        for side in self.input_size:
+            check_range("input_size", side * max(self.scales), 1, MAX_CANVAS_SIDE)
+            if side % self.stride:
+                raise ValueError(f"input_size {self.input_size} is not a multiple of "
+                                 f"stride {self.stride}")
+        check_range("max_upscale", self.max_upscale, 0.01, 16.0)
+        check_range("scale_min_height", self.scale_min_height, 0, MAX_CANVAS_SIDE)
+        check_channel_order(self.channel_order)
+        check_normalisation(self.mean, self.std)
+        check_range("pad_value", self.pad_value, 0, 255)
+        check_range("score_threshold", self.score_threshold, 0.0, 1.0)
+        check_range("nms_iou", self.nms_iou, 0.0, 1.0)
+        check_range("max_detections", self.max_detections, 1, MAX_DETECTIONS)
+        check_range("parameters", self.parameters, 0, float("inf"))
 
     def to_props(self) -> dict[str, str]:
         """Flatten to the string key/value pairs stored in ``metadata_props``."""
@@ -81,9 +117,5 @@ class DetectorMetadata:
             )
         except (KeyError, ValueError) as exc:
             raise ModelFileError(f"{source} has invalid detector metadata: {exc!r}") from exc
-        if (meta.stride < 1 or w % meta.stride or h % meta.stride
-                or meta.channel_order not in ("RGB", "BGR")
-                or min(meta.scales) <= 0 or meta.max_upscale <= 0):
-            raise ModelFileError(f"{source} has invalid detector metadata: {ours}")
         return meta
 
