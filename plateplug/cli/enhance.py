@@ -14,7 +14,7 @@ import plateplug
 from plateplug.cli.enhance_video import enhance_video_command, is_video_source, video_options
 from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
-from plateplug.imageio import read_image, write_image
+from plateplug.imageio import DEFAULT_MAX_PIXELS, read_image, write_image
 from plateplug.jobs import plan_jobs
 
 
@@ -30,6 +30,11 @@ def enhance_image(enhancer: Enhancer, image: np.ndarray, keep_size: bool) -> np.
     return enhancer(image)
 
 
+max_pixels_option = click.option(
+    "--max-pixels", type=click.IntRange(min=1), default=DEFAULT_MAX_PIXELS, show_default=True,
+    help="Refuse images of more pixels (width x height) than this, before decoding them.")
+
+
 @click.command()
 @click.option("-m", "--model", default="resnet", show_default=True, help="Enhancer name "
               "(see `plateplug models`).")
@@ -41,9 +46,10 @@ def enhance_image(enhancer: Enhancer, image: np.ndarray, keep_size: bool) -> np.
 @click.option("--threads", type=click.IntRange(1), help="CPU threads for inference.")
 @click.option("--keep-size", is_flag=True,
               help="Restore a fuzzy image at its own size: shrink by the scale, then enhance.")
+@max_pixels_option
 @video_options
 def enhance(model: str, inputs: tuple[str, ...], output: Path | None, device: str,
-            threads: int | None, keep_size: bool, **video: Any) -> None:
+            threads: int | None, keep_size: bool, max_pixels: int, **video: Any) -> None:
     """Enhance plate images (files or folders of images), or the plates of a video file,
     camera index or stream URL (rtsp://, http://)."""
     if any(is_video_source(i) for i in inputs):
@@ -56,7 +62,8 @@ def enhance(model: str, inputs: tuple[str, ...], output: Path | None, device: st
                            hidden=len(jobs) < 2) as bar:
         for job in bar:
             try:
-                write_image(job.target, enhance_image(enhancer, read_image(job.source), keep_size))
+                image = read_image(job.source, max_pixels=max_pixels)
+                write_image(job.target, enhance_image(enhancer, image, keep_size))
             except PlateplugError as exc:
                 failed.append(str(exc))
     for message in failed:

@@ -165,3 +165,16 @@ def test_outputs_follow_the_umask(tiny_model, tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "p.enhanced.png").stat().st_mode & 0o777 == 0o644
+
+
+def test_images_over_max_pixels_are_refused_and_the_rest_done(tiny_model, tmp_path):
+    write(tmp_path / "in" / "small.png", plate_like(h=10, w=20))
+    write(tmp_path / "in" / "big.png", plate_like(h=20, w=30))
+    result = run("enhance", "-m", tiny_model, tmp_path / "in", "--max-pixels", 599)
+    assert result.exit_code == 1
+    assert (f"Error: {tmp_path / 'in' / 'big.png'} is 30 x 20 = 600 pixels, more than the "
+            "maximum of 599") in result.output
+    assert "1 of 2 image(s) could not be enhanced" in result.output
+    assert (tmp_path / "in.enhanced" / "small.png").is_file()
+    assert not (tmp_path / "in.enhanced" / "big.png").exists()
+    assert "--max-pixels INTEGER RANGE" in run("enhance", "--help").output
