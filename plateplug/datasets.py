@@ -13,8 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
+import numpy as np
+
+from plateplug.detect.dashcam import read_frames
 from plateplug.errors import PlateplugError
 
+PLATE_MARGIN = 0.15  # boxes are widened by this share of their height when cropped
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
 SPLITS = ("train", "val", "all")
 
@@ -58,6 +63,28 @@ def _read_csv(path: Path) -> list[PlateCrop]:
         )
         for row in rows
     ]
+
+
+def crop_boxes(boxes_csv: Path, split: str, prefix: str, margin: float = PLATE_MARGIN,
+               min_box_height: float = 0.0) -> list[tuple[str, np.ndarray]]:
+    """(key, BGR crop) of every plate box of ``split`` in a ``boxes.csv`` at least
+    ``min_box_height`` px high, widened by ``margin`` of its height on every side; keys are
+    ``prefix/<image path>#<box index>``."""
+    crops = []
+    for frame in sorted(read_frames(boxes_csv, split), key=lambda f: f.path):
+        boxes = [(i, b) for i, b in enumerate(frame.boxes) if b[3] - b[1] >= min_box_height]
+        image = cv2.imread(str(frame.path), cv2.IMREAD_COLOR) if boxes else None
+        if image is None:
+            continue
+        name = frame.path.relative_to(boxes_csv.parent).as_posix()
+        fh, fw = image.shape[:2]
+        for i, (x0, y0, x1, y1) in boxes:
+            m = margin * (y1 - y0)
+            xa, ya = max(0, int(x0 - m)), max(0, int(y0 - m))
+            xb, yb = min(fw, int(np.ceil(x1 + m))), min(fh, int(np.ceil(y1 + m)))
+            if xb - xa >= 8 and yb - ya >= 8:
+                crops.append((f"{prefix}/{name}#{i}", image[ya:yb, xa:xb].copy()))
+    return crops
 
 
 def is_validation(key: str) -> bool:

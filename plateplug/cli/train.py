@@ -13,11 +13,23 @@ from plateplug.errors import PlateplugError
 
 MODELS = ("unet", "resnet", "srgan")
 DEFAULT_RECOGNIZER = "runs/recognizer/last.pt"
-DEGRADATIONS = ("mixed", "camera")  # plateplug.train.degrade.PROFILES (torch-free listing)
+DEGRADATIONS = ("mixed", "camera", "balanced")  # degrade.PROFILES (torch-free listing)
+DEFAULT_SCENES = Path.home() / ".cache" / "plateplug-data" / "scenes"
 
 
 def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
+
+
+def _scenes(value: str | None) -> str | None:
+    """The scenes folder to train on: the option, else the default one when it exists."""
+    if value is None:
+        return str(DEFAULT_SCENES) if (DEFAULT_SCENES / "boxes.csv").is_file() else None
+    if value.lower() == "none":
+        return None
+    if not (Path(value) / "boxes.csv").is_file():
+        raise PlateplugError(f"--scenes {value}: no boxes.csv there")
+    return value
 
 
 @click.command("train")
@@ -33,18 +45,25 @@ def _fail(exc: Exception) -> click.ClickException:
 @click.option("--resume", type=click.Path(exists=True, dir_okay=False),
               help="Continue a run from its checkpoint (model, optimiser, step, RNG).")
 @click.option("--init", type=click.Path(exists=True, dir_okay=False),
-              help="Start the generator from these weights (e.g. srgan from resnet).")
+              help="Start the generator from these weights: a training checkpoint (e.g. srgan "
+                   "from resnet) or a plateplug .onnx export (e.g. a shipped model).")
 @click.option("--out", type=click.Path(file_okay=False), help="Run folder [runs/MODEL].")
 @click.option("--threads", type=click.IntRange(min=1), help="torch/OpenCV CPU threads.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--recognizer", type=click.Path(dir_okay=False), default=DEFAULT_RECOGNIZER,
               show_default=True, help="srgan only: checkpoint of the text recogniser.")
 @click.option("--val-every", type=click.IntRange(min=1), default=250, show_default=True)
-@click.option("--degradation", type=click.Choice(DEGRADATIONS), default="mixed",
-              show_default=True,
-              help="LR degradation mix: 'camera' blurs, adds noise and JPEG to nearly every pair.")
+@click.option("--degradation", type=click.Choice(DEGRADATIONS),
+              help="LR degradation mix [default: the recipe's, balanced]: 'balanced' half "
+                   "clean, half camera-like; 'camera' blurs, adds noise and JPEG to nearly "
+                   "every pair; 'mixed' 35% clean, milder.")
+@click.option("--scenes", default=None,
+              help=f"Scenes folder (boxes.csv): its train-split plate boxes become training "
+                   f"crops; 'none' to leave out [default: {DEFAULT_SCENES} when present].")
+@click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
+              help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, seed,
-          recognizer, val_every, degradation) -> None:
+          recognizer, val_every, degradation, scenes, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         from plateplug.train.loop import TrainConfig
@@ -60,7 +79,8 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
         config = TrainConfig(
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
-            degradation=degradation, options={"recognizer": recognizer},
+            degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic,
+            options={"recognizer": recognizer},
         )
         path = run(config)
     except PlateplugError as exc:

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from plateplug.detect.decode import iou
+from plateplug.plate_render import procedural_plate as procedural_plate  # moved, re-exported
 
 GLYPHS = "ABCDEFGHKMNPRSTXYZ0123456789 "
 
@@ -64,48 +65,6 @@ def random_background(height: int, width: int, rng: np.random.Generator) -> np.n
             cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, rng.uniform(0.3, 2.0),
                         colour, int(rng.integers(1, 4)))
     return cv2.GaussianBlur(image, (0, 0), rng.uniform(0.3, 1.5))
-
-
-_LIGHT = ((235, 235, 235), (40, 200, 245), (200, 200, 200), (225, 240, 250))  # BGR
-_DARK = ((30, 30, 30), (40, 110, 30), (120, 50, 20), (20, 20, 120))
-_FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_PLAIN,
-          cv2.FONT_HERSHEY_TRIPLEX)
-
-
-def procedural_plate(rng: np.random.Generator) -> np.ndarray:
-    """A plate in a random made-up style: one row (aspect 2-5) or two rows (aspect 1-2) of
-    glyphs, light on dark or dark on light, with a border and sometimes a side band. It
-    widens the shapes the detector sees beyond the training crops' countries."""
-    rows = 2 if rng.random() < 0.4 else 1
-    height = int(rng.integers(40, 81))
-    aspect = rng.uniform(1.0, 2.0) if rows == 2 else rng.uniform(2.0, 5.0)
-    width = int(height * aspect)
-    light = rng.random() < 0.75
-    paper, ink = (_LIGHT, _DARK) if light else (_DARK, _LIGHT)
-    background = paper[int(rng.integers(len(paper)))]
-    colour = ink[0] if light else ink[int(rng.integers(len(ink)))]
-    plate = np.empty((height, width, 3), np.uint8)
-    plate[:] = background
-    left = 0
-    if rng.random() < 0.3:
-        left = max(3, width // 10)
-        plate[:, :left] = (150, 60, 20)
-    font = _FONTS[int(rng.integers(len(_FONTS)))]
-    row_height = (height - 8) / rows
-    for row in range(rows):
-        count = max(1, int((width - left) / (row_height * rng.uniform(0.55, 0.8))))
-        text = "".join(rng.choice(list(GLYPHS[:-1]), count))
-        scale = cv2.getFontScaleFromHeight(font, int(row_height * 0.7), 2)
-        (tw, _), _ = cv2.getTextSize(text, font, scale, 2)
-        scale *= min(1.0, (width - left - 8) / max(tw, 1))
-        (tw, th), _ = cv2.getTextSize(text, font, scale, 2)
-        x = left + max(2, (width - left - tw) // 2)
-        y = int(4 + row_height * row + (row_height + th) / 2)
-        cv2.putText(plate, text, (x, y), font, scale, colour, max(1, int(scale * 2)),
-                    cv2.LINE_AA)
-    border = int(rng.integers(1, 4))
-    cv2.rectangle(plate, (0, 0), (width - 1, height - 1), colour, border)
-    return plate
 
 
 def two_row_plate(plate: np.ndarray, rng: np.random.Generator) -> np.ndarray:

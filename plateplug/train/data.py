@@ -2,8 +2,9 @@
 
 Sources: a plates folder or labels CSV (``plateplug.datasets``), a dashcam folder with
 ``boxes.csv`` (only ``train`` rows, cropped with a margin), or a folder holding both
-(``plates/`` and ``dashcam/``, like ../shared/data). Validation crops (``is_validation``)
-are never used for training.
+(``plates/`` and ``dashcam/``, like ../shared/data); also the ``train`` boxes of the scenes
+set (``load_scenes``) and rendered plates of made-up styles (``synthetic_crops``). Validation
+crops (``is_validation``, the scenes ``valid`` split) are never used for training.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import numpy as np
 import torch
 
 from plateplug.bench.protocol import make_pair
-from plateplug.datasets import read_crops, select
-from plateplug.detect.dashcam import read_frames
+from plateplug.datasets import PLATE_MARGIN, crop_boxes, read_crops, select
 from plateplug.errors import PlateplugError
+from plateplug.plate_render import render_plate
 from plateplug.train.degrade import SCALE, degrade, photometric
 
 MIN_HR_HEIGHT = 40  # crops lower than this are too small to be an x4 target
 UPSCALE_SLACK = 1.35  # an HR patch may be at most this much larger than the crop
+SCENES_MIN_BOX = 40  # scenes boxes lower than this are left out (crop ~52 px with the margin)
 LR_HEIGHTS = np.arange(12, 29)
 LR_HEIGHT_WEIGHTS = np.exp(-0.5 * ((LR_HEIGHTS - 19.0) / 5.0) ** 2)
 
@@ -50,23 +52,28 @@ def load_plates(source: Path, split: str) -> list[Crop]:
     return crops
 
 
-def load_dashcam(boxes_csv: Path, margin: float = 0.15) -> list[Crop]:
+def load_dashcam(boxes_csv: Path, margin: float = PLATE_MARGIN) -> list[Crop]:
     """Plate crops of the dashcam frames' ``train`` boxes, widened by ``margin`` of the box
     height on every side."""
-    crops = []
-    for frame in sorted(read_frames(boxes_csv, "train"), key=lambda f: f.path):
-        image = _imread(frame.path)
-        if image is None:
-            continue
-        name = frame.path.relative_to(boxes_csv.parent).as_posix()
-        fh, fw = image.shape[:2]
-        for i, (x0, y0, x1, y1) in enumerate(frame.boxes):
-            m = margin * (y1 - y0)
-            xa, ya = max(0, int(x0 - m)), max(0, int(y0 - m))
-            xb, yb = min(fw, int(np.ceil(x1 + m))), min(fh, int(np.ceil(y1 + m)))
-            if xb - xa >= 8 and yb - ya >= 8:
-                crops.append(Crop(image[ya:yb, xa:xb].copy(), f"dashcam/{name}#{i}"))
-    return crops
+    return [Crop(image, key) for key, image in crop_boxes(boxes_csv, "train", "dashcam", margin)]
+
+
+def load_scenes(folder: Path) -> list[Crop]:
+    """Plate crops of the scenes set's ``train`` boxes at least SCENES_MIN_BOX px high (the
+    ``valid`` split is the bench's scenes source), with the usual margin; no text."""
+    boxes = folder / "boxes.csv"
+    if not boxes.is_file():
+        raise PlateplugError(f"no boxes.csv in the scenes folder {folder}")
+    return [Crop(image, key)
+            for key, image in crop_boxes(boxes, "train", "scenes", min_box_height=SCENES_MIN_BOX)]
+
+
+def synthetic_crops(count: int, seed: int) -> list[Crop]:
+    """``count`` rendered plates of made-up styles with their text (``plate_render``),
+    the same for a given seed."""
+    rng = np.random.default_rng([seed, 0x5E7])
+    plates = (render_plate(rng) for _ in range(count))
+    return [Crop(p.image, f"synth/{i:05d}", p.text) for i, p in enumerate(plates)]
 
 
 def load_sources(sources: list[str | Path], split: str = "train") -> list[Crop]:

@@ -2,11 +2,14 @@
 
 ``degrade(hr, rng, profile)`` returns the LR image (4x smaller). A share of the samples are the
 clean protocol shrink (INTER_AREA); the rest get a random mix of Gaussian blur at HR scale,
-slight motion blur, another resampling kernel, Gaussian noise and JPEG. Two named profiles:
-``mixed`` (35% clean; blur sigma 0.2-2.5, noise sigma 0-8, JPEG 35-95, each with p=0.6) and
+slight motion blur, another resampling kernel, Gaussian noise and JPEG. Named profiles:
+``mixed`` (35% clean; blur sigma 0.2-2.5, noise sigma 0-8, JPEG 35-95, each with p=0.6),
 ``camera`` (20% clean; blur, noise and JPEG nearly always, as from a real ANPR camera: blur sigma
-0.8-2.2, noise sigma 1-6, JPEG 40-85). ``photometric`` changes brightness/gamma/contrast of the
-source (applied to both LR and HR, so the model learns to keep the look, not to relight).
+0.8-2.2, noise sigma 1-6, JPEG 40-85) and ``balanced`` (the recipes' default: half clean, so
+sharp small input is as common as camera input; the other half camera-like: blur sigma 0.6-2.2,
+noise sigma 1-6 and JPEG 40-90 each with p=0.85, motion blur p=0.15).
+``photometric`` changes brightness/gamma/contrast of the source (applied to both LR and HR,
+so the model learns to keep the look, not to relight).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Profile:
 PROFILES = {
     "mixed": Profile(0.35, 0.6, (0.2, 2.5), 0.6, (0.0, 8.0), 0.6, (35, 95)),
     "camera": Profile(0.2, 0.9, (0.8, 2.2), 0.9, (1.0, 6.0), 0.9, (40, 85)),
+    "balanced": Profile(0.5, 0.85, (0.6, 2.2), 0.85, (1.0, 6.0), 0.85, (40, 90), motion_p=0.15),
 }
 _INTERPOLATIONS = (cv2.INTER_AREA, cv2.INTER_AREA, cv2.INTER_LINEAR, cv2.INTER_CUBIC)
 

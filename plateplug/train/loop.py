@@ -23,7 +23,16 @@ from torch import nn
 from plateplug.bench.metrics import psnr_y
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint, distributed
-from plateplug.train.data import PairSampler, load_sources, to_images, to_tensor, validation_pairs
+from plateplug.train.data import (
+    PairSampler,
+    load_scenes,
+    load_sources,
+    synthetic_crops,
+    to_images,
+    to_tensor,
+    validation_pairs,
+)
+from plateplug.train.init_weights import load_initial_weights
 from plateplug.train.recipes import Recipe, load_recipe
 
 WARMUP_STEPS = 100
@@ -49,7 +58,9 @@ class TrainConfig:
     log_every: int = 20
     checkpoint_minutes: float = 3.0
     val_count: int = 48
-    degradation: str = "mixed"  # a key of plateplug.train.degrade.PROFILES
+    degradation: str | None = None  # a key of degrade.PROFILES; None: the recipe's
+    scenes: str | None = None  # scenes folder (boxes.csv): its train boxes are training crops
+    synthetic: int = 0  # rendered plates of made-up styles added to the crops
     stop_after: int | None = None  # end this run early at that step (the schedule keeps steps)
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -131,11 +142,19 @@ def _train(
 
     torch.manual_seed(config.seed)
     rng = np.random.default_rng([config.seed, ctx.rank])
+    degradation = config.degradation or recipe.degradation
     crops = load_sources(config.data, "train")
     if not crops:
         raise PlateplugError(f"no training crops in {', '.join(config.data)}")
     val_crops = load_sources(config.data, "val") or crops
-    sampler = PairSampler(crops, rng, recipe.patch_width, config.degradation)
+    counts = {"real": len(crops)}
+    if config.scenes:
+        scenes = load_scenes(Path(config.scenes))
+        crops, counts["scenes"] = crops + scenes, len(scenes)
+    if config.synthetic:
+        crops += synthetic_crops(config.synthetic, config.seed)
+        counts["synthetic"] = config.synthetic
+    sampler = PairSampler(crops, rng, recipe.patch_width, degradation)
     val_pairs = validation_pairs(val_crops, count=config.val_count)
 
     model = recipe.model().to(ctx.device)
@@ -163,7 +182,7 @@ def _train(
             rng = np.random.default_rng([config.seed, ctx.rank, step])
             sampler.rng = rng
     elif config.init:
-        model.load_state_dict(checkpoint.model_state(checkpoint.load(config.init)))
+        load_initial_weights(model, config.init)
     elif recipe.needs_init and ctx.is_main:
         print(f"warning: {recipe.name} is meant to start from --init CKPT", file=sys.stderr)
 
@@ -174,12 +193,15 @@ def _train(
         out.mkdir(parents=True, exist_ok=True)
     log = _Log(out / "log.jsonl" if ctx.is_main else None)
     if ctx.is_main:
-        (out / "config.json").write_text(json.dumps(asdict(config), indent=2) + "\n")
+        settings = {**asdict(config), "degradation": degradation}
+        (out / "config.json").write_text(json.dumps(settings, indent=2) + "\n")
         bicubic = bicubic_psnr(val_pairs)
         log.write(
-            {"event": "start", "step": step, "crops": len(crops), "val_crops": len(val_pairs),
-             "world_size": ctx.world_size, "bicubic_psnr_y": bicubic},
-            f"[{recipe.name}] {len(crops)} training crops, {len(val_pairs)} val pairs, "
+            {"event": "start", "step": step, "crops": len(crops), "sources": counts,
+             "val_crops": len(val_pairs), "world_size": ctx.world_size,
+             "bicubic_psnr_y": bicubic},
+            f"[{recipe.name}] {len(crops)} training crops "
+            f"({', '.join(f'{k} {v}' for k, v in counts.items())}), {len(val_pairs)} val pairs, "
             f"bicubic val PSNR-Y {bicubic:.2f} dB, world size {ctx.world_size}",
         )
 

@@ -55,6 +55,7 @@ class Recipe:
     batch: int = 16
     steps: int = 20000
     patch_width: int = 40
+    degradation: str = "balanced"  # a key of plateplug.train.degrade.PROFILES
     pad_multiple: int = 1
     make_objective: Callable[[dict[str, Any], torch.device], Objective] = (
         lambda options, device: PixelL1()
@@ -79,5 +80,7 @@ def load_recipe(name: str) -> Recipe:
 TRAINING_DATA = (
     "plates br/ and eu/ train split (openalpr/train-detector, AGPL-3.0; validation = all eu2/ "
     "+ 10% of br/ by CRC32, never trained on) + dashcam train boxes "
-    "(RobertLucian/license-plate-dataset, MIT); LR/HR pairs made on the fly, clean and degraded"
+    "(RobertLucian/license-plate-dataset, MIT) + scenes train boxes when given (Open Images, "
+    "CC BY 4.0; Kaggle andrewmvd car plates) + rendered plates of made-up styles; LR/HR pairs "
+    "made on the fly, clean and degraded"
 )

@@ -17,7 +17,8 @@ def test_train_then_export(synthetic_plates, tmp_path):
     out = tmp_path / "run"
     result = runner.invoke(train, ["unet", "--data", str(synthetic_plates), "--steps", "2",
                                    "--batch", "2", "--out", str(out), "--threads", "1",
-                                   "--degradation", "camera"])
+                                   "--degradation", "camera", "--scenes", "none",
+                                   "--synthetic", "0"])
     assert result.exit_code == 0, result.output
     assert (out / "last.pt").is_file()
     assert json.loads((out / "config.json").read_text())["degradation"] == "camera"
