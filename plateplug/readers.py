@@ -1,6 +1,7 @@
 """Plate readers (OCR) registered by plugins through the ``register_readers`` hook.
 
 A reader is a callable ``reader(bgr_image) -> list[str]``: the text boxes it recognised.
+Readers that know how sure they are return ``ScoredText`` items (``str`` with ``.score``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,17 @@ from plateplug.errors import MissingExtraError
 
 Reader = Callable[[np.ndarray], list[str]]
 DEFAULT_READER = "rapidocr"
+
+
+class ScoredText(str):
+    """A recognised text box that carries the reader's confidence in [0, 1] as ``.score``."""
+
+    score: float
+
+    def __new__(cls, text: str, score: float) -> ScoredText:
+        item = super().__new__(cls, text)
+        item.score = float(score)
+        return item
 
 
 class ReaderModel(ABC):
@@ -41,4 +53,4 @@ def load_reader(name: str = DEFAULT_READER) -> Reader:
     return model.load()
 
 
-__all__ = ["DEFAULT_READER", "Reader", "ReaderModel", "load_reader"]
+__all__ = ["DEFAULT_READER", "Reader", "ReaderModel", "ScoredText", "load_reader"]

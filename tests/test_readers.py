@@ -90,6 +90,7 @@ def test_rapidocr_falls_back_to_whole_crop_recognition(monkeypatch, fresh_plugin
     class Result:
         def __init__(self, txts):
             self.txts = txts
+            self.scores = tuple(0.5 + 0.1 * i for i in range(len(txts)))
 
     answers = {(): ("",), rapidocr_reader.RECOGNITION_ONLY: ("ABC-1234",)}
     monkeypatch.setattr(rapidocr_reader, "_engine",
@@ -97,4 +98,6 @@ def test_rapidocr_falls_back_to_whole_crop_recognition(monkeypatch, fresh_plugin
     read = plateplug.load_reader("rapidocr")
     assert read(np.zeros((8, 8, 3), np.uint8)) == ["ABC-1234"]  # detector found nothing
     answers[()] = ("XY", "12")
-    assert read(np.zeros((8, 8, 3), np.uint8)) == ["XY", "12"]  # detector found text: kept
+    texts = read(np.zeros((8, 8, 3), np.uint8))
+    assert texts == ["XY", "12"]  # detector found text: kept
+    assert [t.score for t in texts] == [0.5, 0.6]  # with RapidOCR's confidences

@@ -5,7 +5,7 @@ settings (text detection, then recognition: the configuration BENCHMARK.md was c
 with); when its detector finds no text at all, which happens on tightly cropped plates whose
 characters touch the border (most of ``br/``), it recognises the whole crop as one line
 instead. ``rapidocr-rec`` always skips detection: faster, but blind to two-row plates.
-Each engine is built once per process.
+Each engine is built once per process; texts carry RapidOCR's confidence (``ScoredText``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 
 from plateplug import hookimpl
 from plateplug.extras import require
-from plateplug.readers import Reader, ReaderModel
+from plateplug.readers import Reader, ReaderModel, ScoredText
 
 QUIET = (("Global.log_level", "critical"),)
 RECOGNITION_ONLY = (("Global.use_det", False), ("Global.use_cls", False))
@@ -55,7 +55,9 @@ class RapidOcrReader(ReaderModel):
 
         def read(image: np.ndarray) -> list[str]:
             for engine in engines:
-                texts = [str(t) for t in (getattr(engine(image), "txts", None) or ()) if t]
+                result = engine(image)
+                texts = [ScoredText(str(t), s) for t, s in
+                         zip(result.txts or (), result.scores or ()) if t]
                 if texts:
                     return texts
             return []

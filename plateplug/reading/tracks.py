@@ -1,0 +1,67 @@
+"""What plateplug knows about one tracked plate: when it was seen, its reads, their vote and
+its best enhanced crop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from plateplug.reading.policy import ReadPolicy
+from plateplug.reading.voting import Read, Vote, vote
+
+
+@dataclass
+class TrackReading:
+    """One tracked plate so far.
+
+    ``seen`` counts the frames it was in; ``attempts`` the times it was given to the reader,
+    ``reads`` the readings that had plate characters (those vote); ``best_crop`` is its
+    enhanced crop of the highest ``crop_quality``, from ``best_frame``; ``ended`` turns True
+    once the tracker has let it go.
+    """
+
+    track_id: int
+    first_frame: int
+    last_frame: int
+    seen: int = 0
+    attempts: int = 0
+    reads: list[Read] = field(default_factory=list)
+    vote: Vote | None = None
+    best_crop: np.ndarray | None = field(default=None, repr=False)
+    best_quality: float = -1.0
+    best_frame: int | None = None
+    ended: bool = False
+    _last_read: int | None = field(default=None, repr=False)
+    _read_quality: float = field(default=-1.0, repr=False)
+
+    @property
+    def text(self) -> str | None:
+        """The voted text (None before any read had plate characters)."""
+        return self.vote.text if self.vote else None
+
+    @property
+    def confidence(self) -> float | None:
+        """The voted text's confidence (see ``plateplug.reading.voting``)."""
+        return self.vote.confidence if self.vote else None
+
+    def see(self, frame: int, crop: np.ndarray, quality: float) -> None:
+        """Count a frame the plate is in; keep ``crop`` if it is the best so far."""
+        self.last_frame = max(self.last_frame, frame)
+        self.seen += 1
+        if quality > self.best_quality:
+            self.best_crop, self.best_quality, self.best_frame = crop.copy(), quality, frame
+
+    def due(self, policy: ReadPolicy, frame: int, quality: float) -> bool:
+        """Whether ``policy`` reads this track's crop of ``quality`` at ``frame``."""
+        return policy.due(frame, self.attempts, self._last_read, self._read_quality, quality)
+
+    def add(self, read: Read | None, frame: int, quality: float) -> None:
+        """Record a reading of the crop of ``quality`` at ``frame`` (None: nothing read)
+        and vote again."""
+        self.attempts += 1
+        self._last_read = frame
+        self._read_quality = max(self._read_quality, quality)
+        if read is not None:
+            self.reads.append(read)
+            self.vote = vote(self.reads)

@@ -1,0 +1,76 @@
+"""Per-character voting over hand-made reads: majorities, confidences, ties and lengths."""
+
+import pytest
+
+from plateplug.readers import ScoredText
+from plateplug.reading import Read, ReadingError, vote
+
+
+def test_majority_per_character_beats_every_single_read():
+    result = vote([Read("XB123"), Read("A8123"), Read("AB723")])
+    assert result.text == "AB123" and result.reads == 3  # each read has one error
+
+
+def test_confidence_weights_the_vote():
+    reads = [Read("AB1", 0.9), Read("A81", 0.3), Read("A81", 0.3)]
+    assert vote(reads).text == "AB1"  # 0.9 for B outweighs 0.6 for 8
+    reads.append(Read("A81", 0.4))
+    assert vote(reads).text == "A81"  # 1.0 for 8 now
+
+
+def test_text_is_normalised_and_empty_reads_do_not_vote():
+    result = vote([Read("ab-12 3", 0.8), Read("--", 1.0), Read("AB123", 0.6)])
+    assert result.text == "AB123" and result.reads == 2
+    assert vote([Read(""), Read(" - ")]) is None
+    assert vote([]) is None
+
+
+def test_length_is_voted_first_then_characters_among_that_length():
+    reads = [Read("AB123", 0.5), Read("AB23", 0.9), Read("XB123", 0.6), Read("AB12", 0.3)]
+    # length 5: 1.1, length 4: 1.2 -> four characters, from AB23 and AB12 only
+    result = vote(reads)
+    assert result.text == "AB23"
+    # position 3: '3' (0.9) beats '2' (0.3); the length-5 reads never vote on characters
+    assert result.char_confidences == pytest.approx((1.2 / 4, 1.2 / 4, 0.9 / 4, 0.9 / 4))
+
+
+def test_length_tie_goes_to_more_reads_then_to_the_longer_text():
+    assert vote([Read("AB12", 0.8), Read("AB1", 0.4), Read("AB1", 0.4)]).text == "AB1"
+    assert vote([Read("AB12", 0.5), Read("AB1", 0.5)]).text == "AB12"
+
+
+def test_character_tie_goes_to_the_most_confident_read_then_the_first():
+    # B: 0.45 + 0.45 = 0.9 ties with 8: 0.9, and the single most confident read says 8
+    assert vote([Read("AB", 0.45), Read("AB", 0.45), Read("A8", 0.9)]).text == "A8"
+    assert vote([Read("AB", 0.7), Read("A8", 0.7)]).text == "AB"
+    assert vote([Read("A8", 0.7), Read("AB", 0.7)]).text == "A8"
+
+
+def test_confidence_is_the_weakest_character_over_all_reads():
+    assert vote([Read("AB1", 0.8)]).confidence == pytest.approx(0.8)  # a lone read keeps it
+    result = vote([Read("AB1", 0.9), Read("AB1", 0.7), Read("A81", 0.8)])
+    assert result.char_confidences == pytest.approx((0.8, 1.6 / 3, 0.8))
+    assert result.confidence == pytest.approx(1.6 / 3)
+    # a read of another length counts in the denominator: disagreement lowers confidence
+    assert vote([Read("AB1", 0.9), Read("AB1", 0.7), Read("AB", 0.8)]).confidence == \
+        pytest.approx(1.6 / 3)
+
+
+def test_zero_confidence_reads_count_but_do_not_weigh():
+    result = vote([Read("AB", 0.0), Read("AB", 0.0), Read("CD", 0.2)])
+    assert result.text == "CD" and result.confidence == pytest.approx(0.2 / 3)
+
+
+@pytest.mark.parametrize("confidence", [-0.1, 1.5, float("nan")])
+def test_impossible_confidence_is_refused(confidence):
+    with pytest.raises(ReadingError, match=r"confidence must be in \[0, 1\]"):
+        Read("AB1", confidence)
+
+
+def test_read_from_text_boxes_joins_them_and_keeps_the_lowest_score():
+    read = Read.from_texts([ScoredText("ab", 0.9), ScoredText("-", 0.1),
+                            ScoredText("12", 0.7)], frame=3)
+    assert read == Read("AB12", 0.7, 3)
+    assert Read.from_texts(["XY 9"]) == Read("XY9", 1.0)  # readers without scores count 1
+    assert Read.from_texts([ScoredText("·", 0.9)]) is None
+    assert Read.from_texts([]) is None
