@@ -24,6 +24,7 @@ from plateplug.errors import (
 )
 from plateplug.hookspecs import hookimpl
 from plateplug.models import EnhancerModel, OnnxModel
+from plateplug.pipeline import Pipeline
 from plateplug.readers import load_reader
 
 try:
@@ -45,6 +46,6 @@ def list_models() -> list[EnhancerModel]:
 __all__ = [
     "DeviceUnavailableError", "Enhancer", "EnhancerModel", "InvalidImageError",
     "MissingExtraError", "ModelFileError", "ModelNotTrainedError", "OnnxModel",
-    "PlateplugError", "PluginError", "UnknownModelError", "__version__", "hookimpl",
+    "Pipeline", "PlateplugError", "PluginError", "UnknownModelError", "__version__", "hookimpl",
     "list_models", "load", "load_detector", "load_reader",
 ]

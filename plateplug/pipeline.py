@@ -1,0 +1,159 @@
+"""``plateplug.Pipeline``: detect, track, enhance and read the plates of a stream of frames,
+one call per frame, and vote each track's reads into one text.
+
+>>> pipeline = plateplug.Pipeline()            # shipped detector, srgan, rapidocr
+>>> for plate in pipeline(frame):               # every frame of a video, in order
+...     print(plate.track_id, plate.box, plate.text, plate.confidence)
+>>> for track in pipeline.tracks():             # track id, frames, reads, voted text
+...     print(track.track_id, track.text)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+import plateplug
+from plateplug.enhancer import Enhancer
+from plateplug.errors import PlateplugError
+from plateplug.images import to_bgr
+from plateplug.readers import DEFAULT_READER, Reader, load_reader
+from plateplug.reading.policy import ReadPolicy, crop_quality
+from plateplug.reading.tracks import TrackReading
+from plateplug.reading.voting import Read
+from plateplug.video.pipeline import (
+    DEFAULT_MARGIN,
+    Detector,
+    PlateResult,
+    load_detector,
+    plates_in_frame,
+)
+from plateplug.video.tracker import IoUTracker
+
+DEFAULT_DETECTOR = "plateplug"
+DEFAULT_ENHANCER = "srgan"
+
+
+class PipelineError(PlateplugError):
+    """The pipeline cannot handle a frame as asked (e.g. no detector and no boxes)."""
+
+
+@dataclass
+class Plate(PlateResult):
+    """A plate in one frame (``PlateResult``: box, region, track id, crop, enhanced crop,
+    score) with its track's voted ``text`` and ``confidence`` so far, and ``read``: what
+    the reader made of this very frame's crop (None when the crop was not read)."""
+
+    text: str | None = None
+    confidence: float | None = None
+    read: Read | None = None
+
+
+class Unchanged(Enhancer):
+    """Stands in for ``enhancer=None``: crops pass through as they are."""
+
+    def __init__(self) -> None:
+        super().__init__("none", 1)
+
+    def _run(self, batch: np.ndarray) -> np.ndarray:
+        return batch.copy()
+
+
+class Pipeline:
+    """Detector, IoU tracker, enhancer and reader over consecutive frames of one video.
+
+    ``detector``, ``enhancer`` and ``reader`` are registered names or loaded objects.
+    ``detector=None``: boxes come with each call; ``enhancer=None``: crops are read as they
+    are; ``reader=None``: nothing is read. ``policy`` says which crops of a track are read
+    (default: the first, then one every 5 frames, at most 5). The detector runs on every
+    ``detect_every``-th call; in between the tracker moves the boxes on.
+    """
+
+    def __init__(self, detector: str | Detector | None = DEFAULT_DETECTOR,
+                 enhancer: str | Enhancer | None = DEFAULT_ENHANCER,
+                 reader: str | Reader | None = DEFAULT_READER, *,
+                 policy: ReadPolicy | None = None, margin: float = DEFAULT_MARGIN,
+                 detect_every: int = 1, tracker: IoUTracker | None = None,
+                 device: str = "auto", threads: int | None = None):
+        if detect_every < 1:
+            raise PipelineError(f"detect_every must be at least 1, got {detect_every}")
+        self.detector = (load_detector(detector, device, threads) if isinstance(detector, str)
+                         else detector)
+        if isinstance(enhancer, str):
+            enhancer = plateplug.load(enhancer, device=device, threads=threads)
+        self.enhancer = enhancer if enhancer is not None else Unchanged()
+        self.reader = load_reader(reader) if isinstance(reader, str) else reader
+        self.policy = policy or ReadPolicy()
+        self.margin = margin
+        self.detect_every = detect_every
+        self.tracker = tracker or IoUTracker()
+        self.frames = 0
+        self._next_index = 0
+        self._active: dict[int, TrackReading] = {}
+        self._ended: list[TrackReading] = []
+
+    def __call__(self, frame: np.ndarray, boxes: Sequence[Sequence[float]] | None = None,
+                 index: int | None = None) -> list[Plate]:
+        """The plates of the next ``frame`` (BGR, grey or BGRA uint8). ``boxes``
+        ``(x1, y1, x2, y2)`` replace detection for this frame; ``index`` is the frame's
+        number (default: one more than the last), used for first and last frames."""
+        bgr, _ = to_bgr(frame, "frame")
+        if boxes is None and self.detector is None:
+            raise PipelineError("this pipeline has no detector: pass the frame's boxes")
+        index = self._next_index if index is None else index
+        detect = boxes is not None or self.frames % self.detect_every == 0
+        given = {index: boxes} if boxes is not None else None
+        found = plates_in_frame(index, bgr, self.enhancer, self.detector, given, self.margin,
+                                self.tracker, detect=detect)
+        plates = [self._read(index, p) for p in found]
+        self.frames += 1
+        self._next_index = index + 1
+        self._end_lost()
+        return plates
+
+    def _read(self, index: int, plate: PlateResult) -> Plate:
+        track = self._active.get(plate.track_id)
+        if track is None:
+            track = self._active[plate.track_id] = TrackReading(plate.track_id, index, index)
+        quality = crop_quality(plate.enhanced)
+        track.see(index, plate.enhanced, quality)
+        read = None
+        if self.reader is not None and track.due(self.policy, index, quality):
+            read = Read.from_texts(self.reader(plate.enhanced), index)
+            track.add(read, index, quality)
+        return Plate(plate.box, plate.region, plate.track_id, plate.crop, plate.enhanced,
+                     plate.score, track.text, track.confidence, read)
+
+    def _end_lost(self) -> None:
+        """Move the tracks the tracker has dropped to the ended ones."""
+        for track_id in [t for t in self._active if t not in self.tracker.tracks]:
+            self._finish(track_id)
+
+    def _finish(self, track_id: int) -> None:
+        track = self._active.pop(track_id)
+        track.ended = True
+        self._ended.append(track)
+
+    def tracks(self) -> list[TrackReading]:
+        """Every track so far, ended or not, by id (less those ``pop_ended`` handed out)."""
+        return sorted([*self._ended, *self._active.values()], key=lambda t: t.track_id)
+
+    def pop_ended(self) -> list[TrackReading]:
+        """The tracks that ended since the last call, forgotten by the pipeline from now on
+        (what a long-running loop should do with them to keep memory bounded)."""
+        ended, self._ended = self._ended, []
+        return ended
+
+    def finish(self) -> list[TrackReading]:
+        """End every track (the video is over) and pop all ended ones; the next frame
+        starts new tracks."""
+        for track_id in list(self._active):
+            self._finish(track_id)
+        self.tracker.tracks.clear()
+        return self.pop_ended()
+
+
+__all__ = ["DEFAULT_DETECTOR", "DEFAULT_ENHANCER", "Pipeline", "PipelineError", "Plate",
+           "Unchanged"]
