@@ -11,6 +11,7 @@ from plateplug.cli.detect import bench_detector, detect, train_detector
 from plateplug.cli.enhance import enhance
 from plateplug.cli.errors import PlateplugGroup
 from plateplug.cli.listing import models, plugins
+from plateplug.cli.plates import plates
 from plateplug.cli.read import read
 from plateplug.cli.train import export, train, train_recognizer
 
@@ -29,6 +30,7 @@ main.add_command(detect)
 main.add_command(bench_detector)
 main.add_command(bench)
 main.add_command(read)
+main.add_command(plates)
 main.add_command(bench_video)
 main.add_command(train)
 main.add_command(train_recognizer)
