@@ -1,21 +1,30 @@
 """The Enhancer: one call, BGR uint8 crop in, enlarged BGR uint8 crop out.
 
 Subclasses implement ``_run`` on a batch of same-sized BGR crops; this base class does the
-rest: input checks, grey/BGRA layouts, batching crops of different sizes, and tiling of
-large images.
+rest: input checks, grey/BGRA layouts, padding crops to size buckets and batching crops of
+one bucket, tiling of large images, and checking that ``_run`` really enlarges ``scale``
+times.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import cv2
 import numpy as np
 
+from plateplug.errors import InvalidImageError, ModelOutputError
 from plateplug.images import from_bgr, to_bgr
 from plateplug.tiling import enhance_tiled
+
+
+def bucket(side: int) -> int:
+    """The padded length of a crop side: a multiple of 4 below 64 pixels, then of 1/16 to 1/8
+    of the side (64..127 -> multiples of 8, 128..255 -> of 16, ...)."""
+    step = max(4, 1 << max(0, side.bit_length() - 4))
+    return -(-side // step) * step
 
 
 class Enhancer(ABC):
@@ -23,10 +32,10 @@ class Enhancer(ABC):
 
     ``enhancer(crop)`` takes H x W x 3 uint8 BGR (or grey H x W, or BGRA) and returns
     the same layout at ``(H*scale) x (W*scale)``. Images larger than ``tile`` pixels on a
-    side are processed in overlapping tiles; ``enhance_batch`` groups crops into batches of
-    at most ``max_batch``, padding crops to the batch's largest size as long as the padded
-    batch has at most ``max_padding`` times the crops' own pixels (on a CPU, padding a small
-    crop up to a big one costs more than a second call; on a GPU one call is cheapest).
+    side are processed in overlapping tiles. Smaller crops are edge-padded to their size
+    bucket (see ``bucket``) before the model sees them, and ``enhance_batch`` runs crops of
+    one bucket together, at most ``max_batch`` per call: a crop's result never depends on
+    the crops beside it, so ``enhance_batch(crops)`` equals ``[enhancer(c) for c in crops]``.
     """
 
     def __init__(
@@ -38,7 +47,6 @@ class Enhancer(ABC):
         max_batch: int = 16,
         tile: int = 256,
         tile_overlap: int = 16,
-        max_padding: float = 1.25,
     ):
         self.name = name
         self.scale = scale
@@ -46,7 +54,6 @@ class Enhancer(ABC):
         self.max_batch = max_batch
         self.tile = tile
         self.tile_overlap = tile_overlap
-        self.max_padding = max_padding
 
     @abstractmethod
     def _run(self, batch: np.ndarray) -> np.ndarray:
@@ -57,60 +64,75 @@ class Enhancer(ABC):
         bgr, layout = to_bgr(crop, "crop")
         return from_bgr(self._enhance_bgr(bgr), layout, crop)
 
-    def enhance_batch(self, crops: Sequence[Any]) -> list[np.ndarray]:
-        """Enhance many crops of any sizes with few model calls; results keep input order."""
-        checked = [to_bgr(c, f"crops[{i}]") for i, c in enumerate(crops)]
+    def enhance_batch(self, crops: Iterable[Any]) -> list[np.ndarray]:
+        """Enhance many crops (any iterable) of any sizes with few model calls; results keep
+        input order. One H x W (x C) array is refused: use ``enhancer(crop)`` for it."""
+        items = _as_list(crops)
+        checked = [to_bgr(c, f"crops[{i}]") for i, c in enumerate(items)]
         results: list[np.ndarray | None] = [None] * len(checked)
-        small = []
+        buckets: dict[tuple[int, int], list[int]] = {}
         for i, (bgr, _) in enumerate(checked):
             if self._needs_tiling(bgr):
                 results[i] = self._enhance_bgr(bgr)
             else:
-                small.append(i)
-        small.sort(key=lambda i: checked[i][0].shape[:2])
-        for chunk in self._group([checked[i][0].shape[:2] for i in small]):
-            indices = [small[k] for k in chunk]
-            for i, out in zip(indices, self._run_padded([checked[i][0] for i in indices])):
-                results[i] = out
+                buckets.setdefault(_bucket_of(bgr), []).append(i)
+        for indices in buckets.values():
+            for start in range(0, len(indices), self.max_batch):
+                chunk = indices[start:start + self.max_batch]
+                for i, out in zip(chunk, self._run_bucketed([checked[i][0] for i in chunk])):
+                    results[i] = out
         return [from_bgr(out, layout, crop)
-                for out, (_, layout), crop in zip(results, checked, crops)]
-
-    def _group(self, sizes: list[tuple[int, int]]) -> list[list[int]]:
-        """Consecutive runs of ``sizes`` (sorted) that share one padded batch call."""
-        groups: list[list[int]] = []
-        h = w = area = 0
-        for k, (ch, cw) in enumerate(sizes):
-            nh, nw, narea = max(h, ch), max(w, cw), area + ch * cw
-            current = groups[-1] if groups else []
-            fits = (current and len(current) < self.max_batch
-                    and (len(current) + 1) * nh * nw <= self.max_padding * narea)
-            if fits:
-                current.append(k)
-                h, w, area = nh, nw, narea
-            else:
-                groups.append([k])
-                h, w, area = ch, cw, ch * cw
-        return groups
+                for out, (_, layout), crop in zip(results, checked, items)]
 
     def _needs_tiling(self, bgr: np.ndarray) -> bool:
         return max(bgr.shape[:2]) > self.tile
 
     def _enhance_bgr(self, bgr: np.ndarray) -> np.ndarray:
         if self._needs_tiling(bgr):
-            return enhance_tiled(bgr, self._run, self.scale, self.tile, self.tile_overlap)
-        return self._run(bgr[None])[0]
+            return enhance_tiled(bgr, self._run_checked, self.scale, self.tile,
+                                 self.tile_overlap)
+        return self._run_bucketed([bgr])[0]
 
-    def _run_padded(self, crops: list[np.ndarray]) -> list[np.ndarray]:
-        """Run crops as one batch, edge-padding each to the largest height and width."""
-        h = max(c.shape[0] for c in crops)
-        w = max(c.shape[1] for c in crops)
+    def _run_bucketed(self, crops: list[np.ndarray]) -> list[np.ndarray]:
+        """Run crops of one size bucket as one batch, each edge-padded to the bucket."""
+        h, w = _bucket_of(crops[0])
         batch = np.stack([
             cv2.copyMakeBorder(c, 0, h - c.shape[0], 0, w - c.shape[1], cv2.BORDER_REPLICATE)
             for c in crops
         ])
-        out = self._run(batch)
+        out = self._run_checked(batch)
         s = self.scale
         return [out[k, :c.shape[0] * s, :c.shape[1] * s] for k, c in enumerate(crops)]
 
+    def _run_checked(self, batch: np.ndarray) -> np.ndarray:
+        """``_run``, raising ModelOutputError when the output is not ``scale`` times larger."""
+        out = self._run(batch)
+        n, h, w, c = batch.shape
+        expected = (n, h * self.scale, w * self.scale, c)
+        shape = getattr(out, "shape", None)
+        if shape != expected:
+            raise ModelOutputError(
+                f"model {self.name!r} returned shape {shape} for input {batch.shape}; "
+                f"its declared scale {self.scale} needs {expected}")
+        return out
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} x{self.scale} on {self.providers}>"
+
+
+def _bucket_of(bgr: np.ndarray) -> tuple[int, int]:
+    return bucket(bgr.shape[0]), bucket(bgr.shape[1])
+
+
+def _as_list(crops: Iterable[Any]) -> list[Any]:
+    """The crops of ``enhance_batch`` as a list; InvalidImageError for one image array."""
+    if isinstance(crops, np.ndarray) and crops.ndim != 4:
+        raise InvalidImageError(
+            f"enhance_batch takes a list (or any iterable) of crops, got one array of shape "
+            f"{crops.shape}; call enhancer(crop) for a single image")
+    try:
+        return list(crops)
+    except TypeError:
+        raise InvalidImageError(
+            f"enhance_batch takes a list (or any iterable) of crops, "
+            f"got {type(crops).__name__}") from None

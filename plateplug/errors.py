@@ -27,6 +27,10 @@ class ModelFileError(PlateplugError):
     """A model file is missing, unreadable or lacks plateplug metadata."""
 
 
+class ModelOutputError(ModelFileError):
+    """A model returned an output whose shape does not match its declared scale."""
+
+
 class DeviceUnavailableError(PlateplugError):
     """The requested execution device (e.g. CUDA) cannot be used."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ import numpy as np
 
 from plateplug import runtime
 from plateplug.enhancer import Enhancer
-from plateplug.errors import ModelNotTrainedError
+from plateplug.errors import ModelNotTrainedError, ModelOutputError
 from plateplug.images import to_blob
 from plateplug.metadata import ModelMetadata
 
@@ -75,8 +74,7 @@ class OnnxEnhancer(Enhancer):
     def __init__(self, session: Any, meta: ModelMetadata):
         providers = session.get_providers()
         super().__init__(meta.name, meta.scale, providers=providers,
-                         tile_overlap=meta.tile_overlap,
-                         max_padding=math.inf if providers[0] == runtime.CUDA else 1.25)
+                         tile_overlap=meta.tile_overlap)
         self.session = session
         self.metadata = meta
         self._input = session.get_inputs()[0].name
@@ -93,11 +91,15 @@ class OnnxEnhancer(Enhancer):
             batch = np.pad(batch, ((0, 0), (0, ph), (0, pw), (0, 0)), mode="edge")
         x = to_blob(batch, self.metadata.mean, self.metadata.std, self._rgb)
         y = self.session.run(None, {self._input: x})[0]
+        s = self.scale
+        if y.shape != (n, 3, x.shape[2] * s, x.shape[3] * s):
+            raise ModelOutputError(
+                f"model {self.name!r} returned shape {y.shape} for input {x.shape}, which "
+                f"does not match the scale {s} its metadata declares")
         y *= self._out_scale
         y += self._out_offset
         np.clip(y, 0, 255, out=y)
         out = y.astype(np.uint8).transpose(0, 2, 3, 1)
         if self._rgb:
             out = out[..., ::-1]
-        s = self.scale
         return np.ascontiguousarray(out[:, :h * s, :w * s])

@@ -60,6 +60,18 @@ def build_tiny_onnx(path: Path, *, scale: int = 4, blur: bool = False,
     return path
 
 
+def set_metadata(path: Path, **values: str) -> Path:
+    """Overwrite ``plateplug.<key>`` metadata values of an ONNX file (hostile-file tests)."""
+    onnx = pytest.importorskip("onnx")
+    model = onnx.load(str(path))
+    for prop in model.metadata_props:
+        key = prop.key.removeprefix("plateplug.")
+        if key in values:
+            prop.value = values[key]
+    onnx.save(model, str(path))
+    return path
+
+
 @pytest.fixture
 def tiny_onnx(tmp_path: Path) -> Callable[..., Path]:
     """Factory: ``tiny_onnx(name="x.onnx", **options)`` builds a tiny model in tmp_path."""

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from plateplug import runtime
-from plateplug.errors import InvalidImageError
+from plateplug.enhancer import Enhancer, bucket
+from plateplug.errors import InvalidImageError, ModelOutputError
 from plateplug.models import OnnxEnhancer, OnnxModel
-from tests.conftest import plate_like
+from tests.conftest import plate_like, set_metadata
 
 
 def nearest(img: np.ndarray, s: int = 4) -> np.ndarray:
@@ -79,28 +80,20 @@ def count_calls(enhancer, monkeypatch) -> list:
     return calls
 
 
-SIZES = [(20, 60), (16, 50), (24, 70), (20, 60), (12, 40)]
-
-
-def test_batch_of_different_sizes_matches_single_calls(enhancer, monkeypatch):
-    enhancer.max_padding = float("inf")  # what a CUDA session uses: one call
-    crops = [plate_like(h, w, seed=h) for h, w in SIZES]
+def test_crops_of_one_size_bucket_share_a_call(enhancer, monkeypatch):
+    sizes = [(20, 60), (18, 58), (8, 20), (17, 57), (20, 60)]
+    crops = [plate_like(h, w, seed=w) for h, w in sizes]
     calls = count_calls(enhancer, monkeypatch)
     outs = enhancer.enhance_batch(crops)
-    assert len(calls) == 1  # five crops, one session call
+    assert sorted(calls) == [(1, 3, 8, 20), (4, 3, 20, 60)]  # buckets 8 x 20 and 20 x 60
     for crop, out in zip(crops, outs, strict=True):
         np.testing.assert_array_equal(out, nearest(crop))
 
 
-def test_cpu_batches_only_crops_that_pad_cheaply(enhancer, monkeypatch):
-    assert enhancer.max_padding == 1.25  # a CPU session
-    crops = [plate_like(h, w, seed=w) for h, w in [(20, 60), (8, 20), (20, 62), (9, 21)]]
-    calls = count_calls(enhancer, monkeypatch)
-    outs = enhancer.enhance_batch(crops)
-    # padding an 8 x 20 crop to 20 x 62 would cost 8 times its own pixels
-    assert sorted(calls) == [(2, 3, 9, 21), (2, 3, 20, 62)]
-    for crop, out in zip(crops, outs, strict=True):
-        np.testing.assert_array_equal(out, nearest(crop))
+@pytest.mark.parametrize("side,padded", [(1, 4), (4, 4), (17, 20), (63, 64), (64, 64),
+                                         (65, 72), (129, 144), (256, 256)])
+def test_size_buckets(side, padded):
+    assert bucket(side) == padded
 
 
 def test_batch_respects_max_batch_and_layouts(enhancer):
@@ -118,14 +111,15 @@ def test_large_image_is_tiled_without_seams(tiny_onnx, monkeypatch):
     whole.tile = 10_000
     tiled = OnnxModel("blur", path).load(device="cpu")
     tiled.tile = 64
-    image = np.random.default_rng(1).integers(0, 256, (200, 300, 3), dtype=np.uint8)
+    # 192 x 288 is its own size bucket: the whole-image call is not padded either
+    image = np.random.default_rng(1).integers(0, 256, (192, 288, 3), dtype=np.uint8)
     shapes = []
     original = tiled._run
     monkeypatch.setattr(tiled, "_run", lambda b: shapes.append(b.shape) or original(b))
     out = tiled(image)
-    assert out.shape == (800, 1200, 3)
+    assert out.shape == (768, 1152, 3)
     assert max(max(s[1], s[2]) for s in shapes) <= 64 + 2 * tiled.tile_overlap  # bounded
-    assert len(shapes) == 4 * 5
+    assert len(shapes) == 3 * 5
     np.testing.assert_array_equal(out, whole(image))
 
 
@@ -135,3 +129,57 @@ def test_very_large_input_2000_by_4000(tiny_onnx):
     image = np.full((2000, 4000, 3), 7, np.uint8)
     out = model(image)
     assert out.shape == (8000, 16000, 3) and int(out[::997, ::997].max()) == 7
+
+
+@pytest.mark.parametrize("real,declared", [(2, "4"), (4, "1")])
+@pytest.mark.parametrize("shape", [(20, 60, 3), (300, 300, 3)])  # one call, and tiles
+def test_output_that_contradicts_the_declared_scale_is_refused(tiny_onnx, real, declared,
+                                                               shape):
+    path = set_metadata(tiny_onnx(scale=real), scale=declared)
+    enhancer = OnnxModel("liar", path).load(device="cpu")
+    with pytest.raises(ModelOutputError, match=f"model 'tiny' .*scale {declared}"):
+        enhancer(np.zeros(shape, np.uint8))
+
+
+def test_plugin_enhancer_with_the_wrong_output_size_is_refused():
+    class Identity(Enhancer):
+        def _run(self, batch):
+            return batch  # says x2, returns x1
+
+    with pytest.raises(ModelOutputError, match="model 'same' returned shape"):
+        Identity("same", 2)(plate_like(300, 20))
+    with pytest.raises(ModelOutputError, match="declared scale 2"):
+        Identity("same", 2).enhance_batch([plate_like()])
+
+
+def test_batch_takes_any_iterable(enhancer):
+    crops = [plate_like(20, 60, seed=1), plate_like(10, 30, seed=2)]
+    outs = enhancer.enhance_batch(c for c in crops)
+    assert [o.shape for o in outs] == [(80, 240, 3), (40, 120, 3)]
+    np.testing.assert_array_equal(outs[1], nearest(crops[1]))
+    stacked = enhancer.enhance_batch(np.stack([crops[0], crops[0]]))  # N x H x W x 3
+    assert len(stacked) == 2 and stacked[1].shape == (80, 240, 3)
+
+
+@pytest.mark.parametrize("single", [plate_like(), plate_like()[..., 0].copy()])
+def test_batch_refuses_one_image_array(enhancer, single):
+    with pytest.raises(InvalidImageError, match=r"got one array of shape .*enhancer\(crop\)"):
+        enhancer.enhance_batch(single)
+    with pytest.raises(InvalidImageError, match=r"iterable\) of crops, got int"):
+        enhancer.enhance_batch(42)
+
+
+def test_batch_companions_do_not_change_a_crop_with_a_shipped_model():
+    import plateplug
+
+    model = plateplug.plugins.lookup("enhancer", "unet").item
+    if model.unavailable_reason():
+        pytest.skip(f"shipped unet unavailable: {model.unavailable_reason()}")
+    enhancer = plateplug.load("unet", device="cpu", threads=1)
+    sizes = [(20, 60), (21, 63), (19, 58), (23, 66), (16, 50), (24, 72), (22, 61), (18, 55),
+             (40, 120), (37, 111), (12, 40), (33, 100)]
+    crops = [plate_like(h, w, seed=i) for i, (h, w) in enumerate(sizes)]
+    batched = enhancer.enhance_batch(crops)
+    for crop, out in zip(crops, batched, strict=True):
+        diff = int(np.abs(out.astype(int) - enhancer(crop)).max())
+        assert diff <= 2, (crop.shape, diff)

@@ -2,6 +2,8 @@ import pytest
 
 from plateplug.errors import ModelFileError
 from plateplug.metadata import ModelMetadata
+from plateplug.models import OnnxModel
+from tests.conftest import set_metadata
 
 
 def test_round_trip_keeps_every_field():
@@ -26,3 +28,22 @@ def test_invalid_values_are_rejected(key, value):
     props[key] = value
     with pytest.raises(ModelFileError, match="invalid plateplug metadata"):
         ModelMetadata.from_props(props, source="m.onnx")
+
+
+@pytest.mark.parametrize("key,value", [
+    ("std", "0,1,1"), ("std", "nan,1,1"), ("std", "inf,1,1"), ("mean", "nan,0,0"),
+    ("mean", "-inf,0,0"), ("tile_overlap", "-1"), ("tile_overlap", "100000"),
+    ("pad_multiple", "100000"), ("pad_multiple", "0"), ("scale", "100000"),
+    ("parameters", "-1"), ("name", " "),
+])
+def test_out_of_bounds_values_are_rejected_naming_the_field(key, value):
+    props = ModelMetadata(name="m", scale=4).to_props()
+    props[f"plateplug.{key}"] = value
+    with pytest.raises(ModelFileError, match=f"m.onnx has invalid plateplug metadata: {key}"):
+        ModelMetadata.from_props(props, source="m.onnx")
+
+
+def test_a_model_file_with_zero_std_fails_when_it_loads(tiny_onnx):
+    path = set_metadata(tiny_onnx("zero_std.onnx"), std="0,0,0")
+    with pytest.raises(ModelFileError, match="zero_std.onnx has invalid .* std=0.0"):
+        OnnxModel("z", path).load(device="cpu")
