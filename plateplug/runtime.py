@@ -1,8 +1,11 @@
-"""onnxruntime sessions: provider choice (CUDA when it really loads, else CPU) and caching."""
+"""onnxruntime sessions: provider choice (CUDA when it really loads, else CPU), thread count
+(at most the CPU cores) and caching."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,28 @@ def _warn_cpu_fallback(reason: str) -> None:
     log.warning("CUDA is not usable (%s); running on the CPU", reason)
 
 
+def cpu_cores() -> int:
+    """CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@cache
+def _warn_threads(asked: int, cores: int) -> None:
+    log.warning("%d threads asked for, but only %d CPU cores are usable; using %d",
+                asked, cores, cores)
+
+
+def _gpu_build_installed() -> bool:
+    """Whether onnxruntime-gpu (the plateplug[gpu] extra) is installed."""
+    try:
+        importlib.metadata.distribution("onnxruntime-gpu")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def _open(path: Path, options: Any, providers: list[str]) -> Any:
     if not path.is_file():
         raise ModelFileError(f"model file {path} does not exist")
@@ -39,8 +64,10 @@ def _open(path: Path, options: Any, providers: list[str]) -> Any:
 def session(path: Path, device: str = "auto", threads: int | None = None) -> Any:
     """A cached InferenceSession for ``path`` on ``device`` ('auto', 'cpu' or 'cuda').
 
-    ``auto`` and ``cuda`` keep CUDA only if the created session really runs on it;
-    ``auto`` then falls back to the CPU with one logged warning, ``cuda`` raises.
+    ``auto`` and ``cuda`` keep CUDA only if the created session really runs on it; ``cuda``
+    otherwise raises, ``auto`` falls back to the CPU, with one logged warning when CUDA was
+    expected (onnxruntime-gpu installed), silently on a CPU-only install. ``threads`` above
+    the usable CPU cores is lowered to their number, with one logged warning.
     """
     if device not in DEVICES:
         raise PlateplugError(f"unknown device {device!r}; use one of {', '.join(DEVICES)}")
@@ -48,19 +75,27 @@ def session(path: Path, device: str = "auto", threads: int | None = None) -> Any
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     if threads:
-        options.intra_op_num_threads = threads
+        cores = cpu_cores()
+        if threads > cores:
+            _warn_threads(threads, cores)
+        options.intra_op_num_threads = min(threads, cores)
     if device == "cpu":
         return _open(path, options, [CPU])
-    if CUDA in ort.get_available_providers():
+    has_cuda, gpu_build = CUDA in ort.get_available_providers(), _gpu_build_installed()
+    if has_cuda:
         sess = _open(path, options, [CUDA, CPU])
         if sess.get_providers()[0] == CUDA:
             return sess
         reason = "the CUDA provider failed to initialise (check the CUDA/cuDNN libraries)"
+    elif gpu_build:
+        reason = ("onnxruntime-gpu is installed but the onnxruntime that loads has no CUDA "
+                  "provider (uninstall the CPU-only onnxruntime package)")
     else:
         reason = "this onnxruntime has no CUDA provider (install plateplug[gpu])"
     if device == "cuda":
         raise DeviceUnavailableError(f"device 'cuda' requested but {reason}")
-    _warn_cpu_fallback(reason)
+    if has_cuda or gpu_build:
+        _warn_cpu_fallback(reason)
     return _open(path, options, [CPU])
 
 

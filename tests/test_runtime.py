@@ -112,3 +112,33 @@ def test_model_without_metadata_is_rejected(tmp_path):
     onnx.save(model, str(path))
     with pytest.raises(ModelFileError, match="plain.onnx has no plateplug metadata"):
         runtime.read_metadata(path)
+
+
+@pytest.mark.parametrize("gpu_build", [False, True])
+def test_cpu_only_install_falls_back_silently(tiny_onnx, monkeypatch, caplog, gpu_build):
+    fake_ort(monkeypatch, ["CPUExecutionProvider"], really=("CPUExecutionProvider",))
+    monkeypatch.setattr(runtime, "_gpu_build_installed", lambda: gpu_build)
+    with caplog.at_level(logging.WARNING, logger="plateplug"):
+        sess = runtime.session(tiny_onnx(), "auto")
+    assert sess.asked == ["CPUExecutionProvider"]
+    warnings = [r.getMessage() for r in caplog.records if "CUDA is not usable" in r.message]
+    if gpu_build:  # CUDA was expected: say why it is not used
+        assert len(warnings) == 1 and "onnxruntime-gpu is installed" in warnings[0]
+    else:
+        assert warnings == []
+
+
+def test_threads_are_capped_at_the_cpu_cores_with_one_warning(tiny_onnx, monkeypatch, caplog):
+    seen = []
+    real = ort.InferenceSession
+    monkeypatch.setattr(ort, "InferenceSession", lambda path, options, providers: seen.append(
+        options.intra_op_num_threads) or real(path, options, providers=providers))
+    monkeypatch.setattr(runtime, "cpu_cores", lambda: 2)
+    runtime._warn_threads.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="plateplug"):
+        runtime.session(tiny_onnx("a.onnx"), "cpu", threads=512)
+        runtime.session(tiny_onnx("b.onnx"), "cpu", threads=512)
+        runtime.session(tiny_onnx("c.onnx"), "cpu", threads=2)
+    assert seen == [2, 2, 2]
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["512 threads asked for, but only 2 CPU cores are usable; using 2"]
