@@ -21,7 +21,7 @@ from plateplug.reading.output import PlatesWriter
 from plateplug.reading.policy import ReadPolicy
 from plateplug.video.boxes import read_boxes
 from plateplug.video.errors import OutputError
-from plateplug.video.pipeline import Summary
+from plateplug.video.pipeline import Summary, load_detector
 from plateplug.video.sources import VideoSource
 
 NO_ENHANCER = "none"
@@ -57,13 +57,15 @@ def default_plates_output(source: str) -> Path:
 @click.option("--sharper-only", is_flag=True,
               help="Read a track again only when its crop is larger or sharper than every "
                    "crop read before.")
+@click.option("--min-frames", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Leave out tracks seen in fewer frames (brief false detections).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
               show_default=True)
 @click.option("--threads", type=click.IntRange(1), help="CPU threads for inference.")
 def plates(source: str, output: Path | None, crops_dir: Path | None, model: str, reader: str,
            detector_name: str | None, boxes_file: Path | None, detect_every: int,
-           read_every: int, max_reads: int, sharper_only: bool, device: str,
-           threads: int | None) -> None:
+           read_every: int, max_reads: int, sharper_only: bool, min_frames: int,
+           device: str, threads: int | None) -> None:
     """Read the plates of a video file, camera index or stream URL: one JSON line per
     tracked plate (track id, voted text, confidence, reads, first and last frame and time,
     best crop), written as soon as the plate leaves the picture."""
@@ -72,10 +74,11 @@ def plates(source: str, output: Path | None, crops_dir: Path | None, model: str,
     with _warnings_as_messages(), VideoSource(source) as src:
         target = _target(source, src, output)
         threads = threads or VIDEO_THREADS
-        pipeline = Pipeline(detector_name if boxes is None else None,
-                            None if model == NO_ENHANCER else model, reader, policy=policy,
-                            detect_every=detect_every, device=device, threads=threads)
-        with PlatesWriter(target, src.fps, crops_dir) as writer:
+        detector = None if boxes is not None else load_detector(detector_name, device, threads)
+        pipeline = Pipeline(detector, None if model == NO_ENHANCER else model, reader,
+                            policy=policy, detect_every=detect_every, device=device,
+                            threads=threads)
+        with PlatesWriter(target, src.fps, crops_dir, min_frames) as writer:
             start = time.perf_counter()
             try:
                 summary = _run(src, pipeline, boxes, writer)
@@ -94,7 +97,9 @@ def plates(source: str, output: Path | None, crops_dir: Path | None, model: str,
             _drain(pipeline, writer)
         ms = 1000 * (time.perf_counter() - start) / max(summary.frames, 1)
         skipped = f", skipped {src.skipped} undecodable" if src.skipped else ""
-        click.echo(f"{summary.frames} frames{skipped}, {writer.count} plates read with "
+        short = (f" ({writer.left_out} seen in fewer than {min_frames} frames left out)"
+                 if writer.left_out else "")
+        click.echo(f"{summary.frames} frames{skipped}, {writer.count} plates{short} read with "
                    f"{reader} after {pipeline.enhancer.name}, {ms:.0f} ms per frame"
                    f"{f' -> {target}' if target else ''}", err=True)
 

@@ -33,13 +33,18 @@ def track_record(track: TrackReading, fps: float, crop: str | None = None) -> di
 class PlatesWriter:
     """Writes ``track_record`` lines to ``path`` (None: standard output), each flushed as
     soon as written; with ``crops_dir``, each track's best enhanced crop is saved there as
-    ``track<T>.png`` (atomically) and named in its line."""
+    ``track<T>.png`` (atomically) and named in its line. Tracks seen in fewer than
+    ``min_frames`` frames (mostly brief false detections) are counted in ``left_out``
+    instead."""
 
-    def __init__(self, path: Path | None, fps: float, crops_dir: Path | None = None):
+    def __init__(self, path: Path | None, fps: float, crops_dir: Path | None = None,
+                 min_frames: int = 1):
         self.path = path
         self.fps = fps
         self.crops_dir = crops_dir
+        self.min_frames = min_frames
         self.count = 0
+        self.left_out = 0
         try:
             if crops_dir is not None:
                 crops_dir.mkdir(parents=True, exist_ok=True)
@@ -48,8 +53,12 @@ class PlatesWriter:
         except OSError as exc:
             raise OutputError(f"cannot write {exc.filename}: {exc.strerror}") from None
 
-    def write(self, track: TrackReading) -> dict[str, Any]:
-        """Write the line of one track (and its crop); returns the record."""
+    def write(self, track: TrackReading) -> dict[str, Any] | None:
+        """Write the line of one track (and its crop); returns the record (None when the
+        track is left out)."""
+        if track.seen < self.min_frames:
+            self.left_out += 1
+            return None
         crop = None
         if self.crops_dir is not None and track.best_crop is not None:
             crop_path = self.crops_dir / f"track{track.track_id}.png"

@@ -4,6 +4,7 @@ A stub reader is registered in code; the clips are generated (tests/video/videok
 
 from __future__ import annotations
 
+import importlib
 import json
 import types
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from plateplug.readers import ReaderModel, ScoredText
 from tests.video.videokit import FakeDetectorModel, FakeEnhancerModel, plate_box, write_clip
 
 SIZE = (160, 120)
+plates_cli = importlib.import_module("plateplug.cli.plates")  # the name `plates` is the command
 
 
 class StubReader(ReaderModel):
@@ -119,6 +121,20 @@ def test_one_line_per_track_with_the_voted_text(stub, clip, tmp_path):
     assert clip.read_bytes() == before
 
 
+def test_the_default_detector_is_used_without_detector_or_boxes(stub, clip, monkeypatch):
+    asked = []
+
+    def load_detector(name, device, threads):
+        asked.append(name)
+        return FakeDetectorModel().load()
+
+    monkeypatch.setattr(plates_cli, "load_detector", load_detector)
+    result = run(clip)
+    assert result.exit_code == 0, result.output
+    assert asked == [None]  # plateplug.detect's default: the shipped detector
+    assert json.loads(result.stdout)["frames"] == 12
+
+
 def test_lines_go_to_standard_output_by_default(stub, clip):
     result = run(clip, "--detector", "bright", "--read-every", "2", "--max-reads", "0")
     assert result.exit_code == 0, result.output
@@ -177,16 +193,30 @@ def test_an_error_mid_run_keeps_what_is_done(stub, two_plates, tmp_path):
     clip, boxes = two_plates
 
     def answer(n, crop):
-        if n == 2:
+        if n == 3:  # the second plate's read at frame 25
             raise PlateplugError("the OCR engine crashed")
-        return ["AB1"]
+        return ["AB1"] if n == 1 else ["XY9"]
 
     stub.answer = answer
     out = tmp_path / "plates.jsonl"
     result = run(clip, "--boxes", boxes, "-o", out)
     assert_clean_error(result, "the OCR engine crashed")
     assert "Stopped early: kept the 2 plate lines" in result.stderr
-    assert [(r["track_id"], r["text"]) for r in lines(out)] == [(1, "AB1"), (2, None)]
+    assert [(r["track_id"], r["text"], r["last_frame"]) for r in lines(out)] == \
+        [(1, "AB1", 4), (2, "XY9", 25)]
+
+
+def test_tracks_seen_in_few_frames_are_left_out(stub, tmp_path):
+    clip = write_clip(tmp_path / "clip.mp4")
+    frames = {i: [plate_box(i, SIZE)] for i in range(12)} | {10: [plate_box(10, SIZE),
+                                                                 (120, 5, 150, 20)]}
+    boxes = boxes_file(tmp_path / "boxes.jsonl", frames | {11: frames[10]})
+    result = run(clip, "--boxes", boxes)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["frames"] for x in result.stdout.splitlines()] == [12]
+    assert "1 plates (1 seen in fewer than 3 frames left out)" in result.stderr
+    result = run(clip, "--boxes", boxes, "--min-frames", "2")
+    assert [json.loads(x)["frames"] for x in result.stdout.splitlines()] == [12, 2]
 
 
 def test_output_folder_gets_a_default_name(stub, clip, tmp_path):
