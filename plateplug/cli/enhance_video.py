@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from types import FrameType
 
 import click
 
 import plateplug
 from plateplug.enhancer import Enhancer
 from plateplug.video.boxes import read_boxes
-from plateplug.video.crops import CropWriter
+from plateplug.video.crops import INDEX_NAME, CropWriter
 from plateplug.video.errors import OutputError
 from plateplug.video.overlay import LAYOUTS, output_size
 from plateplug.video.pipeline import (
@@ -24,13 +27,8 @@ from plateplug.video.pipeline import (
     load_detector,
     process_video,
 )
-from plateplug.video.sources import VideoSource, is_camera, is_stream_url
-from plateplug.video.writer import VideoWriter
-
-VIDEO_SUFFIXES = frozenset({
-    ".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".flv",
-    ".ts", ".m2ts", ".mts", ".3gp", ".ogv",
-})
+from plateplug.video.sources import VIDEO_SUFFIXES, VideoSource, is_camera, is_stream_url
+from plateplug.video.writer import VideoWriter, partial_path
 
 
 def is_video_source(arg: str) -> bool:
@@ -93,46 +91,100 @@ def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
               detector_name: str | None = None, device: str = "auto",
               threads: int | None = None, margin: float = DEFAULT_MARGIN,
               detect_every: int = 1) -> Path:
-    """Enhance every plate of a video file, camera or stream into ``output`` (an .mp4 of
+    """Enhance every plate of a video file, camera or stream into ``output`` (a video of
     the same size and fps; twice as wide for side-by-side). ``enhancer`` may be a model
-    name, loaded once the source and boxes are known to be good; the detector runs on every
-    ``detect_every``-th frame; inference uses ``threads`` (default VIDEO_THREADS) CPU
-    threads. Returns the output path."""
+    name, loaded once the source, boxes and output paths are known to be good; the detector
+    runs on every ``detect_every``-th frame; inference uses ``threads`` (default
+    VIDEO_THREADS) CPU threads. SIGTERM is handled like Ctrl-C (exit status 143). Returns
+    the output path."""
     boxes = read_boxes(boxes_file) if boxes_file is not None else None
     threads = threads or VIDEO_THREADS
-    with _warnings_as_messages(), VideoSource(source) as src:
-        target = output or default_output(source)
-        if target.is_dir():
-            target = target / default_output(source).name
-        if src.kind == "file" and target.resolve() == Path(source).resolve():
-            raise OutputError(f"{target}: refusing to overwrite the input")
-        detector = None if boxes is not None else load_detector(detector_name, device, threads)
-        if isinstance(enhancer, str):
-            enhancer = plateplug.load(enhancer, device=device, threads=threads)
+    with _warnings_as_messages(), _sigterm_as_interrupt(), VideoSource(source) as src:
+        target = output_path(source, output)
+        inputs = [Path(source)] if src.kind == "file" else []
+        check_outputs(target, crops_dir, inputs + ([boxes_file] if boxes_file else []))
         writer = VideoWriter(target, src.fps, output_size(layout, src.size))
-        with contextlib.ExitStack() as stack:
-            try:
-                with writer:
-                    crops = (stack.enter_context(CropWriter(crops_dir, src.fps))
-                             if crops_dir else None)
-                    with _progress(src) as on_frame:
-                        summary = process_video(src, writer, enhancer, layout=layout,
-                                                detector=detector, boxes=boxes,
-                                                margin=margin, crops=crops,
-                                                detect_every=detect_every,
-                                                on_frame=on_frame)
-            except KeyboardInterrupt:
-                click.echo(f"Interrupted: {_kept(writer)}", err=True)
-                raise click.exceptions.Exit(130) from None
-            except Exception:
-                if writer.partial is not None:
-                    click.echo(f"Stopped early: {_kept(writer)}", err=True)
-                raise
+        try:
+            with writer, contextlib.ExitStack() as stack:
+                detector = (None if boxes is not None
+                            else load_detector(detector_name, device, threads))
+                if isinstance(enhancer, str):
+                    enhancer = plateplug.load(enhancer, device=device, threads=threads)
+                crops = (stack.enter_context(CropWriter(crops_dir, src.fps))
+                         if crops_dir else None)
+                with _progress(src) as on_frame:
+                    summary = process_video(src, writer, enhancer, layout=layout,
+                                            detector=detector, boxes=boxes, margin=margin,
+                                            crops=crops, detect_every=detect_every,
+                                            on_frame=on_frame)
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, Terminated)
+            click.echo(f"{'Terminated' if terminated else 'Interrupted'}: {_kept(writer)}",
+                       err=True)
+            raise click.exceptions.Exit(143 if terminated else 130) from None
+        except Exception:
+            if writer.partial is not None:
+                click.echo(f"Stopped early: {_kept(writer)}", err=True)
+            raise
         skipped = f", skipped {src.skipped} undecodable" if src.skipped else ""
         saved = f", {crops.count} crops in {crops_dir}" if crops else ""
         click.echo(f"{summary.frames} frames{skipped}, {summary.plates} plates enhanced with "
                    f"{enhancer.name} -> {target}{saved}", err=True)
     return target
+
+
+def output_path(source: str, output: Path | None) -> Path:
+    """The output video of ``source``: ``output`` when it names a file, the default name
+    (``default_output``) inside it when it is a folder or a name without a suffix (created
+    if missing, as for images), the default name when it is None."""
+    default = default_output(source)
+    if output is None:
+        return default
+    if output.is_dir() or not output.suffix:
+        return output / default.name
+    return output
+
+
+def check_outputs(target: Path, crops_dir: Path | None, inputs: list[Path]) -> None:
+    """Refuse, before any work, a video or crops folder that would replace an input (the
+    video, the boxes file) or each other; the writers check the rest when they open."""
+    taken = {path.resolve() for path in inputs}
+    for path in (target, partial_path(target)):
+        if path.resolve() in taken:
+            raise OutputError(f"{path}: refusing to overwrite the input")
+    if crops_dir is None:
+        return
+    if crops_dir.resolve() in (target.resolve(), partial_path(target).resolve()):
+        raise OutputError(f"--crops {crops_dir} is also the output video: give the crops "
+                          f"folder another name")
+    if crops_dir.exists() and not crops_dir.is_dir():
+        raise OutputError(f"--crops {crops_dir} is a file, not a folder")
+    if (crops_dir / INDEX_NAME).resolve() in taken:
+        raise OutputError(f"{crops_dir / INDEX_NAME}: refusing to overwrite the input")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived (``timeout``, ``docker stop``, systemd): handled like Ctrl-C."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Raise :class:`Terminated` in the main thread on the first SIGTERM and ignore later
+    ones (so that the partial video is finished); restore the previous handler on exit.
+    Outside the main thread, where no handler can be installed, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _kept(writer: VideoWriter) -> str:

@@ -37,12 +37,12 @@ from plateplug.video.pipeline import (
 )
 from plateplug.video.sources import FrameWarning, VideoSource
 from plateplug.video.tracker import IoUTracker, Track, iou
-from plateplug.video.writer import VideoWriter, partial_path
+from plateplug.video.writer import OutputSizeWarning, VideoWriter, partial_path
 
 __all__ = [
     "DEFAULT_MARGIN", "LAYOUTS", "BoxesFileError", "CropWriter", "FramePlates", "FrameWarning",
-    "IoUTracker", "OutputError", "PlateResult", "SourceError", "Summary", "Track",
-    "VideoError", "VideoSource", "VideoWriter", "crop_region", "enhance_plates", "iou",
+    "IoUTracker", "OutputError", "OutputSizeWarning", "PlateResult", "SourceError", "Summary",
+    "Track", "VideoError", "VideoSource", "VideoWriter", "crop_region", "enhance_plates", "iou",
     "iter_plates", "load_detector", "output_size", "partial_path", "plates_in_frame",
     "process_video", "read_boxes", "render",
 ]

@@ -69,10 +69,12 @@ class ReadAhead:
 class WriteBehind:
     """Calls ``write(frame)`` in a thread for each frame handed to ``put``, in order;
     ``finish`` writes what is queued and returns. After an error in ``write`` nothing more
-    is written; the error is raised once, by the next ``put`` or by ``finish``."""
+    is written; the error is raised once, by the next ``put`` or by ``finish``. ``written``
+    counts the frames written (final once ``finish`` returns)."""
 
     def __init__(self, write: Callable[[np.ndarray], None], depth: int = DEPTH):
         self._write = write
+        self.written = 0
         self._frames: queue.Queue[Any] = queue.Queue(depth)
         self._error: BaseException | None = None
         self._failed = False
@@ -85,6 +87,7 @@ class WriteBehind:
             if not self._failed:
                 try:
                     self._write(frame)
+                    self.written += 1
                 except Exception as exc:  # raised in the caller's thread
                     self._error, self._failed = exc, True
 

@@ -11,6 +11,7 @@ from typing import Any
 from plateplug.video.errors import BoxesFileError
 
 Box = tuple[int, int, int, int]
+MAX_COORDINATE = 100_000  # pixels; far beyond any video frame, small enough for every caller
 
 
 def read_boxes(path: str | os.PathLike[str]) -> dict[int, list[Box]]:
@@ -54,6 +55,8 @@ def _parse_box(box: Any) -> Box:
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                     and math.isfinite(v) for v in box)):
         raise ValueError(f"a box must be [x1, y1, x2, y2] numbers, got {box!r}")
+    if any(abs(v) > MAX_COORDINATE for v in box):
+        raise ValueError(f"box {box!r} has a coordinate beyond +-{MAX_COORDINATE:,} pixels")
     x1, y1, x2, y2 = (round(v) for v in box)
     if x2 <= x1 or y2 <= y1:
         raise ValueError(f"box {box!r} is empty: need x2 > x1 and y2 > y1")

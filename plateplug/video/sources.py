@@ -1,7 +1,8 @@
 """Open a video file, camera index or stream URL and read its frames.
 
 Undecodable frames are skipped with a warning and counted (``VideoSource.skipped``); a
-camera or stream that drops is reopened a few times before the source ends.
+camera or stream that drops is reopened a few times before the source ends; a file that
+ends well before the frame count it declares (truncated) is read to its end with a warning.
 """
 
 from __future__ import annotations
@@ -21,8 +22,13 @@ import numpy as np
 from plateplug.video.background import ReadAhead
 from plateplug.video.errors import SourceError
 
+VIDEO_SUFFIXES = frozenset({
+    ".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".flv",
+    ".ts", ".m2ts", ".mts", ".3gp", ".ogv",
+})
 STREAM_SCHEMES = ("rtsp", "rtsps", "rtmp", "rtp", "udp", "tcp", "srt", "http", "https")
 DEFAULT_FPS = 25.0
+SHORT_END_TOLERANCE = 2  # frames a declared count may be off by (containers estimate some)
 
 SourceLike = str | int | os.PathLike
 
@@ -130,7 +136,8 @@ class VideoSource:
                 failed += 1
                 index += 1
                 if self.frame_count is not None and index >= self.frame_count:
-                    return  # end of file; trailing failures are the container's estimate
+                    self._check_end(index - failed, self.frame_count)
+                    return
                 if failed > self.max_bad_frames:
                     if self.frame_count is None:
                         return  # most likely the end of a file that does not say its length
@@ -138,6 +145,13 @@ class VideoSource:
                                   f"in a row at frame {index - failed}", FrameWarning,
                                   stacklevel=2)
                     return
+
+    def _check_end(self, end: int, declared: int) -> None:
+        """Warn when reading ended at frame ``end``, well short of the ``declared`` count (a
+        few missing frames at the end are the container's estimate being off)."""
+        if declared - end > max(SHORT_END_TOLERANCE, declared // 100):
+            warnings.warn(f"{self.name} ended at frame {end} of the {declared} it declares "
+                          f"(truncated or damaged file?)", FrameWarning, stacklevel=3)
 
     def _skip(self, count: int, index: int) -> None:
         self.skipped += count

@@ -3,6 +3,11 @@
 Frames are encoded in a background thread (``WriteBehind``) while the caller prepares the
 next ones. If writing stops early (Ctrl-C, an error), the frames done are kept as a playable
 ``<name>.partial<suffix>`` file and the output path itself is never left half-written.
+
+OpenCV's FFmpeg writer drops the last column or row of an odd-sized frame. An odd-sized
+``.avi`` is therefore written by OpenCV's own MJPEG writer, which keeps any size; other
+containers get the frames padded to an even size (last column / row repeated) with an
+``OutputSizeWarning`` saying so.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from types import TracebackType
 
@@ -18,14 +24,28 @@ import numpy as np
 
 from plateplug.video.background import WriteBehind
 from plateplug.video.errors import OutputError
+from plateplug.video.sources import VIDEO_SUFFIXES
 
 FOURCC = {".avi": "MJPG"}
 DEFAULT_FOURCC = "mp4v"
 
 
+class OutputSizeWarning(UserWarning):
+    """The video is stored at a larger (even) size than its frames."""
+
+
 def partial_path(path: Path) -> Path:
     """Where the frames of an interrupted write of ``path`` are kept."""
     return path.with_name(f"{path.stem}.partial{path.suffix}")
+
+
+def _storage(size: tuple[int, int], code: str, suffix: str) -> tuple[int, tuple[int, int]]:
+    """The OpenCV backend to write ``size`` frames with, and the padding (columns, rows) it
+    needs: none when even, none for MJPEG .avi (OpenCV's own writer), else one where odd."""
+    odd = (size[0] % 2, size[1] % 2)
+    if odd != (0, 0) and suffix == ".avi" and code == "MJPG":
+        return cv2.CAP_OPENCV_MJPEG, (0, 0)
+    return cv2.CAP_ANY, odd
 
 
 class VideoWriter:
@@ -41,10 +61,13 @@ class VideoWriter:
         folder = self.path.parent
         if self.path.is_dir():
             raise OutputError(f"cannot write {self.path}: it is a folder")
-        if not folder.is_dir():
-            raise OutputError(f"cannot write {self.path}: folder {folder} does not exist")
-        suffix = self.path.suffix.lower() or ".mp4"
+        suffix = self.path.suffix.lower()
+        if suffix and suffix not in VIDEO_SUFFIXES:
+            raise OutputError(f"cannot write {self.path}: {suffix} is not a video file name "
+                              f"(use .mp4, .avi, .mkv or .mov)")
+        suffix = suffix or ".mp4"
         try:
+            folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=f".part{suffix}",
                                        dir=folder)
         except OSError as exc:
@@ -52,12 +75,19 @@ class VideoWriter:
         os.close(fd)
         self._tmp = Path(tmp)
         code = fourcc or FOURCC.get(suffix, DEFAULT_FOURCC)
-        self._writer = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter.fourcc(*code),
-                                       float(fps), size)
+        backend, self._pad = _storage(size, code, suffix)
+        stored = (size[0] + self._pad[0], size[1] + self._pad[1])
+        self._writer = cv2.VideoWriter(str(self._tmp), backend, cv2.VideoWriter.fourcc(*code),
+                                       float(fps), stored)
         if not self._writer.isOpened():
             self._tmp.unlink(missing_ok=True)
             raise OutputError(f"cannot encode {code} video as {self.path} "
                               f"(try a .mp4 or .avi name)")
+        if self._pad != (0, 0):
+            warnings.warn(f"{self.path.name}: {code} video needs an even width and height, so "
+                          f"the {size[0]}x{size[1]} frames are stored as {stored[0]}x"
+                          f"{stored[1]} (last column/row repeated); name the output .avi to "
+                          f"keep {size[0]}x{size[1]}", OutputSizeWarning, stacklevel=2)
         self._behind = WriteBehind(self._writer.write)
 
     def write(self, frame: np.ndarray) -> None:
@@ -69,6 +99,9 @@ class VideoWriter:
         if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] != 3:
             raise ValueError(f"frame must be H x W x 3 uint8 BGR, got {frame.dtype} "
                              f"{frame.shape}")
+        if self._pad != (0, 0):
+            frame = cv2.copyMakeBorder(frame, 0, self._pad[1], 0, self._pad[0],
+                                       cv2.BORDER_REPLICATE)
         self._behind.put(frame)
         self.frames += 1
 
@@ -76,7 +109,7 @@ class VideoWriter:
         """Finish the file and move it to ``path``."""
         try:
             self._behind.finish()
-        except Exception:
+        except BaseException:  # an encoding error, or Ctrl-C / SIGTERM while finishing
             self.abort()
             raise
         self._writer.release()
@@ -99,6 +132,7 @@ class VideoWriter:
         with contextlib.suppress(Exception):
             self._behind.finish()
         self._writer.release()
+        self.frames = self._behind.written  # exact even if stopped half-way through a write
         if self.frames == 0:
             self._tmp.unlink(missing_ok=True)
             return None

@@ -2,7 +2,9 @@
 
 import json
 import os
+from pathlib import Path
 
+import cv2
 import pytest
 from click.testing import CliRunner
 from videokit import FakeCapture, count_frames, make_frame, write_clip
@@ -161,8 +163,99 @@ def test_bad_boxes_line(fake_plugins, clip, tmp_path):
 
 
 def test_unwritable_output(fake_plugins, clip, boxes_file, tmp_path):
-    assert_clean_error(run(clip, "--boxes", boxes_file, "-o", tmp_path / "no" / "out.mp4"),
+    (tmp_path / "file").write_text("a file, not a folder")
+    assert_clean_error(run(clip, "--boxes", boxes_file, "-o", tmp_path / "file" / "out.mp4"),
                        "cannot write")
+
+
+def test_missing_output_folder_is_created_as_for_images(fake_plugins, clip, boxes_file,
+                                                       tmp_path):
+    result = run(clip, "--boxes", boxes_file, "-o", tmp_path / "new" / "sub" / "out.mp4")
+    assert result.exit_code == 0, result.output
+    assert count_frames(tmp_path / "new" / "sub" / "out.mp4") == (12, 10.0, (160, 120))
+    result = run(clip, "--boxes", boxes_file, "-o", tmp_path / "results")
+    assert result.exit_code == 0, result.output
+    assert count_frames(tmp_path / "results" / "clip.enhanced.mp4")[0] == 12
+
+
+@pytest.mark.parametrize("name", ["out.png", "out.jpg", "frames.txt"])
+def test_a_name_that_is_not_a_video_is_refused_before_any_work(fake_plugins, clip, tmp_path,
+                                                              monkeypatch, name):
+    import plateplug
+    monkeypatch.setattr(plateplug, "load", lambda *a, **k: pytest.fail("model loaded"))
+    assert_clean_error(run(clip, "-o", tmp_path / name),
+                       f"cannot write {tmp_path / name}: {Path(name).suffix} is not a video "
+                       "file name (use .mp4, .avi, .mkv or .mov)")
+    assert sorted(os.listdir(tmp_path)) == ["clip.mp4"]
+
+
+@pytest.mark.parametrize("crops, message", [
+    ("out.mp4", "--crops {tmp}/out.mp4 is also the output video"),
+    ("out.partial.mp4", "--crops {tmp}/out.partial.mp4 is also the output video"),
+    ("clip.mp4", "--crops {tmp}/clip.mp4 is a file, not a folder"),
+    (".", "{tmp}/crops.jsonl: refusing to overwrite the input"),  # the --boxes file
+])
+def test_clashing_output_paths_fail_before_any_frame(fake_plugins, clip, tmp_path, monkeypatch,
+                                                     crops, message):
+    import plateplug
+    monkeypatch.setattr(plateplug, "load", lambda *a, **k: pytest.fail("model loaded"))
+    boxes = tmp_path / "crops.jsonl"
+    boxes.write_text('{"frame": 0, "boxes": [[1, 1, 9, 9]]}\n')
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    result = run(clip, "--boxes", boxes, "-o", tmp_path / "out.mp4", "--crops", tmp_path / crops)
+    assert_clean_error(result, message.format(tmp=tmp_path))
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_output_whose_partial_file_would_replace_the_input(fake_plugins, tmp_path):
+    clip = write_clip(tmp_path / "run.partial.mp4", frames=2)
+    assert_clean_error(run(clip, "-o", tmp_path / "run.mp4"),
+                       f"{clip}: refusing to overwrite the input")
+
+
+def odd_clip(path, size=(161, 121), frames=4):
+    """An MJPEG .avi of an odd size (OpenCV's FFmpeg writer cannot store one)."""
+    writer = cv2.VideoWriter(str(path), cv2.CAP_OPENCV_MJPEG, cv2.VideoWriter.fourcc(*"MJPG"),
+                             10.0, size)
+    for i in range(frames):
+        writer.write(make_frame(i, size))
+    writer.release()
+    return path
+
+
+def test_odd_size_is_kept_in_avi_and_padded_with_a_warning_in_mp4(fake_plugins, tmp_path):
+    clip = odd_clip(tmp_path / "odd.avi")
+    result = run(clip, "--detector", "bright", "-o", tmp_path / "same.avi")
+    assert result.exit_code == 0, result.output
+    assert count_frames(tmp_path / "same.avi") == (4, 10.0, (161, 121))
+    assert "Warning" not in result.stderr
+    result = run(clip, "--detector", "bright")
+    assert result.exit_code == 0, result.output
+    assert count_frames(tmp_path / "odd.enhanced.mp4") == (4, 10.0, (162, 122))
+    assert ("Warning: odd.enhanced.mp4: mp4v video needs an even width and height, so the "
+            "161x121 frames are stored as 162x122") in result.stderr
+
+
+def test_a_truncated_file_is_reported(fake_plugins, fake_capture, tmp_path):
+    (tmp_path / "in.avi").write_bytes(b"stand-in")
+    fake_capture(FakeCapture([make_frame(i) for i in range(6)], fps=10.0, count=12))
+    result = run(tmp_path / "in.avi", "--detector", "bright")
+    assert result.exit_code == 0, result.output
+    assert "Warning: " + str(tmp_path / "in.avi") + " ended at frame 6 of the 12" in result.stderr
+    assert "6 frames, 6 plates" in result.stderr
+
+
+def test_huge_box_values_are_a_clean_error_and_the_bound_works(fake_plugins, clip, tmp_path):
+    boxes = tmp_path / "b.jsonl"
+    boxes.write_text('{"frame": 2, "boxes": [[0, 0, 1e20, 1e20]]}\n')
+    assert_clean_error(run(clip, "--boxes", boxes), f"{boxes}, line 1: box [0, 0, 1e+20, 1e+20]"
+                       " has a coordinate beyond +-100,000 pixels")
+    boxes.write_text('{"frame": 2, "boxes": [[-100000, -100000, 100000, 100000]]}\n')
+    for layout in ("inset", "replace", "side-by-side"):
+        result = run(clip, "--boxes", boxes, "--layout", layout, "--crops", tmp_path / "crops",
+                     "-o", tmp_path / f"{layout}.mp4")
+        assert result.exit_code == 0, result.output
+        assert "12 frames, 1 plates" in result.stderr
 
 
 def test_refuses_to_overwrite_the_input(fake_plugins, clip, boxes_file):

@@ -19,6 +19,9 @@ def test_reads_boxes_per_frame_merging_and_rounding(tmp_path):
     ('{"frame": 1, "boxes": [[1, 2, 3]]}', "must be [x1, y1, x2, y2]"),
     ('{"frame": 1, "boxes": [[5, 2, 3, 8]]}', "is empty"),
     ('{"frame": 1, "boxes": [[1, 2, NaN, 8]]}', "must be [x1, y1, x2, y2]"),
+    ('{"frame": 1, "boxes": [[0, 0, 1e20, 1e20]]}', "coordinate beyond +-100,000 pixels"),
+    ('{"frame": 1, "boxes": [[-100001, 0, 5, 5]]}', "coordinate beyond +-100,000 pixels"),
+    ('{"frame": 1, "boxes": [[0, 0, 5, 1000000000000000000000]]}', "coordinate beyond"),
 ])
 def test_bad_line_names_its_number(tmp_path, line, why):
     path = tmp_path / "b.jsonl"

@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 from videokit import FakeCapture, count_frames, make_frame
@@ -115,3 +116,31 @@ def test_file_of_unknown_length_ends_quietly(fake_capture, tmp_path, recwarn):
     assert src.frame_count is None and not src.is_live
     assert [i for i, _ in src] == [0, 1, 2] and src.skipped == 0
     assert not recwarn.list
+
+
+def test_file_ending_well_before_its_declared_count_warns(fake_capture, tmp_path):
+    fake_capture(FakeCapture(frames(6), fps=10.0, count=12))
+    src = VideoSource(_write(tmp_path / "clip.avi", b"x"))
+    with pytest.warns(FrameWarning, match=r"clip.avi ended at frame 6 of the 12 it declares "
+                      r"\(truncated or damaged file\?\)"):
+        assert [i for i, _ in src] == list(range(6))
+
+
+def test_a_frame_or_two_short_of_the_declared_count_is_quiet(fake_capture, tmp_path, recwarn):
+    fake_capture(FakeCapture(frames(10), fps=10.0, count=12))
+    assert [i for i, _ in VideoSource(_write(tmp_path / "clip.mkv", b"x"))] == list(range(10))
+    assert not recwarn.list
+
+
+def test_truncated_avi_file_warns(tmp_path):
+    path = tmp_path / "full.avi"
+    writer = cv2.VideoWriter(str(path), cv2.CAP_OPENCV_MJPEG, cv2.VideoWriter.fourcc(*"MJPG"),
+                             10.0, (160, 120))
+    for i in range(12):
+        writer.write(make_frame(i))
+    writer.release()
+    data = path.read_bytes()
+    cut = _write(tmp_path / "cut.avi", data[:len(data) // 2])
+    with VideoSource(cut) as src, pytest.warns(FrameWarning, match="of the 12 it declares"):
+        assert src.frame_count == 12
+        assert 0 < len(list(src)) < 10

@@ -1,9 +1,11 @@
 import os
 
+import cv2
+import numpy as np
 import pytest
 from videokit import count_frames, make_frame
 
-from plateplug.video import OutputError, VideoWriter, partial_path
+from plateplug.video import OutputError, OutputSizeWarning, VideoWriter, partial_path
 from plateplug.video import writer as writer_module
 
 
@@ -45,12 +47,20 @@ def test_wrong_frame_size_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("missing/out.mp4", "does not exist"),
+    ("file.txt/out.mp4", "cannot write to folder .*file.txt"),
     (".", "is a folder"),
 ])
 def test_unwritable_outputs(tmp_path, name, message):
+    (tmp_path / "file.txt").write_text("a file, not a folder")
     with pytest.raises(OutputError, match=message):
         VideoWriter(tmp_path / name, 10.0, (64, 48))
+
+
+def test_missing_folders_are_created_like_for_images(tmp_path):
+    target = tmp_path / "new" / "sub" / "out.mp4"
+    with VideoWriter(target, 10.0, (160, 120)) as writer:
+        writer.write(make_frame(0))
+    assert count_frames(target) == (1, 10.0, (160, 120))
 
 
 def test_read_only_folder(tmp_path, monkeypatch):
@@ -62,7 +72,38 @@ def test_read_only_folder(tmp_path, monkeypatch):
         VideoWriter(tmp_path / "out.mp4", 10.0, (64, 48))
 
 
-def test_unknown_container(tmp_path):
-    with pytest.raises(OutputError, match="cannot encode"):
-        VideoWriter(tmp_path / "out.notavideo", 10.0, (64, 48))
+@pytest.mark.parametrize("name", ["out.png", "out.jpg", "out.notavideo"])
+def test_a_name_that_is_not_a_video_is_refused(tmp_path, name):
+    with pytest.raises(OutputError, match=rf"{name}: \.\w+ is not a video file name \(use .mp4"):
+        VideoWriter(tmp_path / name, 10.0, (64, 48))
     assert os.listdir(tmp_path) == []
+
+
+def test_container_opencv_cannot_encode(tmp_path):
+    with pytest.raises(OutputError, match="cannot encode mp4v video as .*out.webm"):
+        VideoWriter(tmp_path / "out.webm", 10.0, (64, 48))
+    assert os.listdir(tmp_path) == []
+
+
+def test_odd_size_is_kept_exactly_in_avi(tmp_path, recwarn):
+    target = tmp_path / "odd.avi"
+    with VideoWriter(target, 10.0, (161, 121)) as writer:
+        for i in range(3):
+            writer.write(make_frame(i, (161, 121)))
+    assert count_frames(target) == (3, 10.0, (161, 121))
+    assert not [w for w in recwarn if issubclass(w.category, OutputSizeWarning)]
+
+
+def test_odd_size_is_padded_to_even_in_mp4_with_a_warning(tmp_path):
+    target = tmp_path / "odd.mp4"
+    frame = make_frame(0, (161, 121))
+    with pytest.warns(OutputSizeWarning, match="the 161x121 frames are stored as 162x122 "
+                      r"\(last column/row repeated\); name the output .avi to keep 161x121"), \
+            VideoWriter(target, 10.0, (161, 121)) as writer:
+        writer.write(frame)
+    assert count_frames(target) == (1, 10.0, (162, 122))
+    cap = cv2.VideoCapture(str(target))
+    stored = cap.read()[1]
+    cap.release()
+    assert np.abs(stored[:121, 160].astype(int) - frame[:, 160]).mean() < 8  # repeated column
+    assert np.abs(stored[121, :161].astype(int) - frame[120]).mean() < 8    # repeated row
