@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import cv2
 
+from plateplug.cli.enhance import max_pixels_option
 from plateplug.detect import load_detector
 from plateplug.detect.benchsets import SETS, dashcam_valid
 from plateplug.detect.draw import draw_detections
@@ -79,8 +80,9 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Drop detections scoring lower.")
 @click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
+@max_pixels_option
 def detect(sources: tuple[Path, ...], name: str | None, as_json: bool, output: Path | None,
-           min_score: float, device: str) -> None:
+           min_score: float, device: str, max_pixels: int) -> None:
     """Find licence plates in images (files or folders).
 
     With ``-o DIR`` each image is written with its boxes drawn as ``DIR/<stem>.boxes<ext>``
@@ -92,7 +94,7 @@ def detect(sources: tuple[Path, ...], name: str | None, as_json: bool, output: P
     failed = 0
     for job in jobs:
         try:
-            frame = to_bgr(read_image(job.source), str(job.source))[0]
+            frame = to_bgr(read_image(job.source, max_pixels=max_pixels), str(job.source))[0]
             found = [d for d in detector(frame) if d.score >= min_score]
             if output is not None:
                 write_image(job.target, draw_detections(frame, found))
