@@ -61,14 +61,22 @@ def decode_centernet(output: np.ndarray, stride: int, threshold: float, max_dete
     return boxes[keep], scores[keep]
 
 
-def letterbox(frame: np.ndarray, size: tuple[int, int], pad_value: int) -> tuple[np.ndarray, float]:
-    """Scale ``frame`` to fit ``size`` (W, H) keeping its aspect, pad right/bottom; and scale."""
+def letterbox(frame: np.ndarray, size: tuple[int, int], pad_value: int,
+              max_upscale: float = 1.0, centre: bool = False
+              ) -> tuple[np.ndarray, float, tuple[int, int]]:
+    """Scale ``frame`` to fit ``size`` (W, H) keeping its aspect, never enlarging it more than
+    ``max_upscale`` times, and pad it right/bottom (or on both sides when ``centre``).
+
+    Returns the canvas, the scale and the (x, y) offset of the frame in it: a frame point p
+    lands at ``p * scale + offset``.
+    """
     w, h = size
     fh, fw = frame.shape[:2]
-    scale = min(w / fw, h / fh)
-    nw, nh = max(1, round(fw * scale)), max(1, round(fh * scale))
+    scale = min(w / fw, h / fh, max_upscale)
+    nw, nh = min(w, max(1, round(fw * scale))), min(h, max(1, round(fh * scale)))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     resized = cv2.resize(frame, (nw, nh), interpolation=interp)
+    x, y = ((w - nw) // 2, (h - nh) // 2) if centre else (0, 0)
     canvas = np.full((h, w, 3), pad_value, np.uint8)
-    canvas[:nh, :nw] = resized
-    return canvas, scale
+    canvas[y:y + nh, x:x + nw] = resized
+    return canvas, scale, (x, y)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from plateplug import plugins
 from plateplug.detect.detector import Detector, DetectorModel
 from plateplug.detect.errors import NoDetectorError
+from plateplug.errors import PlateplugError
 
 DEFAULT = "plateplug"
 FALLBACK = "haar"
@@ -15,11 +18,26 @@ def list_detectors() -> list[DetectorModel]:
     return [r.item for r in plugins.registry("detector").values()]
 
 
+def resolve_detector(name: str, path: str | Path | None = None) -> DetectorModel:
+    """The registered detector ``name``; ``NAME:PATH`` (or ``path``) reads its weights from
+    a file, e.g. ``yolo:plates.onnx``."""
+    if path is None and name not in plugins.registry("detector") and ":" in name:
+        name, path = name.split(":", 1)
+        if not path:
+            raise PlateplugError(f"detector {name!r}: empty model path after ':'")
+    model = plugins.lookup("detector", name).item
+    return model if path is None else model.with_path(path)
+
+
 def load_detector(name: str | None = None, device: str = "auto",
-                  threads: int | None = None) -> Detector:
-    """Load detector ``name``; None picks 'plateplug', else 'haar' when it can load."""
+                  threads: int | None = None, path: str | Path | None = None) -> Detector:
+    """Load detector ``name`` (``NAME:PATH`` or ``path=`` for a model file, e.g.
+    ``load_detector("yolo", path="plates.onnx")``); None picks 'plateplug', else 'haar'
+    when it can load."""
     if name is not None:
-        return plugins.lookup("detector", name).item.load(device=device, threads=threads)
+        return resolve_detector(name, path).load(device=device, threads=threads)
+    if path is not None:
+        raise PlateplugError("a detector path needs a detector name (e.g. 'yolo')")
     known = plugins.registry("detector")
     reasons = []
     for candidate in (DEFAULT, FALLBACK):

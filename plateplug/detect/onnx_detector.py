@@ -1,7 +1,14 @@
-"""The ONNX-backed detector: letterbox, run the graph, decode; all settings from metadata."""
+"""The ONNX-backed detector: letterbox, run the graph, decode; all settings from metadata.
+
+A graph with dynamic input height and width runs one pass per metadata scale (see
+``plateplug.detect.metadata``) on a canvas trimmed to the letterboxed frame; the boxes of all
+passes are merged by NMS.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,13 +16,15 @@ from typing import Any
 import numpy as np
 
 from plateplug import runtime
-from plateplug.detect.decode import ENCODINGS, decode_centernet, letterbox
+from plateplug.detect.decode import ENCODINGS, decode_centernet, letterbox, nms
 from plateplug.detect.detection import Detection
 from plateplug.detect.detector import Detector, DetectorModel
 from plateplug.detect.metadata import DetectorMetadata
 from plateplug.errors import ModelFileError, ModelNotTrainedError
 from plateplug.images import to_blob
 from plateplug.models import missing_weights
+
+CANVAS_MULTIPLE = 32  # canvases of extra scales and trimmed canvases: multiples of this
 
 
 @dataclass
@@ -35,6 +44,12 @@ class OnnxDetectorModel(DetectorModel):
             raise ModelNotTrainedError(f"detector {self.name!r} is {reason}")
         return OnnxDetector(runtime.session(Path(self.path), device, threads), str(self.path))
 
+    def with_path(self, path: str | Path) -> DetectorModel:
+        """This detector read from another file in the same format (``NAME:PATH``)."""
+        if not Path(path).is_file():
+            raise ModelFileError(f"model file {path} does not exist")
+        return dataclasses.replace(self, path=Path(path))
+
 
 class OnnxDetector(Detector):
     """Runs a detector graph; input size, normalisation and decoding come from its metadata."""
@@ -48,21 +63,59 @@ class OnnxDetector(Detector):
         self.session = session
         self.metadata = meta
         self.score_threshold = meta.score_threshold
-        self._input = session.get_inputs()[0].name
+        graph_input = session.get_inputs()[0]
+        self._input = graph_input.name
+        self.dynamic = not all(isinstance(d, int) for d in graph_input.shape[2:])
+        self.multiple = math.lcm(CANVAS_MULTIPLE, meta.stride)
 
     def preprocess(self, canvas: np.ndarray) -> np.ndarray:
         """A letterboxed BGR uint8 canvas -> the 1 x 3 x H x W float32 input tensor."""
         meta = self.metadata
         return to_blob([canvas], meta.mean, meta.std, meta.channel_order == "RGB")
 
+    def canvases(self) -> list[tuple[int, int]]:
+        """The (W, H) canvas of each pass: ``input_size`` times each metadata scale with
+        dynamic input dimensions, else ``input_size`` alone."""
+        meta = self.metadata
+        if not self.dynamic:
+            return [meta.input_size]
+        return [scaled_size(meta.input_size, s, self.multiple) for s in meta.scales]
+
     def _detect(self, frame: np.ndarray) -> list[Detection]:
         meta = self.metadata
-        canvas, scale = letterbox(frame, meta.input_size, meta.pad_value)
-        x = self.preprocess(canvas)
-        output = self.session.run(None, {self._input: x})[0][0]
-        boxes, scores = decode_centernet(output, meta.stride, self.score_threshold,
-                                         meta.max_detections, meta.nms_iou)
-        return to_detections(boxes / scale, scores, frame.shape[1], frame.shape[0])
+        all_boxes, all_scores = [], []
+        for index, size in enumerate(self.canvases()):
+            canvas, scale, _ = letterbox(frame, size, meta.pad_value, meta.max_upscale)
+            if self.dynamic:
+                canvas = canvas[:round_up(frame.shape[0] * scale, self.multiple),
+                                :round_up(frame.shape[1] * scale, self.multiple)]
+            output = self.session.run(None, {self._input: self.preprocess(canvas)})[0][0]
+            boxes, scores = decode_centernet(output, meta.stride, self.score_threshold,
+                                             meta.max_detections, meta.nms_iou)
+            if index:  # extra passes: only the large plates the first pass may miss
+                large = boxes[:, 3] - boxes[:, 1] >= meta.scale_min_height
+                boxes, scores = boxes[large], scores[large]
+            all_boxes.append(boxes / scale)
+            all_scores.append(scores)
+        boxes, scores = np.concatenate(all_boxes), np.concatenate(all_scores)
+        if len(all_boxes) > 1 and len(boxes):
+            keep = nms(boxes, scores, meta.nms_iou)[:meta.max_detections]
+            boxes, scores = boxes[keep], scores[keep]
+        return to_detections(boxes, scores, frame.shape[1], frame.shape[0])
+
+
+def round_up(value: float, multiple: int) -> int:
+    """The smallest multiple of ``multiple`` at least ``value`` (and at least ``multiple``)."""
+    return max(multiple, math.ceil(round(value, 6) / multiple) * multiple)
+
+
+def scaled_size(size: tuple[int, int], scale: float, multiple: int) -> tuple[int, int]:
+    """``size`` (W, H) times ``scale``, each side rounded to a multiple of ``multiple``;
+    ``size`` itself at scale 1."""
+    if scale == 1:
+        return size
+    w, h = (max(multiple, round(v * scale / multiple) * multiple) for v in size)
+    return w, h
 
 
 def to_detections(boxes: np.ndarray, scores: np.ndarray, width: int,

@@ -52,9 +52,20 @@ def test_iou_and_nms():
 
 def test_letterbox_keeps_aspect_and_pads():
     frame = np.full((720, 1280, 3), 200, np.uint8)
-    canvas, scale = letterbox(frame, (640, 384), 114)
-    assert canvas.shape == (384, 640, 3) and scale == 0.5
+    canvas, scale, offset = letterbox(frame, (640, 384), 114)
+    assert canvas.shape == (384, 640, 3) and scale == 0.5 and offset == (0, 0)
     assert canvas[359, 0, 0] == 200 and canvas[360, 0, 0] == 114
+
+
+def test_letterbox_enlarges_at_most_max_upscale_times_and_can_centre():
+    frame = np.full((100, 200, 3), 200, np.uint8)
+    canvas, scale, offset = letterbox(frame, (640, 384), 114)
+    assert scale == 1.0 and offset == (0, 0) and canvas[99, 199, 0] == 200
+    assert canvas[100, 0, 0] == 114 and canvas[0, 200, 0] == 114
+    assert letterbox(frame, (640, 384), 114, max_upscale=2.5)[1] == 2.5
+    canvas, scale, offset = letterbox(frame, (640, 640), 114, float("inf"), centre=True)
+    assert scale == 3.2 and offset == (0, 160)
+    assert canvas[159, 0, 0] == 114 and canvas[160, 0, 0] == 200 and canvas[480, 0, 0] == 114
 
 
 def test_to_detections_clips_rounds_and_drops_empty_boxes():
