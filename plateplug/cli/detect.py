@@ -9,16 +9,19 @@ import click
 import cv2
 
 from plateplug.cli.enhance import max_pixels_option
-from plateplug.detect import load_detector
-from plateplug.detect.benchsets import SETS, dashcam_valid
+from plateplug.detect import DetectorModel, load_detector
+from plateplug.detect.benchsets import DEFAULT_SCENES, DEFAULT_SETS, SET_NAMES, open_set
+from plateplug.detect.benchtable import HEADER, json_row, text_rows
 from plateplug.detect.draw import draw_detections
-from plateplug.detect.evaluate import evaluate, median_ms
+from plateplug.detect.evaluate import evaluate_all, median_ms
+from plateplug.detect.loading import resolve_detector
+from plateplug.detect.yolo import YoloModel
 from plateplug.errors import PlateplugError
 from plateplug.extras import require
 from plateplug.imageio import read_image, write_image
 from plateplug.images import to_bgr
 from plateplug.jobs import plan_jobs
-from plateplug.plugins import lookup, registry
+from plateplug.plugins import registry
 from plateplug.runtime import DEVICES
 
 DEFAULT_DATA = Path("../shared/data")
@@ -72,7 +75,8 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
 @click.argument("sources", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--detector", "name", default=None,
-              help="Registered detector (default: 'plateplug', else 'haar').")
+              help="Registered detector, or NAME:PATH such as yolo:plates.onnx (default: "
+                   "'plateplug', else 'haar').")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON line per plate: file, box [x1, y1, x2, y2], score.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -116,8 +120,17 @@ def detect(sources: tuple[Path, ...], name: str | None, as_json: bool, output: P
 @click.command("bench-detector")
 @click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DATA,
               show_default=True, help="Folder with dashcam/ (boxes.csv) and plates/.")
+@click.option("--scenes", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_SCENES, show_default=True,
+              help="Scenes folder (images/, boxes.csv) laid out by ../shared/data/scenes/get.sh.")
+@click.option("--set", "set_names", multiple=True, type=click.Choice(SET_NAMES),
+              help="Evaluation set (repeatable; default: scenes and dashcam).")
 @click.option("--detector", "names", multiple=True,
-              help="Detector to measure (repeatable; default: every registered one).")
+              help="Detector to measure, or NAME:PATH such as yolo:plates.onnx (repeatable; "
+                   "default: every registered one that can load).")
+@click.option("--anchor", "anchors", multiple=True, metavar="NAME=PATH",
+              help="A single-class YOLOv8/v11 ONNX (ultralytics export) measured beside the "
+                   "detectors on the same images (repeatable).")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Drop detections scoring lower before matching.")
 @click.option("--iou", type=click.FloatRange(0, 1), default=0.5, show_default=True)
@@ -126,43 +139,62 @@ def detect(sources: tuple[Path, ...], name: str | None, as_json: bool, output: P
 @click.option("--repeats", type=click.IntRange(min=1), default=30, show_default=True,
               help="Timed runs on one 1280x720 frame.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per detector and set.")
-def bench_detector(data: Path, names: tuple[str, ...], min_score: float, iou: float,
-                   threads: int | None, repeats: int, as_json: bool) -> None:
-    """Recall and precision on the dashcam valid split and held-out synthetic scenes, and
-    median ms per 1280x720 frame."""
-    if not (data / "dashcam").is_dir() or not (data / "plates").is_dir():
-        raise click.ClickException(f"{data} needs dashcam/ and plates/ (pass --data)")
-    models = registry("detector")
-    for name in names or sorted(models):
-        model = lookup("detector", name).item
+def bench_detector(data: Path, scenes: Path, set_names: tuple[str, ...], names: tuple[str, ...],
+                   anchors: tuple[str, ...], min_score: float, iou: float, threads: int | None,
+                   repeats: int, as_json: bool) -> None:
+    """Recall and precision at IoU 0.5 (overall, per image source and by plate height),
+    boxes per image, and median ms per 1280x720 frame, on the scenes valid photos and the
+    dashcam valid frames (``--set synthetic``: held-out plates pasted on those frames)."""
+    models = bench_models(names, anchors)
+    sets = {}
+    for set_name in set_names or DEFAULT_SETS:
+        try:
+            sets[set_name] = open_set(set_name, data, scenes)
+        except PlateplugError as exc:
+            click.echo(f"set {set_name}: skipped ({exc})", err=True)
+    if not sets:
+        raise click.ClickException("no evaluation set found (pass --data or --scenes)")
+    detectors = {label: model.load(device="cpu", threads=threads)
+                 for label, model in models.items()}
+    first = next(iter(sets))
+    timing = next(open_set(first, data, scenes), None)
+    if timing is None:
+        raise click.ClickException(f"set {first} holds no images")
+    frame = cv2.resize(timing.frame, (1280, 720))
+    ms = {label: median_ms(detector, frame, repeats) for label, detector in detectors.items()}
+    for set_name, samples in sets.items():
+        results = evaluate_all(detectors, samples, iou, min_score)
+        if as_json:
+            for label, counts in results.items():
+                click.echo(json.dumps(json_row(label, set_name, counts, ms[label])))
+            continue
+        any_counts = next(iter(results.values()))
+        click.echo(f"{set_name}: {any_counts.frames} images, {any_counts.truths} plates, "
+                   f"IoU {iou}; R = recall by plate height")
+        click.echo(HEADER)
+        for label, counts in results.items():
+            for row in text_rows(label, counts, ms[label]):
+                click.echo(row)
+
+
+def bench_models(names: tuple[str, ...], anchors: tuple[str, ...]) -> dict[str, DetectorModel]:
+    """Label -> detector model: the ``--detector`` ones (default every registered one that
+    can load; the others are reported as skipped) and the ``--anchor NAME=PATH`` ones."""
+    models: dict[str, DetectorModel] = {}
+    for name in names or sorted(registry("detector")):
+        model = resolve_detector(name)
         reason = model.unavailable_reason()
         if reason:
             click.echo(f"{name}: skipped ({reason})", err=True)
-            continue
-        detector = model.load(device="cpu", threads=threads)
-        timing_frame = next(dashcam_valid(data))[1]
-        frame = cv2.resize(timing_frame, (1280, 720))
-        ms = median_ms(detector, frame, repeats)
-        for set_name, build in SETS.items():
-            counts = evaluate(detector, build(data), iou, min_score)
-            row = {"detector": name, "set": set_name, "frames": counts.frames,
-                   "plates": counts.truths, "detections": counts.detections,
-                   "recall": round(counts.recall, 4), "precision": round(counts.precision, 4),
-                   "recall_by_height": counts.recall_by_height(),
-                   "recall_by_source": counts.recall_by_source(),
-                   "ms_per_frame": round(ms, 2), "fps": round(1000 / ms, 1)}
-            if as_json:
-                click.echo(json.dumps(row))
-            else:
-                click.echo(f"{name:10s} {set_name:9s} frames {counts.frames:4d}  plates "
-                           f"{counts.truths:4d}  found {counts.detections:4d}  recall "
-                           f"{counts.recall:.3f}  precision {counts.precision:.3f}  "
-                           f"{ms:.1f} ms/frame ({1000 / ms:.0f} fps)")
-                bands = "  ".join(f"{label} {counts.by_height[label][1]}/"
-                                  f"{counts.by_height[label][0]} = {value:.3f}"
-                                  for label, value in counts.recall_by_height().items())
-                click.echo(f"{'':20s} recall by plate height: {bands}")
-                sources = "  ".join(f"{source} {counts.by_source[source][1]}/"
-                                    f"{counts.by_source[source][0]} = {value:.3f}"
-                                    for source, value in counts.recall_by_source().items())
-                click.echo(f"{'':20s} recall by plate source: {sources}")
+        else:
+            models[name] = model
+    for anchor in anchors:
+        label, _, path = anchor.partition("=")
+        if not label or not path:
+            raise click.BadParameter(f"{anchor!r} is not NAME=PATH", param_hint="--anchor")
+        if label in models:
+            raise click.BadParameter(f"name {label!r} is used twice", param_hint="--anchor")
+        models[label] = YoloModel(label, Path(path))
+    if not models:
+        raise click.ClickException("no detector to measure")
+    return models

@@ -1,9 +1,12 @@
-"""The evaluation sets of ``plateplug bench-detector``, built from a data folder.
+"""The evaluation sets of ``plateplug bench-detector``.
 
+``scenes``: the ``valid`` street and parking photos of a scenes folder (``boxes.csv`` with a
+``source`` column: ``openimages``, ``andrewmvd``; laid out by ``../shared/data/scenes/get.sh``).
 ``dashcam``: the dashcam ``valid`` frames with their boxes. ``synthetic``: the same frames
 with 1-3 held-out plate crops (``datasets.select(..., 'val')``: eu2 and 10% of br) pasted
 on each, 15-200 px wide, by a fixed seed; its truths are the real and the pasted plates.
-Every true box is tagged with its source (``dashcam`` or the crop's folder: ``eu2``, ``br``).
+Every true box is tagged with its source (the image's, or for pasted plates the crop's
+folder: ``eu2``, ``br``), every image with its own (``synthetic`` for the pasted scenes).
 The same recipe on the ``train`` frames and crops gives training code a set to tune on.
 """
 
@@ -22,22 +25,38 @@ from plateplug.detect.synth import compose
 from plateplug.errors import PlateplugError
 
 SYNTH_WIDTHS = (15.0, 200.0)
+DEFAULT_SCENES = Path.home() / ".cache" / "plateplug-data" / "scenes"
+SET_NAMES = ("scenes", "dashcam", "synthetic")
+DEFAULT_SETS = ("scenes", "dashcam")
 
 
 class Sample(NamedTuple):
-    """A frame to evaluate on: its true boxes and the source of each."""
+    """A frame to evaluate on: its true boxes, the source of each and of the frame."""
 
     name: str
     frame: np.ndarray
     boxes: np.ndarray
     sources: tuple[str, ...]
+    source: str = ""
+
+
+def labelled_frames(boxes_csv: Path, split: str, default_source: str) -> Iterator[Sample]:
+    """Every frame of ``split`` in ``boxes_csv`` (or its folder) with its boxes; frames
+    without a ``source`` get ``default_source``."""
+    for frame in read_frames(boxes_csv, split):
+        boxes = frame.box_array()
+        source = frame.source or default_source
+        yield Sample(frame.path.name, frame.read(), boxes, (source,) * len(boxes), source)
 
 
 def dashcam_frames(data: Path, split: str = "valid") -> Iterator[Sample]:
     """Every dashcam frame of ``split`` with its boxes."""
-    for frame in read_frames(Path(data) / "dashcam", split):
-        boxes = frame.box_array()
-        yield Sample(frame.path.name, frame.read(), boxes, ("dashcam",) * len(boxes))
+    return labelled_frames(Path(data) / "dashcam", split, "dashcam")
+
+
+def scenes_frames(scenes: Path = DEFAULT_SCENES, split: str = "valid") -> Iterator[Sample]:
+    """Every street and parking photo of ``split`` in the scenes folder, with its boxes."""
+    return labelled_frames(Path(scenes), split, "scenes")
 
 
 def dashcam_valid(data: Path) -> Iterator[Sample]:
@@ -53,7 +72,7 @@ def synthetic_scenes(data: Path, split: str, seed: int) -> Iterator[Sample]:
     if not crops:
         raise PlateplugError(f"no {crop_split} plate crops in {Path(data) / 'plates'}")
     rng = np.random.default_rng(seed)
-    for name, frame, boxes, sources in dashcam_frames(data, split):
+    for name, frame, boxes, sources, _ in dashcam_frames(data, split):
         picks = [crops[int(i)] for i in rng.integers(len(crops), size=int(rng.integers(1, 4)))]
         image, truth = frame, boxes
         for crop in picks:
@@ -62,7 +81,7 @@ def synthetic_scenes(data: Path, split: str, seed: int) -> Iterator[Sample]:
                 placed = len(truth)
                 image, truth = compose(image, [plate], SYNTH_WIDTHS, rng, truth)
                 sources += (crop.path.parent.name,) * (len(truth) - placed)
-        yield Sample(name, image, truth, sources)
+        yield Sample(name, image, truth, sources, "synthetic")
 
 
 def synthetic_valid(data: Path, seed: int = 0) -> Iterator[Sample]:
@@ -70,4 +89,20 @@ def synthetic_valid(data: Path, seed: int = 0) -> Iterator[Sample]:
     return synthetic_scenes(data, "valid", seed)
 
 
-SETS = {"dashcam": dashcam_valid, "synthetic": synthetic_valid}
+def open_set(name: str, data: Path, scenes: Path = DEFAULT_SCENES) -> Iterator[Sample]:
+    """The samples of bench set ``name`` (one of SET_NAMES): ``scenes`` from the scenes
+    folder, ``dashcam`` and ``synthetic`` from the data folder; PlateplugError saying what
+    is missing when its files are absent."""
+    data, scenes = Path(data), Path(scenes)
+    needs = {"scenes": [scenes / "boxes.csv"], "dashcam": [data / "dashcam" / "boxes.csv"],
+             "synthetic": [data / "dashcam" / "boxes.csv", data / "plates"]}
+    if name not in needs:
+        raise PlateplugError(f"unknown bench set {name!r}; known: {', '.join(SET_NAMES)}")
+    missing = [str(path) for path in needs[name] if not path.exists()]
+    if missing:
+        hint = (" (lay the photos out with ../shared/data/scenes/get.sh, or pass --scenes DIR)"
+                if name == "scenes" else " (pass --data DIR)")
+        raise PlateplugError(f"no {' or '.join(missing)}{hint}")
+    if name == "scenes":
+        return scenes_frames(scenes)
+    return dashcam_valid(data) if name == "dashcam" else synthetic_valid(data)

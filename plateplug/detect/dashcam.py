@@ -1,4 +1,5 @@
-"""Frames with plate boxes: read a ``boxes.csv`` (image,split,xmin,ymin,xmax,ymax)."""
+"""Frames with plate boxes: read a ``boxes.csv`` (image,split,xmin,ymin,xmax,ymax and an
+optional ``source`` column naming where each image comes from)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ COLUMNS = ("image", "split", "xmin", "ymin", "xmax", "ymax")
 
 @dataclass(frozen=True)
 class Frame:
-    """One frame file, its split and its plate boxes (x1, y1, x2, y2; none = no plates)."""
+    """One frame file, its split, its plate boxes (x1, y1, x2, y2; none = no plates) and its
+    source ('' when the CSV has no ``source`` column)."""
 
     path: Path
     split: str
     boxes: tuple[tuple[float, float, float, float], ...]
+    source: str = ""
 
     def box_array(self) -> np.ndarray:
         return np.array(self.boxes, np.float32).reshape(-1, 4)
@@ -42,17 +45,17 @@ def read_frames(source: str | Path, split: str | None = None) -> list[Frame]:
         path = path / "boxes.csv"
     if not path.is_file():
         raise PlateplugError(f"no boxes.csv at {path}")
-    frames: dict[str, tuple[str, list[tuple[float, float, float, float]]]] = {}
+    frames: dict[str, tuple[str, str, list[tuple[float, float, float, float]]]] = {}
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or not set(COLUMNS) <= set(reader.fieldnames):
             raise PlateplugError(f"{path} needs the columns {','.join(COLUMNS)}")
         for row in reader:
-            entry = frames.setdefault(row["image"], (row["split"], []))
+            entry = frames.setdefault(row["image"], (row["split"], row.get("source") or "", []))
             if row["xmin"]:
                 try:
-                    entry[1].append(tuple(float(row[k]) for k in COLUMNS[2:]))  # type: ignore[arg-type]
+                    entry[2].append(tuple(float(row[k]) for k in COLUMNS[2:]))  # type: ignore[arg-type]
                 except ValueError as exc:
                     raise PlateplugError(f"{path}: bad box for {row['image']}: {exc}") from exc
-    return [Frame(path.parent / name, s, tuple(boxes)) for name, (s, boxes) in frames.items()
-            if split is None or s == split]
+    return [Frame(path.parent / name, s, tuple(boxes), source)
+            for name, (s, source, boxes) in frames.items() if split is None or s == split]

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from plateplug.detect.benchsets import Sample
 from plateplug.detect.decode import iou
 from plateplug.detect.detection import Detection
 
-HEIGHT_BANDS = ((0, 12, "<12 px"), (12, 32, "12-32 px"), (32, 10**9, ">=32 px"))
+HEIGHT_BANDS = ((0, 16, "<16 px"), (16, 32, "16-32 px"), (32, 64, "32-64 px"),
+                (64, 10**9, ">=64 px"))
 
 
 def height_band(box: np.ndarray) -> str:
-    """The plate-height band of a true box: below, inside or above ANPR's usual 12-32 px."""
+    """The plate-height band of a true box (HEIGHT_BANDS)."""
     height = float(box[3] - box[1])
     return next(label for low, high, label in HEIGHT_BANDS if low <= height < high)
 
@@ -23,7 +25,8 @@ def height_band(box: np.ndarray) -> str:
 @dataclass
 class Counts:
     """Matched boxes over a set of frames (recall / precision are 1.0 when nothing to count),
-    and ``[truths, matched]`` per plate-height band and per plate source."""
+    ``[truths, matched]`` per plate-height band and per plate source, detections on images
+    holding exactly one plate, and the same counts per image source (``by_image_source``)."""
 
     frames: int = 0
     truths: int = 0
@@ -31,6 +34,26 @@ class Counts:
     matched: int = 0
     by_height: dict[str, list[int]] = field(default_factory=dict)
     by_source: dict[str, list[int]] = field(default_factory=dict)
+    one_plate_images: int = 0
+    one_plate_detections: int = 0
+    by_image_source: dict[str, Counts] = field(default_factory=dict)
+
+    def add(self, detections: int, truth: np.ndarray, sources: Sequence[str],
+            hits: np.ndarray) -> None:
+        """Count one frame: its number of detections, true boxes, their sources and which
+        of them were matched."""
+        self.frames += 1
+        self.truths += len(truth)
+        self.detections += detections
+        self.matched += int(hits.sum())
+        if len(truth) == 1:
+            self.one_plate_images += 1
+            self.one_plate_detections += detections
+        for box, source, hit in zip(truth, sources, hits):
+            for tally in (self.by_height.setdefault(height_band(box), [0, 0]),
+                          self.by_source.setdefault(source, [0, 0])):
+                tally[0] += 1
+                tally[1] += int(hit)
 
     def recall_by_height(self) -> dict[str, float]:
         """Recall per height band that has true boxes, in band order."""
@@ -49,6 +72,28 @@ class Counts:
     @property
     def precision(self) -> float:
         return self.matched / self.detections if self.detections else 1.0
+
+    @property
+    def boxes_per_image(self) -> float:
+        return self.detections / self.frames if self.frames else 0.0
+
+    @property
+    def boxes_per_one_plate_image(self) -> float | None:
+        """Detections per image over the images holding exactly one plate (None: none)."""
+        if not self.one_plate_images:
+            return None
+        return self.one_plate_detections / self.one_plate_images
+
+    def summary(self) -> dict[str, object]:
+        """The counts and rates as a JSON-ready dict (without the per-source breakdown)."""
+        one = self.boxes_per_one_plate_image
+        return {"frames": self.frames, "plates": self.truths, "detections": self.detections,
+                "recall": round(self.recall, 4), "precision": round(self.precision, 4),
+                "boxes_per_image": round(self.boxes_per_image, 3),
+                "one_plate_images": self.one_plate_images,
+                "boxes_per_one_plate_image": None if one is None else round(one, 3),
+                "recall_by_height": self.recall_by_height(),
+                "recall_by_source": self.recall_by_source()}
 
 
 def match_count(found: list[Detection], truth: np.ndarray, threshold: float = 0.5) -> int:
@@ -72,25 +117,27 @@ def matched_truths(found: list[Detection], truth: np.ndarray,
     return ~free
 
 
-def evaluate(detector: Callable[[np.ndarray], list[Detection]],
-             samples: Iterable[tuple[str, np.ndarray, np.ndarray, Sequence[str]]],
+def evaluate_all(detectors: Mapping[str, Callable[[np.ndarray], list[Detection]]],
+                 samples: Iterable[Sample], threshold: float = 0.5,
+                 min_score: float = 0.0) -> dict[str, Counts]:
+    """Run every detector on each sample (read once) and count, overall and per image
+    source; keep detections >= min_score."""
+    results = {name: Counts() for name in detectors}
+    for sample in samples:
+        for name, detector in detectors.items():
+            found = [d for d in detector(sample.frame) if d.score >= min_score]
+            hits = matched_truths(found, sample.boxes, threshold)
+            counts = results[name]
+            per_source = counts.by_image_source.setdefault(sample.source, Counts())
+            for tally in (counts, per_source):
+                tally.add(len(found), sample.boxes, sample.sources, hits)
+    return results
+
+
+def evaluate(detector: Callable[[np.ndarray], list[Detection]], samples: Iterable[Sample],
              threshold: float = 0.5, min_score: float = 0.0) -> Counts:
-    """Run ``detector`` on (name, frame, true boxes, their sources) samples; keep
-    detections >= min_score."""
-    counts = Counts()
-    for _, frame, truth, sources in samples:
-        found = [d for d in detector(frame) if d.score >= min_score]
-        counts.frames += 1
-        counts.truths += len(truth)
-        counts.detections += len(found)
-        hits = matched_truths(found, truth, threshold)
-        counts.matched += int(hits.sum())
-        for box, source, hit in zip(truth, sources, hits):
-            for tally in (counts.by_height.setdefault(height_band(box), [0, 0]),
-                          counts.by_source.setdefault(source, [0, 0])):
-                tally[0] += 1
-                tally[1] += int(hit)
-    return counts
+    """``evaluate_all`` for one detector."""
+    return evaluate_all({"": detector}, samples, threshold, min_score)[""]
 
 
 def median_ms(detector: Callable[[np.ndarray], object], frame: np.ndarray, repeats: int = 30,

@@ -8,7 +8,14 @@ import cv2
 import numpy as np
 import pytest
 
-from plateplug.detect.benchsets import dashcam_frames, synthetic_scenes, synthetic_valid
+from plateplug.detect.benchsets import (
+    dashcam_frames,
+    open_set,
+    scenes_frames,
+    synthetic_scenes,
+    synthetic_valid,
+)
+from plateplug.errors import PlateplugError
 
 
 @pytest.fixture
@@ -34,6 +41,7 @@ def split_data(tmp_path: Path) -> Path:
 def test_dashcam_frames_keep_one_split(split_data):
     (sample,) = dashcam_frames(split_data, "train")
     assert sample.name == "train.png" and sample.sources == ("dashcam",)
+    assert sample.source == "dashcam"
     np.testing.assert_array_equal(sample.boxes, [[300, 200, 400, 230]])
 
 
@@ -52,3 +60,40 @@ def test_synthetic_valid_is_deterministic(split_data):
     a, b = next(synthetic_valid(split_data)), next(synthetic_valid(split_data))
     np.testing.assert_array_equal(a.frame, b.frame)
     np.testing.assert_array_equal(a.boxes, b.boxes)
+
+
+def test_synthetic_scenes_are_their_own_image_source(split_data):
+    assert next(synthetic_valid(split_data)).source == "synthetic"
+
+
+@pytest.fixture
+def scenes_dir(tmp_path: Path) -> Path:
+    """A scenes folder: two valid photos of two sources (one without plates), one train."""
+    root = tmp_path / "scenes"
+    (root / "images").mkdir(parents=True)
+    for name in ("a", "b", "c"):
+        cv2.imwrite(str(root / "images" / f"{name}.jpg"), np.zeros((300, 400, 3), np.uint8))
+    (root / "boxes.csv").write_text(
+        "image,split,source,xmin,ymin,xmax,ymax\n"
+        "images/a.jpg,valid,openimages,10,20,50,30\nimages/a.jpg,valid,openimages,60,70,90,80\n"
+        "images/b.jpg,valid,andrewmvd,,,,\nimages/c.jpg,train,andrewmvd,1,2,3,4\n")
+    return root
+
+
+def test_scenes_frames_carry_their_source(scenes_dir):
+    a, b = scenes_frames(scenes_dir)
+    assert (a.name, a.source, a.sources) == ("a.jpg", "openimages", ("openimages",) * 2)
+    np.testing.assert_array_equal(a.boxes, [[10, 20, 50, 30], [60, 70, 90, 80]])
+    assert (b.name, b.source, b.sources, len(b.boxes)) == ("b.jpg", "andrewmvd", (), 0)
+    assert [s.name for s in scenes_frames(scenes_dir, "train")] == ["c.jpg"]
+
+
+def test_open_set_names_what_is_missing(split_data, scenes_dir, tmp_path):
+    assert [s.name for s in open_set("scenes", split_data, scenes_dir)] == ["a.jpg", "b.jpg"]
+    assert [s.name for s in open_set("dashcam", split_data, scenes_dir)] == ["valid.png"]
+    with pytest.raises(PlateplugError, match="get.sh"):
+        open_set("scenes", split_data, tmp_path / "none")
+    with pytest.raises(PlateplugError, match="plates"):
+        open_set("synthetic", tmp_path / "none", scenes_dir)
+    with pytest.raises(PlateplugError, match="unknown bench set"):
+        open_set("other", split_data, scenes_dir)

@@ -43,7 +43,6 @@ def test_detect_draws_boxes_into_output_folder(bright_plugin, image_dir, tmp_pat
     (["detect", "{bad}", "--detector", "bright"], "not a readable image"),
     (["detect", "{dir}", "--detector", "nope"], "unknown detector 'nope'"),
     (["detect", "{empty}", "--detector", "bright"], "folder holds no images"),
-    (["bench-detector", "--data", "{empty}"], "needs dashcam/ and plates/"),
     (["train-detector", "--data", "{empty}", "--out", "{empty}/run"], "not found"),
     (["train-detector", "--ignore-unlabelled", "{empty}/none.onnx"], "does not exist"),
 ])
@@ -60,40 +59,6 @@ def test_bad_input_is_an_error_not_a_traceback(bright_plugin, image_dir, tmp_pat
     assert "Traceback" not in result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception,
                                                                      SystemExit)
-
-
-@pytest.fixture
-def bench_data(tmp_path, plate_frame):
-    """dashcam/ with two valid frames (one bright plate each) and plates/eu2/ crops."""
-    root = tmp_path / "data"
-    (root / "dashcam").mkdir(parents=True)
-    (root / "plates" / "eu2").mkdir(parents=True)
-    rows = ["image,split,xmin,ymin,xmax,ymax"]
-    for i in range(2):
-        cv2.imwrite(str(root / "dashcam" / f"f{i}.png"), plate_frame)
-        rows.append(f"f{i}.png,valid,40,30,80,42")
-    (root / "dashcam" / "boxes.csv").write_text("\n".join(rows) + "\n")
-    cv2.imwrite(str(root / "plates" / "eu2" / "p.png"), plate_frame[30:42, 40:80])
-    return root
-
-
-def test_bench_detector_reports_recall_precision_height_bands_and_speed(bright_plugin,
-                                                                        bench_data):
-    args = ["bench-detector", "--data", str(bench_data), "--detector", "bright",
-            "--repeats", "2"]
-    result = CliRunner().invoke(main, [*args, "--json"])
-    assert result.exit_code == 0, result.output
-    rows = {row["set"]: row for row in map(json.loads, result.output.splitlines())}
-    dashcam = rows["dashcam"]
-    assert (dashcam["frames"], dashcam["plates"], dashcam["detections"]) == (2, 2, 4)
-    assert dashcam["recall"] == 1.0 and dashcam["precision"] == 0.5
-    assert dashcam["recall_by_height"] == {"12-32 px": 1.0}
-    assert dashcam["recall_by_source"] == {"dashcam": 1.0}
-    assert rows["synthetic"]["plates"] >= 2 and dashcam["ms_per_frame"] > 0
-    assert set(rows["synthetic"]["recall_by_source"]) <= {"dashcam", "eu2"}
-    text = CliRunner().invoke(main, args)
-    assert text.exit_code == 0 and "recall by plate height: 12-32 px 2/2 = 1.000" in text.output
-    assert "recall by plate source: dashcam 2/2 = 1.000" in text.output
 
 
 def test_detect_output_into_the_input_folder_keeps_every_input(bright_plugin, image_dir):
