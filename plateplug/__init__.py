@@ -35,7 +35,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 def load(name: str, device: str = "auto", threads: int | None = None) -> Enhancer:
     """Load the enhancer registered as ``name`` on ``device`` ('auto', 'cpu' or 'cuda')."""
-    return plugins.lookup("enhancer", name).item.load(device=device, threads=threads)
+    return plugins.lookup("enhancer", name).call("load", device=device, threads=threads)
 
 
 def list_models() -> list[EnhancerModel]:

@@ -69,7 +69,7 @@ class Enhancer(ABC):
         input order. One H x W (x C) array is refused: use ``enhancer(crop)`` for it."""
         items = _as_list(crops)
         checked = [to_bgr(c, f"crops[{i}]") for i, c in enumerate(items)]
-        results: list[np.ndarray | None] = [None] * len(checked)
+        results: dict[int, np.ndarray] = {}
         buckets: dict[tuple[int, int], list[int]] = {}
         for i, (bgr, _) in enumerate(checked):
             if self._needs_tiling(bgr):
@@ -81,8 +81,8 @@ class Enhancer(ABC):
                 chunk = indices[start:start + self.max_batch]
                 for i, out in zip(chunk, self._run_bucketed([checked[i][0] for i in chunk])):
                     results[i] = out
-        return [from_bgr(out, layout, crop)
-                for out, (_, layout), crop in zip(results, checked, items)]
+        return [from_bgr(results[i], layout, crop)
+                for i, ((_, layout), crop) in enumerate(zip(checked, items))]
 
     def _needs_tiling(self, bgr: np.ndarray) -> bool:
         return max(bgr.shape[:2]) > self.tile

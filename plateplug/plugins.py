@@ -4,8 +4,18 @@ collects what their hooks register.
 Built-in plugins are declared as entry points of the plateplug distribution itself, so they
 load exactly like third-party ones. ``PLATEPLUG_LOAD_PLUGINS`` (comma-separated entry-point
 names) restricts which *external* plugins load; set it to an empty string to load none.
-A plugin that fails to import, raises in a hook or registers a duplicate name is reported
-(``plugin_errors()`` and a warning) and skipped; the others keep working.
+
+Name clashes: built-ins are registered first, then external plugins in ``sys.path`` order,
+then modules registered in code; the **first** to register a name keeps it and each later
+one is skipped with a warning naming it. A plugin replaces a name only when the user says
+so: ``PLATEPLUG_OVERRIDE=resnet=my_plugin,unet=other`` (comma-separated ``NAME=PLUGIN``,
+PLUGIN being the entry-point name shown by ``plateplug plugins``) gives ``resnet`` to
+``my_plugin``'s registration, whatever the order.
+
+A plugin that fails to import (or calls ``sys.exit()`` there), raises in a hook or registers
+a duplicate name is reported (``plugin_errors()`` and a warning) and skipped; the others keep
+working. ``Registered.call`` runs a registered item's method and turns any exception that is
+not a PlateplugError into a PluginError naming the plugin.
 """
 
 from __future__ import annotations
@@ -21,10 +31,11 @@ from typing import Any
 import pluggy
 
 from plateplug import hookspecs
-from plateplug.errors import UnknownModelError
+from plateplug.errors import PlateplugError, PluginError, UnknownModelError
 
 GROUP = "plateplug"
 ALLOW_ENV = "PLATEPLUG_LOAD_PLUGINS"
+OVERRIDE_ENV = "PLATEPLUG_OVERRIDE"
 HOOKS = {"enhancer": "register_enhancers", "detector": "register_detectors",
          "reader": "register_readers"}
 
@@ -47,6 +58,17 @@ class Registered:
     item: Any
     plugin: str
 
+    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``item.<method>(...)``; any failure that is not a PlateplugError (``sys.exit()``
+        included) becomes a PluginError naming the plugin."""
+        try:
+            return getattr(self.item, method)(*args, **kwargs)
+        except PlateplugError:
+            raise
+        except (Exception, SystemExit) as exc:
+            raise PluginError(f"plugin {self.plugin!r} failed in "
+                              f"{type(self.item).__name__}.{method}(): {_describe(exc)}") from exc
+
 
 @dataclass
 class _State:
@@ -54,6 +76,7 @@ class _State:
     plugins: list[PluginInfo] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     registries: dict[str, dict[str, Registered]] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)
 
 
 def _report(state: _State, message: str) -> None:
@@ -61,16 +84,33 @@ def _report(state: _State, message: str) -> None:
     warnings.warn(message, stacklevel=3)
 
 
+def _describe(exc: BaseException) -> str:
+    return f"called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else repr(exc)
+
+
+def _overrides(state: _State) -> dict[str, str]:
+    """``PLATEPLUG_OVERRIDE`` as name -> plugin; malformed entries are reported."""
+    found = {}
+    for entry in os.environ.get(OVERRIDE_ENV, "").split(","):
+        name, sep, plugin = (part.strip() for part in entry.partition("="))
+        if name and sep and plugin:
+            found[name] = plugin
+        elif entry.strip():
+            _report(state, f"{OVERRIDE_ENV} entry {entry.strip()!r} is not NAME=PLUGIN; ignored")
+    return found
+
+
 @cache
 def _state() -> _State:
     manager = pluggy.PluginManager(GROUP)
     manager.add_hookspecs(hookspecs)
     state = _State(manager)
+    state.overrides = _overrides(state)
     allowed = os.environ.get(ALLOW_ENV)
     allow = None if allowed is None else {n.strip() for n in allowed.split(",") if n.strip()}
-    for ep in importlib.metadata.entry_points(group=GROUP):
+    for ep in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda e: not _builtin(e)):
         dist = ep.dist.name if ep.dist else "?"
-        builtin = dist == "plateplug"
+        builtin = _builtin(ep)
         if not builtin and allow is not None and ep.name not in allow:
             continue
         if manager.get_plugin(ep.name) is not None:
@@ -78,14 +118,18 @@ def _state() -> _State:
         try:
             module = ep.load()
             manager.register(module, name=ep.name)
-        except Exception as exc:  # a broken plugin must not take the others down
-            _report(state, f"plugin {ep.name!r} ({dist}) failed to load: {exc!r}")
+        except (Exception, SystemExit) as exc:  # a broken plugin must not take the others down
+            _report(state, f"plugin {ep.name!r} ({dist}) failed to load: {_describe(exc)}")
             continue
         state.plugins.append(
             PluginInfo(ep.name, dist, ep.dist.version if ep.dist else "?",
                        _hooks_of(module), builtin)
         )
     return state
+
+
+def _builtin(ep: importlib.metadata.EntryPoint) -> bool:
+    return ep.dist is not None and ep.dist.name == "plateplug"
 
 
 def _hooks_of(module: ModuleType) -> tuple[str, ...]:
@@ -111,23 +155,25 @@ def registry(kind: str) -> dict[str, Registered]:
 def _collect(state: _State, kind: str) -> dict[str, Registered]:
     found: dict[str, Registered] = {}
     hook = getattr(state.manager.hook, HOOKS[kind])
-    for impl in reversed(hook.get_hookimpls()):  # registration order
-        plugin = impl.plugin_name
+    impls = {impl.plugin_name: impl for impl in hook.get_hookimpls()}
+    for plugin in (p.name for p in state.plugins if p.name in impls):  # registration order
         added: list[Any] = []
         try:
-            impl.function(register=added.append)
-        except Exception as exc:
-            _report(state, f"plugin {plugin!r} failed in {HOOKS[kind]}: {exc!r}")
+            impls[plugin].function(register=added.append)
+        except (Exception, SystemExit) as exc:
+            _report(state, f"plugin {plugin!r} failed in {HOOKS[kind]}: {_describe(exc)}")
             continue
         for item in added:
             name = getattr(item, "name", None)
             if not isinstance(name, str) or not name:
                 _report(state, f"plugin {plugin!r} registered a {kind} without a name: {item!r}")
-            elif name in found:
-                _report(state, f"plugin {plugin!r} registered {kind} {name!r}, which plugin "
-                               f"{found[name].plugin!r} already registered; keeping the first")
-            else:
+            elif name not in found or state.overrides.get(name) == plugin:
                 found[name] = Registered(item, plugin)
+            elif state.overrides.get(name) != found[name].plugin:
+                _report(state, f"plugin {plugin!r} registered {kind} {name!r}, which plugin "
+                               f"{found[name].plugin!r} already registered; skipped the one "
+                               f"of plugin {plugin!r} (set {OVERRIDE_ENV}={name}={plugin} to "
+                               "use it instead)")
     return found
 
 
@@ -157,5 +203,5 @@ def reset() -> None:
     _state.cache_clear()
 
 
-__all__ = ["PluginInfo", "installed_plugins", "lookup", "plugin_errors",
+__all__ = ["PluginInfo", "Registered", "installed_plugins", "lookup", "plugin_errors",
            "register_module", "registry", "reset"]

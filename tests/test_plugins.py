@@ -1,5 +1,8 @@
 """Plugin discovery through the `plateplug` entry-point group, built-ins included."""
 
+import importlib
+import re
+import sys
 import warnings
 
 import numpy as np
@@ -78,15 +81,6 @@ def test_plugin_failing_inside_its_hook_is_isolated(install_distribution):
     assert plateplug.load("twice").scale == 2
 
 
-def test_duplicate_name_keeps_the_first_and_names_both(install_distribution):
-    clash = GOOD.replace('name = "twice"', 'name = "resnet"')
-    install_distribution("plateplug-clash", {"clash": "clash_plugin"}, {"clash_plugin": clash})
-    with pytest.warns(UserWarning, match="'clash' registered enhancer 'resnet', which plugin "
-                                         "'resnet' already registered"):
-        reg = plugins.registry("enhancer")
-    assert reg["resnet"].plugin == "resnet"
-
-
 def test_nameless_registration_is_reported(install_distribution):
     source = ("from plateplug import hookimpl\n@hookimpl\ndef register_enhancers(register):\n"
               "    register(object())\n")
@@ -119,3 +113,98 @@ def test_no_warnings_from_a_clean_install(fresh_plugins):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plugins.registry("enhancer")
+
+
+CLASH = GOOD.replace('name = "twice"', 'name = "resnet"')
+
+
+def install_clash(install_distribution, where: str) -> None:
+    """The 'clash' plugin registering 'resnet', first or last on sys.path."""
+    site = str(install_distribution("plateplug-clash", {"clash": "clash_plugin"},
+                                    {"clash_plugin": CLASH}))
+    if where == "last":
+        sys.path.remove(site)
+        sys.path.append(site)  # the monkeypatch of install_distribution restores sys.path
+        importlib.invalidate_caches()
+        plugins.reset()
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_builtin_keeps_its_name_wherever_a_clashing_plugin_is(install_distribution, where):
+    install_clash(install_distribution, where)
+    with pytest.warns(UserWarning) as caught:
+        reg = plugins.registry("enhancer")
+    assert reg["resnet"].plugin == "resnet"
+    (message,) = [str(w.message) for w in caught if "resnet" in str(w.message)]
+    assert "skipped the one of plugin 'clash'" in message
+    assert "PLATEPLUG_OVERRIDE=resnet=clash" in message
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_override_env_lets_a_plugin_replace_a_builtin(install_distribution, monkeypatch, where):
+    install_clash(install_distribution, where)
+    monkeypatch.setenv(plugins.OVERRIDE_ENV, "resnet=clash")
+    plugins.reset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # asked for: no warning
+        reg = plugins.registry("enhancer")
+    assert reg["resnet"].plugin == "clash" and plateplug.load("resnet").scale == 2
+    assert reg["unet"].plugin == "unet"
+
+
+def test_malformed_override_is_reported(fresh_plugins, monkeypatch):
+    monkeypatch.setenv(plugins.OVERRIDE_ENV, "resnet")
+    plugins.reset()
+    with pytest.warns(UserWarning, match="PLATEPLUG_OVERRIDE entry 'resnet' is not NAME=PLUGIN"):
+        assert plugins.registry("enhancer")["resnet"].plugin == "resnet"
+
+
+def test_plugin_calling_sys_exit_is_named_and_skipped(install_distribution):
+    install_distribution("plateplug-quit", {"quit": "quit_plugin"},
+                         {"quit_plugin": "import sys\nsys.exit(3)\n"})
+    hook_exit = GOOD + "\n@hookimpl\ndef register_readers(register):\n    raise SystemExit\n"
+    install_distribution("plateplug-twice", {"twice": "twice_plugin"},
+                         {"twice_plugin": hook_exit})
+    with pytest.warns(UserWarning, match=r"'quit' \(plateplug-quit\) failed to load: "
+                                         r"called sys.exit\(3\)"):
+        names = [p.name for p in plugins.installed_plugins()]
+    assert "quit" not in names and "twice" in names
+    with pytest.warns(UserWarning, match="'twice' failed in register_readers: called sys.exit"):
+        plugins.registry("reader")
+    assert plateplug.load("twice").scale == 2
+
+
+FAULTY = '''
+from plateplug import EnhancerModel, hookimpl
+
+class Faulty(EnhancerModel):
+    name = "faulty"
+    def unavailable_reason(self):
+        raise KeyError("reason")
+    def info(self):
+        raise RuntimeError("info boom")
+    def load(self, device="auto", threads=None):
+        raise RuntimeError("load boom")
+
+@hookimpl
+def register_enhancers(register):
+    register(Faulty())
+'''
+
+
+@pytest.mark.parametrize("method,message", [("unavailable_reason", "KeyError('reason')"),
+                                            ("info", "RuntimeError('info boom')"),
+                                            ("load", "RuntimeError('load boom')")])
+def test_plugin_method_failures_become_plugin_errors(install_distribution, method, message):
+    install_distribution("plateplug-faulty", {"faulty": "faulty_plugin"},
+                         {"faulty_plugin": FAULTY})
+    with pytest.raises(plateplug.PluginError, match=rf"plugin 'faulty' failed in "
+                                                    rf"Faulty.{method}\(\): {re.escape(message)}"):
+        plugins.lookup("enhancer", "faulty").call(method)
+
+
+def test_load_of_a_failing_plugin_raises_plugin_error(install_distribution):
+    install_distribution("plateplug-faulty", {"faulty": "faulty_plugin"},
+                         {"faulty_plugin": FAULTY})
+    with pytest.raises(plateplug.PluginError, match="'faulty' failed in Faulty.load"):
+        plateplug.load("faulty")

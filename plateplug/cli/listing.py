@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from plateplug import plugins as plugin_manager
@@ -17,12 +19,13 @@ def models() -> None:
     """List the enhancers: scale, parameters, file size, trained or not, plugin."""
     rows = [("NAME", "SCALE", "PARAMS", "SIZE", "STATUS", "PLUGIN")]
     for name, reg in sorted(plugin_manager.registry("enhancer").items()):
-        model = reg.item
-        reason = model.unavailable_reason()
         try:
-            info = {} if reason else model.info()
+            reason = reg.call("unavailable_reason")
+            info = {} if reason else reg.call("info")
         except PlateplugError as exc:
             info, reason = {}, f"broken: {exc}"
+        if not isinstance(info, dict):
+            info, reason = {}, f"broken: info() returned {type(info).__name__}, not a dict"
         rows.append((
             name,
             f"x{info['scale']}" if "scale" in info else "-",
@@ -33,7 +36,7 @@ def models() -> None:
             reg.plugin,
         ))
     _print_table(rows)
-    _print_plugin_errors()
+    _collect_plugin_errors()
 
 
 @click.command()
@@ -44,15 +47,16 @@ def plugins() -> None:
         rows.append((info.name, info.distribution + (" (built-in)" if info.builtin else ""),
                      info.version, ", ".join(info.hooks)))
     _print_table(rows)
-    _print_plugin_errors()
+    _collect_plugin_errors()
 
 
-def _print_table(rows: list[tuple[str, ...]]) -> None:
+def _print_table(rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
-def _print_plugin_errors() -> None:
-    for message in plugin_manager.plugin_errors():
-        click.echo(f"Warning: {message}", err=True)
+def _collect_plugin_errors() -> None:
+    """Collect every kind of plugin registration, so that each plugin problem is shown
+    (once, as a ``Warning:`` line: see PlateplugGroup) even if this command did not need it."""
+    plugin_manager.plugin_errors()
