@@ -13,7 +13,11 @@ hookimpl = pluggy.HookimplMarker("plateplug")
 
 @hookspec
 def register_enhancers(register: Callable[[Any], None]) -> None:
-    """Register enhancers: call ``register(model)`` with ``plateplug.EnhancerModel`` objects."""
+    """Register enhancers: call ``register(model)`` with ``plateplug.EnhancerModel`` objects.
+
+    A name that a built-in (or an earlier plugin) already registered is skipped with a
+    warning, unless the user sets ``PLATEPLUG_OVERRIDE=NAME=PLUGIN`` (see plateplug.plugins).
+    """
 
 
 @hookspec
