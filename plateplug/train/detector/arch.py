@@ -9,6 +9,7 @@ from torch import nn
 
 STRIDE = 4
 INPUT_SIZE = (896, 512)  # W, H of the main pass: a 1280 x 720 frame is scaled by 0.7
+SCALES = (1.0, 0.35)  # the main pass, and a small one for plates too large for it
 CHANNEL_ORDER = "BGR"
 MEAN = (0.45, 0.45, 0.45)
 STD = (0.25, 0.25, 0.25)

@@ -36,7 +36,7 @@ from plateplug.train.detector.targets import care_map, encode
 STORE_SIDE = 1024
 MAX_UPSCALE = 1.0  # the letterbox never enlarges a frame
 MAIN_JITTER = (0.6, 1.5)  # sample scale / inference scale, main pass (log-uniform)
-SMALL_JITTER = (0.22, 0.6)  # the same for the small pass that finds very large plates
+SMALL_JITTER = (0.22, 0.6)  # the same around SCALES[1], the pass for very large plates
 SMALL_SHARE = 0.2
 PLATE_WIDTHS = (7.0, 150.0)  # pasted plate widths in sample pixels
 MIN_VISIBLE = 0.6  # boxes cut by the crop keep at least this share of their area, else ignored

@@ -14,6 +14,7 @@ from plateplug.train.detector.arch import (
     CHANNEL_ORDER,
     INPUT_SIZE,
     MEAN,
+    SCALES,
     STD,
     STRIDE,
     Deployed,
@@ -27,7 +28,8 @@ def metadata(net: PlateNet, version: str, training_data: str) -> DetectorMetadat
     """The metadata the runtime needs to feed and decode ``net``."""
     return DetectorMetadata(
         name="plateplug", input_size=INPUT_SIZE, stride=STRIDE, box_encoding="centernet",
-        channel_order=CHANNEL_ORDER, mean=MEAN, std=STD, architecture="PlateNet (CenterNet)",
+        channel_order=CHANNEL_ORDER, mean=MEAN, std=STD, scales=SCALES,
+        architecture="PlateNet (CenterNet)",
         parameters=sum(p.numel() for p in net.parameters()), version=version,
         training_data=training_data,
     )
