@@ -63,6 +63,9 @@ def to_json(result: BenchResult, environment: dict[str, Any]) -> dict[str, Any]:
         "methods": [{**{k: v for k, v in asdict(m).items() if k != "speed"},
                      "speed": _speed_json(m)} for m in result.methods],
         "results": [{**asdict(r), "ocr_rate": r.ocr_rate} for r in result.rows],
+        "agreement_crops": result.agreement_crops,
+        "by_source": [{**asdict(r), "ocr_rate": r.ocr_rate} for r in result.source_rows],
+        "worst_sources": [asdict(w) for w in result.worst_sources()],
         "skipped": [{"name": n, "reason": why} for n, why in result.skipped],
         "notes": result.notes,
         "sample_setting": list(result.sample_setting) if result.sample_setting else None,
@@ -147,6 +150,43 @@ def _at_a_glance(result: BenchResult) -> list[str]:
     return lines
 
 
+def _source_cell(row: Row | None, ocr: bool) -> str:
+    if row is None:
+        return "-"
+    psnr = f"{_fmt(row.psnr_y, 2)} dB" if row.psnr_y is not None else ""
+    if not ocr or row.ocr_read is None:
+        return psnr or "-"
+    gap = f", gap {_fmt(row.gap_recovered, 2)}" if row.gap_recovered is not None else ""
+    return f"{_fmt(row.ocr_rate, 2)} ({row.ocr_read}/{row.ocr_total}){gap}" + \
+        (f"; {psnr}" if psnr else "")
+
+
+def _source_tables(result: BenchResult) -> list[str]:
+    """One table per setting: a row per method, a column per source."""
+    sources, ocr = result.sources, result.has_ocr
+    what = "OCR rate (read/counted), gap recovered; PSNR-Y" if ocr else "PSNR-Y"
+    lines = [f"Each cell: {what}. "
+             + ("Scenes crops: OCR = agreement with HR (see Notes). " if
+                result.agreement_crops else "")
+             + "Worst source = where the best model recovers the least of the OCR gap.", ""]
+    worst = {(w.track, w.lr_height): w for w in result.worst_sources()}
+    for track in result.tracks:
+        for h in result.lr_heights:
+            lines += [f"### {track} {h} px", "", "| method | " + " | ".join(sources) + " |",
+                      "|---|" + "---|" * len(sources)]
+            for name in [HR] + [m.name for m in result.methods]:
+                cells = [_source_cell(result.row(name, track, h, src), ocr) for src in sources]
+                if any(c != "-" for c in cells) and (name != HR or ocr):
+                    title = f"{HR} (ceiling)" if name == HR else name
+                    lines.append(f"| {title} | " + " | ".join(cells) + " |")
+            w = worst.get((track, h))
+            if w is not None:
+                lines += ["", f"Worst source: **{w.source}** (best model there: {w.method}, "
+                              f"gap recovered {w.gap_recovered:.2f})"]
+            lines.append("")
+    return lines
+
+
 def _speed_table(result: BenchResult) -> list[str]:
     h, w = result.speed_crop or (0, 0)
     lines = [f"| method | ms/crop (batch 1, {w}x{h} px) | crops/s (enhance_batch, "
@@ -182,7 +222,10 @@ def markdown(result: BenchResult, environment: dict[str, Any]) -> str:
         "# plateplug bench",
         "",
         f"Data: `{result.data}`, split **{result.split}**, {result.crops} crops "
-        f"({result.labelled} labelled). Protocol: BENCHMARK.md (x4, PSNR-Y/SSIM-Y on the whole "
+        f"({result.labelled} labelled"
+        + (f", {result.agreement_crops} scenes crops judged by agreement with HR"
+           if result.agreement_crops else "")
+        + "). Protocol: BENCHMARK.md (x4, PSNR-Y/SSIM-Y on the whole "
         f"image; OCR: {result.reader or 'not run'}).",
         f"Machine: {machine.get('cpu', '?')}, {machine.get('cores', '?')} cores, load "
         f"{'/'.join(map(str, machine.get('load_average') or ['?']))} (1/5/15 min) at the end; "
@@ -201,6 +244,8 @@ def markdown(result: BenchResult, environment: dict[str, Any]) -> str:
     if result.has_ocr:
         out += ["Gap recovered = (method - bicubic) / (hr - bicubic) on the OCR rate; "
                 "bold = best method in the column.", ""]
+    if result.sources:
+        out += ["## By source", "", *_source_tables(result)]
     out += ["## Speed and size", "", *_speed_table(result), "",
             "Batch 1: median of at least 50 runs after a warm-up; batched: median of 3 "
             "passes of `enhance_batch` over the 20 px clean inputs; same process, "

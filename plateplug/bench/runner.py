@@ -20,7 +20,7 @@ from plateplug.bench.baselines import load_baselines
 from plateplug.bench.protocol import SCALE, TRACKS, Pair, make_pair
 from plateplug.bench.results import HR, LR, BenchResult, Cell, Method, Row, Sample
 from plateplug.bench.torch_compare import compare_with_torch, load_checkpoint
-from plateplug.datasets import PlateCrop, is_validation, read_crops, select
+from plateplug.datasets import crop_boxes, is_validation, read_crops, select
 from plateplug.enhancer import Enhancer
 from plateplug.errors import MissingExtraError, PlateplugError
 from plateplug.models import EnhancerModel, OnnxModel
@@ -30,6 +30,10 @@ DEFAULT_HEIGHTS = (16, 20, 24)
 SPEED_HEIGHT = 20
 SPEED_WIDTH = 60  # batch-1 timing on a 20 x 60 crop, the size the model targets name
 SAMPLE_ROWS = 6
+TOP_LEVEL = "(top level)"  # the source of crops not in a sub-folder
+SCENES = "scenes"  # the source name of the scenes crops
+SCENES_MIN_BOX = 48  # scenes boxes lower than this are too small for a 4x reference
+MIN_AGREEMENT_CHARS = 4  # a scenes crop counts for OCR when its HR reading has this many
 Progress = Callable[[str], None]
 
 
@@ -48,13 +52,34 @@ class BenchConfig:
     device: str = "auto"
     torch_compare: Sequence[Path] = field(default_factory=tuple)  # training checkpoints
     sample_rows: int = SAMPLE_ROWS
+    scenes: Path | None = None  # scenes folder: its valid boxes are one more source
 
 
 @dataclass
 class _Crop:
-    crop: PlateCrop
+    """A crop, its protocol pairs and labels. ``agreement`` crops (scenes) have no text: at
+    each LR height their label is what the reader sees in the HR reference, and a reading is
+    correct when it equals that."""
+
+    key: str
+    text: str
+    source: str
     image: np.ndarray
     pairs: dict[tuple[str, int], Pair]
+    agreement: bool = False
+    labels: dict[int, str] = field(default_factory=dict)  # LR height -> label
+
+    def correct(self, h: int, reading: str) -> bool | None:
+        """Whether ``reading`` (normalised) is right at height ``h``; None if unlabelled."""
+        label = self.labels.get(h, "")
+        if not label:
+            return None
+        return reading == label if self.agreement else metrics.plate_read(label, reading)
+
+
+def source_of(key: str) -> str:
+    """The source of a crop: the first folder of its key (eu2, br, scenes, ...)."""
+    return key.split("/", 1)[0] if "/" in key else TOP_LEVEL
 
 
 def run_bench(config: BenchConfig, progress: Progress = lambda _: None) -> BenchResult:
@@ -62,22 +87,26 @@ def run_bench(config: BenchConfig, progress: Progress = lambda _: None) -> Bench
     _check(config)
     heights, tracks = sorted(set(config.lr_heights)), list(dict.fromkeys(config.tracks))
     crops, split, notes = _load_crops(config, heights, tracks)
-    labelled = sum(1 for c in crops if c.crop.text)
-    reader, reader_note = _load_reader(config.ocr, labelled)
+    labelled = sum(1 for c in crops if c.text)
+    agreement = sum(c.agreement for c in crops)
+    reader, reader_note = _load_reader(config.ocr, labelled + agreement)
     result = BenchResult(
         data=str(config.data), split=split, crops=len(crops), labelled=labelled,
+        agreement_crops=agreement,
         lr_heights=heights, tracks=tracks, reader=config.ocr if reader else None,
         notes=notes + reader_note,
         sample_setting=("realistic" if "realistic" in tracks else tracks[0], heights[0]),
     )
     enhancers = _load_methods(config, result)
     sample_ids = _sample_ids(crops, config.sample_rows)
-    result.samples = [Sample(crops[i].crop.key, crops[i].crop.text) for i in sample_ids]
-    reads = labelled * len(heights) * (1 + len(tracks) * len(enhancers)) if reader else 0
-    progress(f"{len(crops)} crops ({labelled} labelled), split {split}; methods: "
+    result.samples = [Sample(crops[i].key, crops[i].text) for i in sample_ids]
+    read_crops_n = labelled + agreement
+    reads = read_crops_n * len(heights) * (1 + len(tracks) * len(enhancers)) if reader else 0
+    progress(f"{len(crops)} crops ({labelled} labelled, {agreement} scenes crops judged by "
+             f"agreement with HR), split {split}; methods: "
              f"{', '.join(m.name for m in result.methods)}; {reads} OCR reads")
 
-    hr_hits = _measure_ceiling(crops, result, reader, progress)
+    _measure_ceiling(crops, result, reader, progress)
     for method, enhancer in list(zip(result.methods, enhancers)):
         progress(f"quality: {method.name}")
         try:
@@ -86,7 +115,8 @@ def run_bench(config: BenchConfig, progress: Progress = lambda _: None) -> Bench
             if method.kind != "model":
                 raise
             _drop(result, enhancers, method, f"failed during the run: {exc!r}")
-    _fill_gaps(result, hr_hits)
+    _fill_gaps(result.rows)
+    _fill_gaps(result.source_rows)
     _fill_sample_context(crops, sample_ids, reader, result)
     batch = [_speed_lr(c) for c in crops]
     median = sorted(batch, key=lambda b: b.shape[1])[len(batch) // 2]
@@ -134,37 +164,55 @@ def _check(config: BenchConfig) -> None:
         raise PlateplugError("--limit must be at least 1")
 
 
+def _spread(items: list, limit: int | None) -> list:
+    """``limit`` items evenly spaced over ``items`` (so every source folder stays in)."""
+    if limit is None or limit >= len(items):
+        return items
+    return [items[i * len(items) // limit] for i in range(limit)]
+
+
 def _load_crops(config: BenchConfig, heights: list[int],
                 tracks: list[str]) -> tuple[list[_Crop], str, list[str]]:
     found = read_crops(config.data)
     split = config.split or ("val" if any(is_validation(c.key) for c in found) else "all")
-    chosen = select(found, split)
-    if config.limit is not None and config.limit < len(chosen):
-        n = len(chosen)  # evenly spaced, so every source folder stays represented
-        chosen = [chosen[i * n // config.limit] for i in range(config.limit)]
-    crops, unreadable = [], []
-    for crop in chosen:
+    images, unreadable = [], []
+    for crop in _spread(select(found, split), config.limit):
         image = cv2.imread(str(crop.path), cv2.IMREAD_COLOR)
         if image is None:
             unreadable.append(crop.key)
-            continue
-        seed = Path(crop.key).name  # the protocol seeds the realistic track by file name
+        else:
+            images.append((crop.key, crop.text, image, False))
+    if config.scenes is not None:
+        boxes = Path(config.scenes) / "boxes.csv"
+        scenes = crop_boxes(boxes, "valid", SCENES, min_box_height=SCENES_MIN_BOX)
+        images += [(key, "", image, True) for key, image in _spread(scenes, config.limit)]
+    crops = []
+    for key, text, image, agreement in images:
+        seed = Path(key).name  # the protocol seeds the realistic track by file name
         pairs = {(t, h): make_pair(image, h, t, seed_name=seed)
                  for h in heights for t in tracks}
-        crops.append(_Crop(crop, image, pairs))
+        labels = {} if agreement else {h: text for h in heights if text}
+        crops.append(_Crop(key, text, source_of(key), image, pairs, agreement, labels))
     notes = []
     if unreadable:
         notes.append(f"{len(unreadable)} unreadable images left out "
                      f"(first: {unreadable[0]})")
+    if config.scenes is not None:
+        notes.append(f"scenes: plates of the valid split of {config.scenes} at least "
+                     f"{SCENES_MIN_BOX} px high, cropped with the training margin; no text "
+                     "labels, so their OCR rate is the agreement with HR: a reading counts as "
+                     "correct when it equals the reading of the HR reference (crops whose HR "
+                     f"reading has fewer than {MIN_AGREEMENT_CHARS} characters are left out of "
+                     "OCR)")
     if not crops:
         raise PlateplugError(f"no readable plate crops in {config.data} (split {split})")
     return crops, split, notes
 
 
-def _load_reader(name: str | None, labelled: int) -> tuple[Reader | None, list[str]]:
+def _load_reader(name: str | None, readable: int) -> tuple[Reader | None, list[str]]:
     if name is None:
         return None, ["OCR not run (--ocr none): OCR columns left out"]
-    if labelled == 0:
+    if readable == 0:
         return None, ["no crop has a text label: OCR columns left out"]
     try:
         return load_reader(name), []
@@ -213,31 +261,64 @@ def _model(name: str) -> EnhancerModel:
 
 
 def _sample_ids(crops: list[_Crop], rows: int) -> list[int]:
-    pool = [i for i, c in enumerate(crops) if c.crop.text] or list(range(len(crops)))
+    pool = [i for i, c in enumerate(crops) if c.text] or list(range(len(crops)))
     rows = min(rows, len(pool))
     return [pool[k * len(pool) // rows] for k in range(rows)]
 
 
+def _reading(reader: Reader, image: np.ndarray) -> str:
+    return metrics.normalise_text("".join(reader(image)))
+
+
 def _read(reader: Reader, image: np.ndarray, label: str) -> tuple[str, bool]:
-    text = metrics.normalise_text("".join(reader(image)))
+    text = _reading(reader, image)
     return text, metrics.plate_read(label, text)
 
 
+def _add_rows(result: BenchResult, crops: list[_Crop], name: str, track: str, h: int,
+              scores: list[tuple[float, float]] | None, reads: list[bool | None]) -> Row:
+    """Append the row of all crops and one row per source (when there are several) for one
+    method and setting; ``scores`` are per-crop (PSNR-Y, SSIM-Y), ``reads`` per-crop OCR
+    outcomes (None: not counted). Returns the all-crops row."""
+    groups = {"": list(range(len(crops)))}
+    sources = sorted({c.source for c in crops})
+    if len(sources) > 1:
+        groups |= {src: [i for i, c in enumerate(crops) if c.source == src] for src in sources}
+    rows = []
+    for source, ids in groups.items():
+        row = Row(name, track, h, len(ids), source=source)
+        if scores is not None:
+            row.psnr_y = float(np.mean([scores[i][0] for i in ids]))
+            row.ssim_y = float(np.mean([scores[i][1] for i in ids]))
+        if result.reader is not None:
+            counted = [reads[i] for i in ids if reads[i] is not None]
+            row.ocr_read, row.ocr_total = sum(counted), len(counted)
+        rows.append(row)
+    result.rows.append(rows[0])
+    result.source_rows += rows[1:]
+    return rows[0]
+
+
 def _measure_ceiling(crops: list[_Crop], result: BenchResult, reader: Reader | None,
-                     progress: Progress) -> dict[int, int]:
-    """OCR of the hr references (the same for both tracks); returns hits per LR height."""
-    hits: dict[int, int] = {}
+                     progress: Progress) -> None:
+    """OCR of the hr references (the same for both tracks); it also sets the labels of the
+    agreement crops (scenes): what the reader sees in their HR reference."""
     if reader is None:
-        return hits
+        return
     progress("quality: hr (OCR ceiling)")
-    labelled = [c for c in crops if c.crop.text]
     track0 = result.tracks[0]
     for h in result.lr_heights:
-        hits[h] = sum(_read(reader, c.pairs[track0, h].hr, c.crop.text)[1] for c in labelled)
+        reads: list[bool | None] = []
+        for c in crops:
+            if not (c.text or c.agreement):
+                reads.append(None)
+                continue
+            text = _reading(reader, c.pairs[track0, h].hr)
+            if c.agreement and len(text) >= MIN_AGREEMENT_CHARS:
+                c.labels[h] = text
+            reads.append(c.correct(h, text))
         for t in result.tracks:
-            result.rows.append(Row(HR, t, h, len(crops), ocr_read=hits[h],
-                                   ocr_total=len(labelled)))
-    return hits
+            _add_rows(result, crops, HR, t, h, None, reads)
 
 
 def _enhance_by_shape(enhancer: Enhancer, images: list[np.ndarray]) -> list[np.ndarray]:
@@ -262,33 +343,32 @@ def _measure_quality(name: str, enhancer: Enhancer, crops: list[_Crop], reader: 
                 if out.shape != p.hr.shape:
                     raise PlateplugError(f"{name} returned {out.shape} for an input of "
                                          f"{p.lr.shape}; expected {p.hr.shape}")
-            row = Row(name, track, h, len(crops),
-                      psnr_y=float(np.mean([metrics.psnr_y(o, p.hr)
-                                            for o, p in zip(outputs, pairs)])),
-                      ssim_y=float(np.mean([metrics.ssim_y(o, p.hr)
-                                            for o, p in zip(outputs, pairs)])))
-            readings: dict[int, tuple[str, bool]] = {}
+            scores = [(metrics.psnr_y(o, p.hr), metrics.ssim_y(o, p.hr))
+                      for o, p in zip(outputs, pairs)]
+            readings: dict[int, str] = {}
             if reader is not None:
-                readings = {i: _read(reader, out, c.crop.text)
-                            for i, (c, out) in enumerate(zip(crops, outputs)) if c.crop.text}
-                row.ocr_read = sum(ok for _, ok in readings.values())
-                row.ocr_total = len(readings)
-            result.rows.append(row)
+                readings = {i: _reading(reader, out) for i, (c, out)
+                            in enumerate(zip(crops, outputs)) if c.labels.get(h)}
+            reads = [crops[i].correct(h, readings[i]) if i in readings else None
+                     for i in range(len(crops))]
+            _add_rows(result, crops, name, track, h, scores, reads)
             if (track, h) == result.sample_setting:
                 for sample, i in zip(result.samples, sample_ids):
-                    text, ok = readings.get(i, (None, None))
-                    sample.cells[name] = Cell(outputs[i], text, ok)
+                    sample.cells[name] = Cell(outputs[i], readings.get(i), reads[i])
 
 
-def _fill_gaps(result: BenchResult, hr_hits: dict[int, int]) -> None:
-    """Gap recovered = (model - bicubic) / (hr - bicubic), on the OCR rate."""
-    for row in result.rows:
-        if row.method == HR or row.ocr_read is None or row.lr_height not in hr_hits:
+def _fill_gaps(rows: list[Row]) -> None:
+    """Gap recovered = (method - bicubic) / (hr - bicubic), on the OCR rate, within each
+    (track, LR height, source)."""
+    index = {(r.method, r.track, r.lr_height, r.source): r for r in rows}
+    for row in rows:
+        setting = (row.track, row.lr_height, row.source)
+        bicubic, ceiling = index.get(("bicubic", *setting)), index.get((HR, *setting))
+        if row.method == HR or row.ocr_read is None or bicubic is None or ceiling is None:
             continue
-        bicubic = result.row("bicubic", row.track, row.lr_height)
-        if bicubic is None or bicubic.ocr_read is None:
+        if bicubic.ocr_read is None or ceiling.ocr_read is None:
             continue
-        span = hr_hits[row.lr_height] - bicubic.ocr_read
+        span = ceiling.ocr_read - bicubic.ocr_read
         if span != 0:
             row.gap_recovered = (row.ocr_read - bicubic.ocr_read) / span
 

@@ -37,7 +37,12 @@ def _models(values: tuple[str, ...]) -> list[str] | None:
                    "only, much faster) or none.")
 @click.option("--baselines", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder with FSRCNN_x4.pb, ESPCN_x4.pb, LapSRN_x4.pb (needs opencv-contrib).")
-@click.option("--limit", type=click.IntRange(1), help="Use N crops, evenly spaced.")
+@click.option("--scenes", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Scenes folder (boxes.csv, images/): its valid-split plates at least 48 px "
+                   "high, cropped with the training margin, are one more source; their OCR is "
+                   "the agreement with the HR reading (no text labels).")
+@click.option("--limit", type=click.IntRange(1),
+              help="Use N crops, evenly spaced (N of the data and N of the scenes).")
 @click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
 @click.option("--torch-compare", "torch_compare", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -47,13 +52,15 @@ def _models(values: tuple[str, ...]) -> list[str] | None:
               help="Report folder: report.md, report.json, samples.png, curves.png.")
 def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
           tracks: tuple[str, ...], split: str | None, ocr: str, baselines: Path | None,
-          limit: int | None, device: str, torch_compare: tuple[Path, ...], output: Path) -> None:
-    """Measure every model and the baselines by the protocol of BENCHMARK.md."""
+          scenes: Path | None, limit: int | None, device: str, torch_compare: tuple[Path, ...],
+          output: Path) -> None:
+    """Measure every model and the baselines by the protocol of BENCHMARK.md, in all and
+    per source (first folder of the crop paths, and the scenes crops)."""
     config = BenchConfig(
         data=data, models=_models(models), lr_heights=lr_heights or DEFAULT_HEIGHTS,
         tracks=tracks or TRACKS, split=split, ocr=None if ocr.lower() == "none" else ocr,
         baselines=baselines, limit=limit, device=device,
-        torch_compare=torch_compare,
+        torch_compare=torch_compare, scenes=scenes,
     )
     start = time.monotonic()
 
@@ -65,5 +72,8 @@ def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
         click.echo(f"Skipped {name}: {reason}", err=True)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
+    for w in result.worst_sources():
+        click.echo(f"Worst source, {w.track} {w.lr_height} px: {w.source} (best model "
+                   f"{w.method} recovers {w.gap_recovered:.2f} of the OCR gap)", err=True)
     for path in write_report(result, environment(), output):
         click.echo(path)

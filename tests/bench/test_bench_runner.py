@@ -132,7 +132,7 @@ def test_gap_recovered():
     result.rows = [Row(HR, "clean", 16, 10, ocr_read=8, ocr_total=10),
                    Row("bicubic", "clean", 16, 10, ocr_read=4, ocr_total=10),
                    Row("model", "clean", 16, 10, ocr_read=7, ocr_total=10)]
-    _fill_gaps(result, {16: 8})
+    _fill_gaps(result.rows)
     assert result.row("model", "clean", 16).gap_recovered == pytest.approx(0.75)
     assert result.row("bicubic", "clean", 16).gap_recovered == 0.0
     assert result.row(HR, "clean", 16).gap_recovered is None
