@@ -1,5 +1,6 @@
 """``plateplug train`` / ``train-recognizer`` / ``export``: happy path and clean errors."""
 
+import importlib
 import json
 
 import pytest
@@ -26,6 +27,31 @@ def test_train_then_export(synthetic_plates, tmp_path):
     result = runner.invoke(export, ["unet", str(out / "last.pt"), "-o", str(onnx_path)])
     assert result.exit_code == 0, result.output
     assert onnx_path.stat().st_size > 0
+
+
+def test_train_adds_scenes_and_synthetic_crops_with_the_balanced_default(
+        synthetic_plates, synthetic_dashcam, tmp_path):
+    out = tmp_path / "run"
+    result = CliRunner().invoke(train, [
+        "unet", "--data", str(synthetic_plates), "--steps", "1", "--batch", "2",
+        "--out", str(out), "--threads", "1", "--scenes", str(synthetic_dashcam),
+        "--synthetic", "3"])
+    assert result.exit_code == 0, result.output
+    start = json.loads((out / "log.jsonl").read_text().splitlines()[0])
+    assert start["sources"] == {"real": 7, "scenes": 1, "synthetic": 3}  # 1 br/ is val
+    assert json.loads((out / "config.json").read_text())["degradation"] == "balanced"
+
+
+def test_train_scenes_option(tmp_path, monkeypatch):
+    train_cli = importlib.import_module("plateplug.cli.train")
+
+    monkeypatch.setattr(train_cli, "DEFAULT_SCENES", tmp_path / "absent")
+    assert train_cli._scenes(None) is None and train_cli._scenes("none") is None
+    (tmp_path / "absent").mkdir()
+    (tmp_path / "absent" / "boxes.csv").write_text("image,split,xmin,ymin,xmax,ymax\n")
+    assert train_cli._scenes(None) == str(tmp_path / "absent")
+    result = CliRunner().invoke(train, ["unet", "--data", ".", "--scenes", str(tmp_path)])
+    assert result.exit_code != 0 and "Error: --scenes" in result.output
 
 
 def test_train_recognizer_command(synthetic_plates, tmp_path):

@@ -9,7 +9,9 @@ from plateplug.errors import PlateplugError  # noqa: E402
 from plateplug.train.data import (  # noqa: E402
     PairSampler,
     load_dashcam,
+    load_scenes,
     load_sources,
+    synthetic_crops,
     to_images,
     to_tensor,
     validation_pairs,
@@ -62,3 +64,23 @@ def test_tensor_round_trip_and_validation_pairs(synthetic_plates):
     assert lr.shape[0] == 20 and hr.shape[0] == 80
     back = to_images(to_tensor([lr]))[0]
     assert np.array_equal(back, lr)
+
+
+def test_scenes_crops_are_the_train_boxes_at_least_40_px_high(synthetic_dashcam, tmp_path):
+    boxes = (synthetic_dashcam / "boxes.csv").read_text()
+    # a 30 px high train box is too small to be an x4 target
+    (synthetic_dashcam / "boxes.csv").write_text(boxes + "images/frame_0.jpg,train,0,0,90,30\n")
+    crops = load_scenes(synthetic_dashcam)
+    assert [c.key for c in crops] == ["scenes/images/frame_0.jpg#0"]  # not the valid frame
+    assert crops[0].image.shape[0] == 60 + 2 * 9  # the 60 px box with a 15% margin
+    with pytest.raises(PlateplugError, match="no boxes.csv"):
+        load_scenes(tmp_path)
+
+
+def test_synthetic_crops_are_labelled_and_seeded():
+    crops = synthetic_crops(6, seed=1)
+    again = synthetic_crops(6, seed=1)
+    assert [c.key for c in crops] == [f"synth/{i:05d}" for i in range(6)]
+    assert all(c.text for c in crops)
+    assert [c.text for c in crops] == [c.text for c in again]
+    assert [c.text for c in crops] != [c.text for c in synthetic_crops(6, seed=2)]

@@ -57,3 +57,11 @@ def test_cli_lists_every_profile():
     from plateplug.train.degrade import PROFILES
 
     assert set(DEGRADATIONS) == set(PROFILES)
+
+
+def test_balanced_profile_makes_half_the_inputs_clean():
+    hr = _hr()
+    clean = shrink(hr)
+    outs = [degrade(hr, np.random.default_rng(s), "balanced") for s in range(400)]
+    share = sum(np.array_equal(o, clean) for o in outs) / len(outs)
+    assert 0.42 < share < 0.58

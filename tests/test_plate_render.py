@@ -1,0 +1,34 @@
+"""Made-up plates with their text: seeded, labelled, and the rich styles' extras."""
+
+import numpy as np
+
+from plateplug.plate_render import PLATE_GLYPHS, render_plate, text_mask
+
+
+def test_rich_plates_are_seeded_and_carry_their_text():
+    plates = [render_plate(np.random.default_rng(s)) for s in range(40)]
+    again = [render_plate(np.random.default_rng(s)) for s in range(40)]
+    assert all(np.array_equal(a.image, b.image) and a.text == b.text
+               for a, b in zip(plates, again))
+    for p in plates:
+        assert p.image.dtype == np.uint8 and p.image.ndim == 3
+        assert 1 <= len(p.text) <= 18 and set(p.text) <= set(PLATE_GLYPHS)
+        assert p.image.shape[0] >= 56  # large enough to be an x4 training target
+    aspects = [p.image.shape[1] / p.image.shape[0] for p in plates]
+    assert min(aspects) < 1.8 and max(aspects) > 3.0  # two-row and wide one-row plates
+
+
+def test_rich_plates_are_mounted_on_a_margin():
+    # the detector's plain plates fill their image; rich ones sit inside a margin of body
+    # colour, like a detector's crop with its margin
+    plain = render_plate(np.random.default_rng(5), rich=False).image
+    assert 40 <= plain.shape[0] <= 80
+    rich = [render_plate(np.random.default_rng(s)).image for s in range(10)]
+    assert all(r.shape[0] >= 56 * 1.2 for r in rich)
+
+
+def test_character_spacing_widens_the_text():
+    tight = text_mask("AB12", 0, 2, 0.0)
+    wide = text_mask("AB12", 0, 2, 0.6)
+    assert wide.shape[1] > tight.shape[1] * 1.2
+    assert tight.shape[0] == wide.shape[0] and 0 < tight.max() <= 1
