@@ -4,7 +4,8 @@ The frame is letterboxed, centred, into the model's square input (640 unless the
 otherwise; enlarged if small, grey 114 padding), RGB 0..1 in the input's float type. The
 first output is ``1 x (4 + 1 + extra) x N``: box centre x, y, width, height in input pixels,
 the plate score, then anything else (segmentation mask coefficients), which is ignored.
-Boxes scoring above ``score_threshold`` go through NMS at ``nms_iou``.
+Boxes scoring above SCORE_THRESHOLD (``detector.score_threshold``) go through NMS at
+NMS_IOU.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ PAD_VALUE = 114
 SCORE_THRESHOLD = 0.25
 NMS_IOU = 0.5
 MAX_DETECTIONS = 100
+MAX_CANDIDATES = 1000  # best-scoring boxes that go into NMS (its cost grows as their square)
 
 
 @dataclass
@@ -82,7 +84,8 @@ class YoloDetector(Detector):
                                             centre=True)
         x = to_blob([canvas], (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), rgb=True).astype(self.dtype)
         rows = self.session.run([self._output], {self._input: x})[0][0].astype(np.float32)
-        keep = rows[4] > self.score_threshold
+        keep = np.flatnonzero(rows[4] > self.score_threshold)
+        keep = keep[np.argsort(-rows[4, keep], kind="stable")[:MAX_CANDIDATES]]
         cx, cy, w, h = rows[:4, keep]
         scores = rows[4, keep]
         boxes = np.stack([cx - w / 2 - dx, cy - h / 2 - dy, cx + w / 2 - dx, cy + h / 2 - dy],

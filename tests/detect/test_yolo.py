@@ -14,6 +14,7 @@ from click.testing import CliRunner
 import plateplug
 from plateplug import plugins
 from plateplug.cli import main
+from plateplug.detect import yolo
 from plateplug.detect.dashcam import read_frames
 from plateplug.detect.decode import iou
 from plateplug.detect.yolo import YoloDetector, YoloModel
@@ -50,6 +51,16 @@ def test_small_frames_are_enlarged_like_ultralytics(tmp_path):
     frame = dot_frame(height=160, width=320, x=160, y=80, side=10, colour=RED)
     (found,) = detector(frame)
     assert (found.width, found.height) == (32, 16)  # 64 x 32 input pixels at scale 2
+
+
+def test_only_the_best_candidates_go_into_nms(tmp_path, monkeypatch):
+    detector = YoloModel(path=build_yolo(tmp_path / "y.onnx")).load(device="cpu")
+    frame = np.zeros((640, 640, 3), np.uint8)
+    for j in range(6):  # six red cells in the bottom row, redder to the right
+        frame[608:, 32 * j:32 * j + 32, 2] = 200 + 10 * j
+    assert len(detector(frame)) == 6
+    monkeypatch.setattr(yolo, "MAX_CANDIDATES", 3)
+    assert [d.box[0] for d in detector(frame)] == [144, 112, 80]  # cells 5, 4, 3
 
 
 def test_yolo_path_string_form_and_errors(tmp_path):
