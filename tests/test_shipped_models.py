@@ -1,0 +1,63 @@
+"""Smoke test of what the installed package ships: each built-in enhancer and the default
+detector load, carry their metadata, and do their job on real images they never trained on
+(validation plates and dashcam valid frames of ../shared; skipped where that is absent)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+import plateplug
+from plateplug.bench.metrics import psnr_y
+from plateplug.bench.protocol import make_pair
+from plateplug.datasets import read_crops, select
+from plateplug.detect.dashcam import read_frames
+from plateplug.detect.evaluate import match_count
+from tests.conftest import SHARED_DATA
+
+pytest.importorskip("onnxruntime")
+BUILT_IN = ("unet", "resnet", "srgan")
+needs_shared = pytest.mark.skipif(not (SHARED_DATA / "plates").is_dir(),
+                                  reason=f"{SHARED_DATA} (the shared plate data) is absent")
+
+
+@pytest.fixture(scope="module")
+def validation_crops() -> list[np.ndarray]:
+    """Eight eu2 validation plates (no model trains on eu2)."""
+    crops = [c for c in select(read_crops(SHARED_DATA / "plates"), "val")
+             if c.key.startswith("eu2/")][:8]
+    return [cv2.imread(str(c.path), cv2.IMREAD_COLOR) for c in crops]
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_shipped_enhancer_loads_with_its_metadata(name):
+    enhancer = plateplug.load(name, device="cpu")
+    assert enhancer.name == name and enhancer.scale == 4
+    out = enhancer(np.full((16, 48, 3), 128, np.uint8))
+    assert out.shape == (64, 192, 3) and out.dtype == np.uint8
+
+
+@needs_shared
+@pytest.mark.slow
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_shipped_enhancer_beats_bicubic_on_unseen_plates(name, validation_crops):
+    enhancer = plateplug.load(name, device="cpu")
+    gains = []
+    for crop in validation_crops:
+        pair = make_pair(crop, 16, "clean")
+        h, w = pair.hr.shape[:2]
+        bicubic = cv2.resize(pair.lr, (w, h), interpolation=cv2.INTER_CUBIC)
+        gains.append(psnr_y(enhancer(pair.lr), pair.hr) - psnr_y(bicubic, pair.hr))
+    assert np.mean(gains) > 0.5, f"{name}: mean PSNR-Y gain over bicubic {np.mean(gains):.2f} dB"
+
+
+@needs_shared
+@pytest.mark.slow
+def test_shipped_detector_finds_most_plates_on_unseen_dashcam_frames():
+    detector = plateplug.load_detector(device="cpu")
+    assert detector.metadata.training_data and detector.metadata.parameters > 0
+    frames = read_frames(SHARED_DATA / "dashcam", "valid")[:20]
+    truths = sum(len(f.boxes) for f in frames)
+    found = sum(match_count(detector(f.read()), f.box_array()) for f in frames)
+    assert found >= 0.8 * truths, f"{found} of {truths} plates found"
