@@ -19,6 +19,7 @@ MAX_PAD_MULTIPLE = 256
 MAX_TILE_OVERLAP = 128  # below the enhancer's 256-pixel tile
 MEAN_LIMIT = 100.0  # |mean| in units of value / 255
 STD_RANGE = (1e-4, 100.0)
+MAX_INPUT_HEIGHT = 4096  # pixels
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class ModelMetadata:
     Every field is checked on creation (ValueError): ``scale`` 1..16, ``pad_multiple``
     1..256, ``tile_overlap`` 0..128, ``mean`` finite within +-100, ``std`` 1e-4..100,
     ``channel_order`` RGB or BGR, ``parameters`` >= 0 and a non-empty ``name``.
+
+    ``min_input_height`` .. ``max_input_height`` (optional, pixels) is the crop height the
+    model is useful for: the video pipeline shrinks taller plate crops to
+    ``max_input_height`` before enhancing them (None: no limit).
     """
 
     name: str
@@ -45,6 +50,8 @@ class ModelMetadata:
     parameters: int = 0
     version: str = "0"
     training_data: str = ""
+    max_input_height: int | None = None
+    min_input_height: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -55,12 +62,13 @@ class ModelMetadata:
         check_range("pad_multiple", self.pad_multiple, 1, MAX_PAD_MULTIPLE)
         check_range("tile_overlap", self.tile_overlap, 0, MAX_TILE_OVERLAP)
         check_range("parameters", self.parameters, 0, math.inf)
+        check_input_heights(self.min_input_height, self.max_input_height)
 
     def to_props(self) -> dict[str, str]:
         """Flatten to the string key/value pairs stored in ``metadata_props``."""
         props = {f"{PREFIX}format_version": FORMAT_VERSION}
         for key, value in asdict(self).items():
-            if key == "extra":
+            if key == "extra" or value is None:
                 continue
             if isinstance(value, tuple):
                 value = ",".join(repr(float(v)) for v in value)
@@ -88,6 +96,8 @@ class ModelMetadata:
                 parameters=int(ours.get("parameters", "0")),
                 version=ours.get("version", "0"),
                 training_data=ours.get("training_data", ""),
+                max_input_height=optional_int("max_input_height", ours.get("max_input_height")),
+                min_input_height=optional_int("min_input_height", ours.get("min_input_height")),
                 extra={k[len("extra."):]: v for k, v in ours.items() if k.startswith("extra.")},
             )
         except ValueError as exc:
@@ -101,6 +111,26 @@ def parse_triple(text: str) -> tuple[float, float, float]:
     if len(values) != 3:
         raise ValueError(f"expected three comma-separated numbers, got {text!r}")
     return values  # type: ignore[return-value]
+
+
+def optional_int(field: str, text: str | None) -> int | None:
+    """An optional integer field: None when absent, ValueError naming ``field`` when not an
+    integer."""
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{field}={text!r} is not an integer") from None
+
+
+def check_input_heights(low: int | None, high: int | None) -> None:
+    """ValueError unless each given height is 1..MAX_INPUT_HEIGHT and low <= high."""
+    for name, value in (("min_input_height", low), ("max_input_height", high)):
+        if value is not None:
+            check_range(name, value, 1, MAX_INPUT_HEIGHT)
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"min_input_height={low} is above max_input_height={high}")
 
 
 def check_range(field: str, value: float, low: float, high: float) -> None:

@@ -10,8 +10,16 @@ def test_round_trip_keeps_every_field():
     meta = ModelMetadata(name="m", scale=4, channel_order="BGR", mean=(0.5, 0.4, 0.3),
                          std=(0.2, 0.2, 0.25), pad_multiple=4, tile_overlap=24,
                          architecture="a", parameters=123, version="1.0.0",
-                         training_data="plates", extra={"recipe": "l1"})
+                         training_data="plates", max_input_height=32, min_input_height=12,
+                         extra={"recipe": "l1"})
     assert ModelMetadata.from_props(meta.to_props()) == meta
+
+
+def test_input_heights_are_optional():
+    props = ModelMetadata(name="m", scale=4).to_props()
+    assert "plateplug.max_input_height" not in props
+    meta = ModelMetadata.from_props(props)
+    assert meta.max_input_height is None and meta.min_input_height is None
 
 
 def test_missing_metadata_names_the_file():
@@ -34,12 +42,20 @@ def test_invalid_values_are_rejected(key, value):
     ("std", "0,1,1"), ("std", "nan,1,1"), ("std", "inf,1,1"), ("mean", "nan,0,0"),
     ("mean", "-inf,0,0"), ("tile_overlap", "-1"), ("tile_overlap", "100000"),
     ("pad_multiple", "100000"), ("pad_multiple", "0"), ("scale", "100000"),
-    ("parameters", "-1"), ("name", " "),
+    ("parameters", "-1"), ("name", " "), ("max_input_height", "0"),
+    ("max_input_height", "tall"), ("min_input_height", "-3"),
 ])
 def test_out_of_bounds_values_are_rejected_naming_the_field(key, value):
     props = ModelMetadata(name="m", scale=4).to_props()
     props[f"plateplug.{key}"] = value
     with pytest.raises(ModelFileError, match=f"m.onnx has invalid plateplug metadata: {key}"):
+        ModelMetadata.from_props(props, source="m.onnx")
+
+
+def test_a_minimum_above_the_maximum_height_is_rejected():
+    props = ModelMetadata(name="m", scale=4, max_input_height=20).to_props()
+    props["plateplug.min_input_height"] = "30"
+    with pytest.raises(ModelFileError, match="min_input_height=30 is above max_input_height"):
         ModelMetadata.from_props(props, source="m.onnx")
 
 
