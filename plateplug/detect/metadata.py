@@ -5,11 +5,13 @@ scaled to fit, padded right and bottom with ``pad_value``) normalised as
 ``(value / 255 - mean) / std`` in ``channel_order``, and returns ``N x 5 x H/s x W/s``
 (``s = stride``) laid out as ``box_encoding`` says (see decode.py).
 
-A frame is never enlarged more than ``max_upscale`` times (1.0: small frames are padded, not
-enlarged). When the graph's input height and width are dynamic, each of ``scales`` is one pass
-on a canvas of ``input_size`` times that scale (rounded to a multiple of 32); passes after the
-first keep only boxes at least ``scale_min_height`` pixels high in their own canvas (the very
-large plates the first pass misses); a graph with fixed dimensions runs the first pass only.
+A frame is never enlarged more than ``max_upscale`` times (1.0, what new exports write: small
+frames are padded, not enlarged; a file without the key, made before it existed, enlarges up
+to LEGACY_MAX_UPSCALE times as it always did). When the graph's input height and width are
+dynamic, each of ``scales`` is one pass on a canvas of ``input_size`` times that scale (rounded
+to a multiple of 32); passes after the first keep only boxes at least ``scale_min_height``
+pixels high in their own canvas (the very large plates the first pass misses); a graph with
+fixed dimensions runs the first pass only.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ MAX_CANVAS_SIDE = 4096  # input_size times the largest of scales
 MAX_STRIDE = 64
 MAX_DETECTIONS = 10_000
 MAX_SCALES = 8
+LEGACY_MAX_UPSCALE = 16.0  # files without plateplug.max_upscale: enlarged to fill the canvas
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class DetectorMetadata:
                 nms_iou=float(ours.get("nms_iou", "0.4")),
                 max_detections=int(ours.get("max_detections", "50")),
                 scales=tuple(float(v) for v in ours.get("scales", "1.0").split(",")),
-                max_upscale=float(ours.get("max_upscale", "1.0")),
+                max_upscale=float(ours.get("max_upscale", LEGACY_MAX_UPSCALE)),
                 scale_min_height=int(ours.get("scale_min_height", "16")),
                 architecture=ours.get("architecture", ""),
                 parameters=int(ours.get("parameters", "0")),

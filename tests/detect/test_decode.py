@@ -93,6 +93,8 @@ def test_metadata_scales_and_upscale_keys():
     parsed = DetectorMetadata.from_props(props)
     assert (parsed.scales, parsed.max_upscale, parsed.scale_min_height) == ((1.0, 0.35), 2.0, 24)
     assert DetectorMetadata.from_props(parsed.to_props()) == parsed
+    legacy = {k: v for k, v in meta.to_props().items() if k != "plateplug.max_upscale"}
+    assert DetectorMetadata.from_props(legacy).max_upscale == 16.0  # made before the key
     for key, value in (("scales", "1.0,0"), ("scales", ""), ("max_upscale", "-1")):
         with pytest.raises(ModelFileError):
             DetectorMetadata.from_props(props | {f"plateplug.{key}": value})

@@ -88,6 +88,12 @@ def test_max_upscale_enlarges_small_frames(tmp_path):
     assert detector.session.shapes == [(1, 3, 384, 640)]
 
 
+def test_files_without_max_upscale_still_fill_the_canvas(tmp_path):
+    detector = load(tmp_path / "d.onnx", dynamic=False, without=("max_upscale",))
+    found = detector(dot_frame(180, 320, x=160, y=96))
+    assert found and {(d.width, d.height) for d in found} == {(16, 8)}  # scale 2 = 640/320
+
+
 @pytest.mark.parametrize("width, height", [(400, 1200), (1920, 1080), (1200, 400)])
 def test_any_frame_size_and_aspect(tmp_path, width, height):
     detector = load(tmp_path / "d.onnx", scales=(1.0, 0.35))

@@ -21,8 +21,10 @@ BOX_CELLS = (8.0, 4.0)  # centernet box width, height in cells of 4 px
 YOLO_BOX = (64.0, 32.0)  # yolo box width, height in input pixels
 
 
-def build_centernet(path: Path, *, dynamic: bool = True, **meta: object) -> Path:
-    """The centernet test graph with plateplug metadata (``meta`` overrides fields)."""
+def build_centernet(path: Path, *, dynamic: bool = True, without: tuple[str, ...] = (),
+                    **meta: object) -> Path:
+    """The centernet test graph with plateplug metadata (``meta`` overrides fields; the
+    ``without`` keys are left out)."""
     onnx = pytest.importorskip("onnx")
     from onnx import TensorProto, helper, numpy_helper
 
@@ -49,7 +51,8 @@ def build_centernet(path: Path, *, dynamic: bool = True, **meta: object) -> Path
     fields: dict = {"name": "tiny", "input_size": (640, 384), "stride": 4,
                     "score_threshold": 0.5} | meta
     for key, value in DetectorMetadata(**fields).to_props().items():
-        model.metadata_props.add(key=key, value=value)
+        if key.removeprefix("plateplug.") not in without:
+            model.metadata_props.add(key=key, value=value)
     onnx.save(model, str(path))
     return path
 
