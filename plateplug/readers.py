@@ -46,11 +46,12 @@ class ReaderModel(ABC):
 
 def load_reader(name: str = DEFAULT_READER) -> Reader:
     """Load the reader registered as ``name``; MissingExtraError says how to install it."""
-    model: ReaderModel = plugins.lookup("reader", name).item
-    reason = model.unavailable_reason()
+    entry = plugins.lookup("reader", name)
+    reason = entry.call("unavailable_reason")
     if reason:
         raise MissingExtraError(f"reader {name!r} is unavailable: {reason}")
-    return model.load()
+    reader: Reader = entry.call("load")
+    return reader
 
 
 __all__ = ["DEFAULT_READER", "Reader", "ReaderModel", "ScoredText", "load_reader"]

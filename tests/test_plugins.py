@@ -3,13 +3,15 @@
 import importlib
 import re
 import sys
+import types
 import warnings
 
 import numpy as np
 import pytest
 
 import plateplug
-from plateplug import plugins
+from plateplug import hookimpl, plugins
+from plateplug.errors import PluginError
 
 GOOD = '''
 import numpy as np
@@ -208,3 +210,38 @@ def test_load_of_a_failing_plugin_raises_plugin_error(install_distribution):
                          {"faulty_plugin": FAULTY})
     with pytest.raises(plateplug.PluginError, match="'faulty' failed in Faulty.load"):
         plateplug.load("faulty")
+
+
+def test_a_detector_or_reader_plugin_that_raises_is_named_not_a_traceback(fresh_plugins):
+    from plateplug.detect import DetectorModel, load_detector
+    from plateplug.readers import ReaderModel, load_reader
+
+    class BrokenDetector(DetectorModel):
+        name = "broken-det"
+
+        def load(self, device="auto", threads=None):
+            raise RuntimeError("boom")
+
+    class BrokenReader(ReaderModel):
+        name = "broken-reader"
+
+        def load(self):
+            raise RuntimeError("bang")
+
+    module = types.ModuleType("broken_plugin")
+
+    @hookimpl
+    def register_detectors(register):
+        register(BrokenDetector())
+
+    @hookimpl
+    def register_readers(register):
+        register(BrokenReader())
+
+    module.register_detectors = register_detectors
+    module.register_readers = register_readers
+    plugins.register_module(module, "broken_plugin")
+    with pytest.raises(PluginError, match="broken_plugin.*boom"):
+        load_detector("broken-det")
+    with pytest.raises(PluginError, match="broken_plugin.*bang"):
+        load_reader("broken-reader")

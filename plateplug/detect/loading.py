@@ -18,15 +18,20 @@ def list_detectors() -> list[DetectorModel]:
     return [r.item for r in plugins.registry("detector").values()]
 
 
-def resolve_detector(name: str, path: str | Path | None = None) -> DetectorModel:
-    """The registered detector ``name``; ``NAME:PATH`` (or ``path``) reads its weights from
-    a file, e.g. ``yolo:plates.onnx``."""
+def _entry(name: str, path: str | Path | None) -> plugins.Registered:
     if path is None and name not in plugins.registry("detector") and ":" in name:
         name, path = name.split(":", 1)
         if not path:
             raise PlateplugError(f"detector {name!r}: empty model path after ':'")
-    model = plugins.lookup("detector", name).item
-    return model if path is None else model.with_path(path)
+    entry = plugins.lookup("detector", name)
+    return entry if path is None else plugins.Registered(entry.call("with_path", path),
+                                                         entry.plugin)
+
+
+def resolve_detector(name: str, path: str | Path | None = None) -> DetectorModel:
+    """The registered detector ``name``; ``NAME:PATH`` (or ``path``) reads its weights from
+    a file, e.g. ``yolo:plates.onnx``."""
+    return _entry(name, path).item
 
 
 def load_detector(name: str | None = None, device: str = "auto",
@@ -35,7 +40,7 @@ def load_detector(name: str | None = None, device: str = "auto",
     ``load_detector("yolo", path="plates.onnx")``); None picks 'plateplug', else 'haar'
     when it can load."""
     if name is not None:
-        return resolve_detector(name, path).load(device=device, threads=threads)
+        return _entry(name, path).call("load", device=device, threads=threads)
     if path is not None:
         raise PlateplugError("a detector path needs a detector name (e.g. 'yolo')")
     known = plugins.registry("detector")
@@ -44,8 +49,8 @@ def load_detector(name: str | None = None, device: str = "auto",
         if candidate not in known:
             reasons.append(f"{candidate!r} is not registered")
             continue
-        reason = known[candidate].item.unavailable_reason()
+        reason = known[candidate].call("unavailable_reason")
         if reason is None:
-            return known[candidate].item.load(device=device, threads=threads)
+            return known[candidate].call("load", device=device, threads=threads)
         reasons.append(f"{candidate!r}: {reason}")
     raise NoDetectorError("no plate detector is available (" + "; ".join(reasons) + ")")
