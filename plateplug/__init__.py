@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from plateplug import plugins
-from plateplug.detect import load_detector
+from plateplug.detect import Detection, Detector, DetectorModel, load_detector
 from plateplug.enhancer import Enhancer
 from plateplug.errors import (
     DeviceUnavailableError,
@@ -18,6 +18,7 @@ from plateplug.errors import (
     MissingExtraError,
     ModelFileError,
     ModelNotTrainedError,
+    ModelOutputError,
     PlateplugError,
     PluginError,
     UnknownModelError,
@@ -25,7 +26,7 @@ from plateplug.errors import (
 from plateplug.hookspecs import hookimpl
 from plateplug.models import EnhancerModel, OnnxModel
 from plateplug.pipeline import Pipeline
-from plateplug.readers import load_reader
+from plateplug.readers import Reader, ReaderModel, ScoredText, load_reader
 
 try:
     __version__ = version("plateplug")
@@ -44,8 +45,9 @@ def list_models() -> list[EnhancerModel]:
 
 
 __all__ = [
-    "DeviceUnavailableError", "Enhancer", "EnhancerModel", "InvalidImageError",
-    "MissingExtraError", "ModelFileError", "ModelNotTrainedError", "OnnxModel",
-    "Pipeline", "PlateplugError", "PluginError", "UnknownModelError", "__version__", "hookimpl",
-    "list_models", "load", "load_detector", "load_reader",
+    "Detection", "Detector", "DetectorModel", "DeviceUnavailableError", "Enhancer",
+    "EnhancerModel", "InvalidImageError", "MissingExtraError", "ModelFileError",
+    "ModelNotTrainedError", "ModelOutputError", "OnnxModel", "Pipeline", "PlateplugError",
+    "PluginError", "Reader", "ReaderModel", "ScoredText", "UnknownModelError", "__version__",
+    "hookimpl", "list_models", "load", "load_detector", "load_reader",
 ]
