@@ -21,6 +21,7 @@ Or let plateplug read the video, detect (or take boxes), enhance and track::
 
 from plateplug.video.boxes import read_boxes
 from plateplug.video.crops import CropWriter
+from plateplug.video.enhancing import Enhanced, PlateEnhancer
 from plateplug.video.errors import BoxesFileError, OutputError, SourceError, VideoError
 from plateplug.video.overlay import LAYOUTS, output_size, render
 from plateplug.video.pipeline import (
@@ -35,14 +36,17 @@ from plateplug.video.pipeline import (
     plates_in_frame,
     process_video,
 )
+from plateplug.video.reuse import ReusePolicy
 from plateplug.video.sources import FrameWarning, VideoSource
+from plateplug.video.stats import StageTimes
 from plateplug.video.tracker import IoUTracker, Track, iou
 from plateplug.video.writer import OutputSizeWarning, VideoWriter, partial_path
 
 __all__ = [
-    "DEFAULT_MARGIN", "LAYOUTS", "BoxesFileError", "CropWriter", "FramePlates", "FrameWarning",
-    "IoUTracker", "OutputError", "OutputSizeWarning", "PlateResult", "SourceError", "Summary",
-    "Track", "VideoError", "VideoSource", "VideoWriter", "crop_region", "enhance_plates", "iou",
+    "DEFAULT_MARGIN", "LAYOUTS", "BoxesFileError", "CropWriter", "Enhanced", "FramePlates",
+    "FrameWarning", "IoUTracker", "OutputError", "OutputSizeWarning", "PlateEnhancer",
+    "PlateResult", "ReusePolicy", "SourceError", "StageTimes", "Summary", "Track", "VideoError",
+    "VideoSource", "VideoWriter", "crop_region", "enhance_plates", "iou",
     "iter_plates", "load_detector", "output_size", "partial_path", "plates_in_frame",
     "process_video", "read_boxes", "render",
 ]

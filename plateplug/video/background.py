@@ -1,13 +1,15 @@
 """Decode ahead and encode behind in background threads, so that video I/O overlaps with
 detection and enhancement (OpenCV and onnxruntime release the GIL while they work).
 
-Both queues are bounded, so memory stays flat however long the video is.
+Both queues are bounded, so memory stays flat however long the video is. Each keeps
+``busy``: the seconds its thread has spent decoding (``read``) or encoding (``write``).
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +26,7 @@ class ReadAhead:
 
     def __init__(self, capture: Any, depth: int = DEPTH):
         self._capture = capture
+        self.busy = 0.0
         self._results: queue.Queue[Any] = queue.Queue(depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="plateplug-read-ahead",
@@ -32,10 +35,12 @@ class ReadAhead:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            start = time.perf_counter()
             try:
                 result: Any = self._capture.read()
             except BaseException as exc:  # handed to the reader (even Ctrl-C), raised there
                 result = exc
+            self.busy += time.perf_counter() - start
             while not self._stop.is_set():
                 try:
                     self._results.put(result, timeout=_POLL_S)
@@ -75,6 +80,7 @@ class WriteBehind:
     def __init__(self, write: Callable[[np.ndarray], None], depth: int = DEPTH):
         self._write = write
         self.written = 0
+        self.busy = 0.0
         self._frames: queue.Queue[Any] = queue.Queue(depth)
         self._error: BaseException | None = None
         self._failed = False
@@ -85,11 +91,13 @@ class WriteBehind:
     def _run(self) -> None:
         while (frame := self._frames.get()) is not _DONE:
             if not self._failed:
+                start = time.perf_counter()
                 try:
                     self._write(frame)
                     self.written += 1
                 except Exception as exc:  # raised in the caller's thread
                     self._error, self._failed = exc, True
+                self.busy += time.perf_counter() - start
 
     def put(self, frame: np.ndarray) -> None:
         """Queue ``frame``; blocks while ``depth`` frames wait."""

@@ -1,7 +1,8 @@
 """Draw enhanced plates onto frames in one of three layouts.
 
 * ``inset``: each plate is boxed and its enhanced crop is shown enlarged in an inset
-  above (or below) it; same size as the input.
+  above (or below) it, ``inset_height`` pixels high when given (else at its own size), at
+  most a third of the frame high and 35% of it wide; same size as the input.
 * ``replace``: each plate region is replaced by its enhanced crop, scaled back to fit;
   same size as the input.
 * ``side-by-side``: the input on the left, the ``replace`` frame (boxed) on the right;
@@ -30,13 +31,15 @@ def output_size(layout: str, size: tuple[int, int]) -> tuple[int, int]:
     return (size[0] * 2, size[1]) if layout == "side-by-side" else size
 
 
-def render(frame: np.ndarray, plates: Sequence[PlateResult], layout: str) -> np.ndarray:
-    """A new frame showing ``plates`` in ``layout``; ``frame`` is not modified."""
+def render(frame: np.ndarray, plates: Sequence[PlateResult], layout: str,
+           inset_height: int | None = None) -> np.ndarray:
+    """A new frame showing ``plates`` in ``layout``; ``frame`` is not modified.
+    ``inset_height``: the height of the insets (None: each enhanced crop at its own size)."""
     _check(layout)
     if layout == "inset":
         out = frame.copy()
         for plate in plates:
-            _draw_inset(out, plate)
+            _draw_inset(out, plate, inset_height)
         for plate in plates:
             _draw_box(out, plate)
         return out
@@ -69,16 +72,17 @@ def _font_scale(out: np.ndarray) -> float:
     return max(0.4, out.shape[0] / 1000)
 
 
-def _draw_inset(out: np.ndarray, plate: PlateResult) -> None:
+def _draw_inset(out: np.ndarray, plate: PlateResult, height: int | None) -> None:
     """Paste the enhanced crop near its plate, above it when there is room, else below."""
     h, w = out.shape[:2]
     big = plate.enhanced
     limit_w, limit_h = max(8, int(w * INSET_MAX_WIDTH)), max(8, h // 3)
-    scale = min(1.0, limit_w / big.shape[1], limit_h / big.shape[0])
-    if scale < 1.0:
+    wanted = 1.0 if height is None else height / big.shape[0]
+    scale = min(wanted, limit_w / big.shape[1], limit_h / big.shape[0])
+    if scale != 1.0:
         big = cv2.resize(big, (max(1, round(big.shape[1] * scale)),
                                max(1, round(big.shape[0] * scale))),
-                         interpolation=cv2.INTER_AREA)
+                         interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
     ih, iw = big.shape[:2]
     x1, y1, x2, y2 = plate.box
     gap = int(10 + 24 * _font_scale(out))  # room for the track label

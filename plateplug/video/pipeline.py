@@ -1,12 +1,14 @@
-"""Per frame: detect (or take given boxes), crop with a margin, enhance all crops of the frame
-in one ``enhance_batch`` call, track, draw and write."""
+"""Per frame: detect (or take given boxes), crop with a margin, track, enhance the crops of
+the frame (at the model's working size, reusing a track's last result while allowed: see
+``enhancing.py``) in one ``enhance_batch`` call, draw and write."""
 
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -15,21 +17,29 @@ from plateplug.enhancer import Enhancer
 from plateplug.errors import InvalidImageError
 from plateplug.video.boxes import Box, read_boxes
 from plateplug.video.crops import CropWriter
+from plateplug.video.enhancing import Enhanced, PlateEnhancer
 from plateplug.video.errors import VideoError
 from plateplug.video.overlay import render
+from plateplug.video.reuse import ReusePolicy
 from plateplug.video.sources import VideoSource
+from plateplug.video.stats import StageTimes
 from plateplug.video.tracker import IoUTracker
+from plateplug.video.working import AUTO, HeightChoice
 from plateplug.video.writer import VideoWriter
 
 DEFAULT_MARGIN = 0.1
 
 Detector = Callable[[np.ndarray], Sequence[Any]]
+StepEnhancer = Callable[[int, Sequence[int], Sequence[np.ndarray]], list[Enhanced]]
 
 
 @dataclass
 class PlateResult:
     """One plate in one frame: its box, the cropped region (box plus margin), track id,
-    the crop and its enhanced version (``enhancer.scale`` times larger)."""
+    the crop and its enhanced version (``enhancer.scale`` times the size the model was
+    given, ``input_size``: the crop's own size, or less when shrunk to the model's working
+    height); ``reused_from``: the earlier frame whose result is shown again (None: enhanced
+    in this frame)."""
 
     box: Box
     region: Box
@@ -37,6 +47,8 @@ class PlateResult:
     crop: np.ndarray
     enhanced: np.ndarray
     score: float | None = None
+    input_size: tuple[int, int] | None = field(default=None, kw_only=True)
+    reused_from: int | None = field(default=None, kw_only=True)
 
 
 class FramePlates(NamedTuple):
@@ -78,17 +90,22 @@ def enhance_plates(frame: np.ndarray, boxes: Sequence[Any], enhancer: Enhancer,
 
 
 def iter_plates(source: VideoSource | str | int | os.PathLike | Iterable[np.ndarray],
-                enhancer: Enhancer, detector: Detector | None = None,
+                enhancer: Enhancer | StepEnhancer, detector: Detector | None = None,
                 boxes: Mapping[int, Sequence[Sequence[float]]] | str | os.PathLike | None = None,
                 *, margin: float = DEFAULT_MARGIN, tracker: IoUTracker | None = None,
-                detect_every: int = 1) -> Iterator[FramePlates]:
+                detect_every: int = 1, max_input_height: HeightChoice = AUTO,
+                reuse: ReusePolicy | None = None) -> Iterator[FramePlates]:
     """Yield ``(index, frame, plates)`` for each frame of ``source``.
 
     ``source`` is a VideoSource, a file/camera index/URL, or any iterable of BGR frames.
     Plates come from ``boxes`` (frame index -> boxes, or a JSONL file path), else from
     ``detector(frame)``, else from the default detector (``plateplug.detect``). With
     ``detect_every`` N > 1 the detector runs on every N-th frame only; in between, the
-    tracker moves the last boxes along at their measured velocity.
+    tracker moves the last boxes along at their measured velocity. Crops taller than
+    ``max_input_height`` (``"auto"``: the model's declared working height; ``"full"``: no
+    limit) are shrunk to it before enhancing; with a ``reuse`` policy a track's last result
+    is shown again while its plate has not changed enough (``PlateEnhancer``, which may
+    also be passed as ``enhancer``).
     """
     if detect_every < 1:
         raise VideoError(f"detect_every must be at least 1, got {detect_every}")
@@ -97,6 +114,8 @@ def iter_plates(source: VideoSource | str | int | os.PathLike | Iterable[np.ndar
     if boxes is None and detector is None:
         detector = load_detector()
     tracker = tracker or IoUTracker()
+    if isinstance(enhancer, Enhancer):
+        enhancer = PlateEnhancer(enhancer, max_input_height, reuse)
     if isinstance(source, (str, int, os.PathLike)):
         with VideoSource(source) as opened:
             yield from _iter(opened, enhancer, detector, boxes, margin, tracker, detect_every)
@@ -105,7 +124,7 @@ def iter_plates(source: VideoSource | str | int | os.PathLike | Iterable[np.ndar
         yield from _iter(frames, enhancer, detector, boxes, margin, tracker, detect_every)
 
 
-def _iter(frames: Iterable[tuple[int, np.ndarray]], enhancer: Enhancer,
+def _iter(frames: Iterable[tuple[int, np.ndarray]], enhancer: StepEnhancer,
           detector: Detector | None, boxes: Mapping[int, Sequence[Sequence[float]]] | None,
           margin: float, tracker: IoUTracker, detect_every: int) -> Iterator[FramePlates]:
     for count, (index, frame) in enumerate(frames):
@@ -114,20 +133,25 @@ def _iter(frames: Iterable[tuple[int, np.ndarray]], enhancer: Enhancer,
         yield FramePlates(index, frame, plates)
 
 
-def plates_in_frame(index: int, frame: np.ndarray, enhancer: Enhancer,
+def plates_in_frame(index: int, frame: np.ndarray, enhancer: Enhancer | StepEnhancer,
                     detector: Detector | None,
                     boxes: Mapping[int, Sequence[Sequence[float]]] | None,
                     margin: float, tracker: IoUTracker, detect: bool = True) -> list[PlateResult]:
     """One step of ``iter_plates``: boxes (given for ``index``, else detected, else moved on
-    by the tracker when ``detect`` is False), crops, one ``enhance_batch`` call, track ids."""
+    by the tracker when ``detect`` is False), crops, track ids, one enhancement step (a
+    plain Enhancer works at the model's declared working height, without reuse)."""
+    if isinstance(enhancer, Enhancer):
+        enhancer = PlateEnhancer(enhancer)
     if boxes is None and not detect:
         kept = _coasted(frame, tracker, margin)
     else:
         kept = _found(index, frame, detector, boxes, margin, tracker)
     crops = [frame[r[1]:r[3], r[0]:r[2]] for _, r, _, _ in kept]
-    enhanced = enhancer.enhance_batch(crops) if crops else []
-    return [PlateResult(box, region, track_id, crop, big, score)
-            for (box, region, score, track_id), crop, big in zip(kept, crops, enhanced)]
+    results = enhancer(index, [track_id for *_, track_id in kept], crops) if crops else []
+    return [PlateResult(box, region, track_id, crop, out.image, score,
+                        input_size=out.input_size,
+                        reused_from=None if out.frame == index else out.frame)
+            for (box, region, score, track_id), crop, out in zip(kept, crops, results)]
 
 
 _Kept = tuple[Box, Box, float | None, int]  # box, cropped region, score, track id
@@ -174,10 +198,13 @@ def _clip(box: Sequence[float], frame_shape: tuple[int, ...]) -> Box | None:
 
 @dataclass
 class Summary:
-    """What ``process_video`` did."""
+    """What ``process_video`` did: frames, plates shown, crops enhanced and plates shown
+    with a reused result."""
 
     frames: int = 0
     plates: int = 0
+    enhanced: int = 0
+    reused: int = 0
 
 
 def process_video(source: VideoSource, writer: VideoWriter, enhancer: Enhancer, *,
@@ -185,17 +212,35 @@ def process_video(source: VideoSource, writer: VideoWriter, enhancer: Enhancer, 
                   boxes: Mapping[int, Sequence[Sequence[float]]] | None = None,
                   margin: float = DEFAULT_MARGIN, crops: CropWriter | None = None,
                   tracker: IoUTracker | None = None, detect_every: int = 1,
-                  on_frame: Callable[[Summary], None] | None = None) -> Summary:
-    """Enhance every plate of ``source`` and write the ``layout`` frames to ``writer``."""
+                  on_frame: Callable[[Summary], None] | None = None,
+                  max_input_height: HeightChoice = AUTO, reuse: ReusePolicy | None = None,
+                  inset_height: int | None = None,
+                  times: StageTimes | None = None) -> Summary:
+    """Enhance every plate of ``source`` and write the ``layout`` frames to ``writer``
+    (``iter_plates`` says what the options do; ``inset_height``: see ``render``). With
+    ``times``, the seconds spent detecting, enhancing, drawing and saving crops are added
+    to it."""
+    times = times or StageTimes()
+    if boxes is None and detector is None:
+        detector = load_detector()
+    step = PlateEnhancer(enhancer, max_input_height, reuse)
+    draw = times.timed("draw", render)
     summary = Summary()
-    for index, frame, plates in iter_plates(source, enhancer, detector, boxes, margin=margin,
-                                            tracker=tracker, detect_every=detect_every):
-        writer.write(render(frame, plates, layout))
+    for index, frame, plates in iter_plates(
+            source, times.timed("enhance", step),
+            None if detector is None else times.timed("detect", detector), boxes,
+            margin=margin, tracker=tracker, detect_every=detect_every):
+        writer.write(draw(frame, plates, layout, inset_height))
         if crops is not None:
+            start = time.perf_counter()
             for plate in plates:
-                crops.write(index, plate.box, plate.track_id, plate.enhanced)
+                crops.write(index, plate.box, plate.track_id, plate.enhanced,
+                            crop_size=(plate.crop.shape[1], plate.crop.shape[0]),
+                            input_size=plate.input_size, reused_from=plate.reused_from)
+            times.add("crops", time.perf_counter() - start)
         summary.frames += 1
         summary.plates += len(plates)
+        summary.enhanced, summary.reused = step.enhanced, step.reused
         if on_frame is not None:
             on_frame(summary)
     return summary

@@ -98,6 +98,12 @@ class VideoSource:
         if not self.is_live:
             self._cap = ReadAhead(self._cap)  # decode the next frames while these are used
 
+    @property
+    def decode_seconds(self) -> float | None:
+        """Seconds spent decoding so far, for files (decoded in a background thread); None
+        for cameras and streams, which are decoded as they are read."""
+        return self._cap.busy if isinstance(self._cap, ReadAhead) else None
+
     def _open_failure(self) -> str:
         if self.kind == "camera":
             return f"cannot open {self.name}"

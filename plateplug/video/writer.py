@@ -90,6 +90,11 @@ class VideoWriter:
                           f"keep {size[0]}x{size[1]}", OutputSizeWarning, stacklevel=2)
         self._behind = WriteBehind(self._writer.write)
 
+    @property
+    def encode_seconds(self) -> float:
+        """Seconds the background thread has spent encoding so far."""
+        return self._behind.busy
+
     def write(self, frame: np.ndarray) -> None:
         """Append one BGR uint8 frame of exactly ``size``. It is encoded in a background
         thread: do not change it afterwards (hand over a copy of a buffer you reuse)."""

@@ -50,3 +50,13 @@ def test_inset_shows_the_enlarged_plate_outside_its_box(frame_plates):
 def test_render_with_no_plates(enhancer):
     frame = make_frame(0)
     assert np.array_equal(render(frame, [], "replace"), frame)
+
+
+def test_inset_height_sets_the_inset_size(enhancer):
+    frame = np.zeros((720, 1280, 3), np.uint8)
+    box = (600, 500, 640, 530)
+    (_, _, plates), = iter_plates([frame + 255], enhancer, boxes={0: [box]})
+    for height in (60, 150):  # smaller and larger than the 4x crop (144 px)
+        out = render(frame, plates, "inset", inset_height=height)
+        rows = np.flatnonzero(np.all(out[:box[1] - 2] == 255, axis=2).any(axis=1))
+        assert rows.max() - rows.min() + 1 == height - 2  # inside its 1 px border

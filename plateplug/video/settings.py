@@ -1,0 +1,73 @@
+"""The defaults of ``plateplug enhance VIDEO``, chosen for the source; each can be set.
+
+* detector cadence: detect about every ``DETECT_INTERVAL_S`` seconds of video (every 3rd
+  frame at 10 fps, every 8th at 25 fps), the tracker moving the boxes on in between;
+* inference threads: the CPU cores left once decoding and encoding have theirs (files
+  decode ahead and encode behind in two background threads, cameras and streams decode
+  in the main thread), at most ``MAX_THREADS`` (these small models gain little from more);
+* crop reuse: on (``ReusePolicy``), a result standing for at most one second of video;
+* working height: the model's declared ``max_input_height``;
+* inset height: ``INSET_SHARE`` of the frame height, at least ``MIN_INSET_HEIGHT`` px.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plateplug.runtime import cpu_cores
+from plateplug.video.reuse import ReusePolicy
+from plateplug.video.working import AUTO, HeightChoice
+
+DETECT_INTERVAL_S = 0.3
+MAX_DETECT_EVERY = 12
+MAX_THREADS = 4
+INSET_SHARE = 0.15
+MIN_INSET_HEIGHT = 48
+
+
+@dataclass(frozen=True)
+class VideoSettings:
+    """How a video is processed: detector cadence, inference threads, crop reuse (None:
+    enhance every crop of every frame), working height choice and inset height (pixels;
+    None: the enhanced crop at its own size)."""
+
+    detect_every: int = 1
+    threads: int = 1
+    reuse: ReusePolicy | None = None
+    max_input_height: HeightChoice = AUTO
+    inset_height: int | None = None
+
+
+def auto_detect_every(fps: float) -> int:
+    """Frames between detections: about DETECT_INTERVAL_S of video, 1..MAX_DETECT_EVERY."""
+    return max(1, min(MAX_DETECT_EVERY, round(fps * DETECT_INTERVAL_S)))
+
+
+def auto_threads(live: bool) -> int:
+    """Inference threads: the cores not taken by decoding (and, for files, encoding)."""
+    return max(1, min(MAX_THREADS, cpu_cores() - (1 if live else 2)))
+
+
+def auto_inset_height(frame_height: int) -> int:
+    """Inset height for frames ``frame_height`` pixels high."""
+    return max(MIN_INSET_HEIGHT, round(frame_height * INSET_SHARE))
+
+
+def auto_reuse(fps: float) -> ReusePolicy:
+    """The reuse policy for a video of ``fps``: a result stands for at most a second."""
+    return ReusePolicy(max_age=max(1, round(fps)))
+
+
+def choose(fps: float, frame_height: int, live: bool, *, detect_every: int | None = None,
+           threads: int | None = None, reuse: bool = True,
+           max_input_height: HeightChoice = AUTO,
+           inset_height: int | None = None) -> VideoSettings:
+    """The settings for a source of ``fps`` and ``frame_height`` (``live``: a camera or a
+    stream), the given values kept and the others (None) chosen as the module says."""
+    return VideoSettings(
+        detect_every=detect_every or auto_detect_every(fps),
+        threads=threads or auto_threads(live),
+        reuse=auto_reuse(fps) if reuse else None,
+        max_input_height=max_input_height,
+        inset_height=inset_height or auto_inset_height(frame_height),
+    )

@@ -1,0 +1,30 @@
+"""Defaults chosen for the source (file or live), each one replaceable."""
+
+import pytest
+
+from plateplug.video import settings
+from plateplug.video.reuse import ReusePolicy
+
+
+@pytest.mark.parametrize("fps, every", [(10, 3), (25, 8), (30, 9), (1, 1), (120, 12)])
+def test_detection_about_every_third_of_a_second(fps, every):
+    assert settings.auto_detect_every(fps) == every
+
+
+@pytest.mark.parametrize("cores, live, threads", [
+    (1, False, 1), (2, False, 1), (2, True, 1), (4, False, 2), (4, True, 3), (16, False, 4)])
+def test_threads_leave_the_decoding_and_encoding_cores_free(monkeypatch, cores, live, threads):
+    monkeypatch.setattr(settings, "cpu_cores", lambda: cores)
+    assert settings.auto_threads(live) == threads
+
+
+def test_choose_fills_in_only_what_is_not_given(monkeypatch):
+    monkeypatch.setattr(settings, "cpu_cores", lambda: 2)
+    chosen = settings.choose(25.0, 720, live=False)
+    assert chosen == settings.VideoSettings(detect_every=8, threads=1,
+                                            reuse=ReusePolicy(max_age=25),
+                                            max_input_height="auto", inset_height=108)
+    given = settings.choose(25.0, 720, live=False, detect_every=1, threads=2, reuse=False,
+                            max_input_height="full", inset_height=200)
+    assert given == settings.VideoSettings(1, 2, None, "full", 200)
+    assert settings.choose(10.0, 200, live=True).inset_height == settings.MIN_INSET_HEIGHT
