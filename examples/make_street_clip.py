@@ -5,7 +5,9 @@ Eight 1280x720 frames of RobertLucian/license-plate-dataset (see SAMPLE_CREDITS.
 of its ``valid`` split, which the shipped detector did not train on) are each held for one
 second at 25 fps under a slow zoom towards their plates, like a car closing in: 200
 frames, 1-3 plates each, 15 to about 85 px high. The plate boxes of the dataset's
-``boxes.csv`` are moved through the same transform.
+``boxes.csv`` are moved through the same transform; each line also carries the plates'
+texts (``"texts"``, read by eye from the source frames; null where no one can read the
+plate), for OCR rates (``plateplug bench-video --labels``).
 
     python examples/make_street_clip.py [--data ../shared/data/dashcam]
 """
@@ -21,16 +23,17 @@ import numpy as np
 from make_sample_clip import DEFAULT_DATA, SIZE, move_box, read_boxes
 
 HERE = Path(__file__).resolve().parent
-FRAMES = (  # valid split; plate heights in the source frame
-    "dayride_type1_001_t147.jpg",    # 15
-    "dayride_type1_001_t413.jpg",    # 16, 19
-    "dayride_type1_001_t1094.jpg",   # 29, 50, 25
-    "dayride_type1_001_t1192.jpg",   # 45, 22, 22
-    "dayride_type1_001_t522.jpg",    # 24, 69
-    "dayride_type1_001_t1198.jpg",   # 66, 30
-    "dayride_type1_001_t604.jpg",    # 70
-    "nightride_type3_001_t715.jpg",  # 50, 29
-)
+TEXTS = {  # valid split; texts in the order of boxes.csv (plate heights 15-70 px)
+    "dayride_type1_001_t147.jpg": [None],
+    "dayride_type1_001_t413.jpg": [None, "B121PHD"],
+    "dayride_type1_001_t1094.jpg": ["B57ZFA", "SB90TZI", "B21GSB"],
+    "dayride_type1_001_t1192.jpg": ["B01XEN", "IF10KAX", None],
+    "dayride_type1_001_t522.jpg": ["B60JRB", "B311ALY"],
+    "dayride_type1_001_t1198.jpg": ["B01XEN", "IF10KAX"],
+    "dayride_type1_001_t604.jpg": ["B310VLV"],
+    "nightride_type3_001_t715.jpg": ["B96TRH", "B56DUU"],
+}
+FRAMES = tuple(TEXTS)
 FPS = 25
 HOLD = 25  # output frames per source frame
 ZOOM = 1.2  # zoom at the end of each hold, about the centre of the frame's plates
@@ -56,15 +59,17 @@ def main() -> None:
     lines = []
     for k, name in enumerate(FRAMES):
         image = cv2.imread(str(args.data / "images" / name))
-        if image is None or not boxes[name]:
+        if image is None or len(boxes[name]) != len(TEXTS[name]):
             raise SystemExit(f"cannot read {args.data / 'images' / name} or its boxes")
         image = cv2.resize(image, SIZE, interpolation=cv2.INTER_AREA)
         for j in range(HOLD):
             m = view(boxes[name], j / (HOLD - 1))
             writer.write(cv2.warpAffine(image, m, SIZE, flags=cv2.INTER_LINEAR,
                                         borderMode=cv2.BORDER_REFLECT))
-            moved = [b for b in (move_box(b, m) for b in boxes[name]) if b]
-            lines.append(json.dumps({"frame": k * HOLD + j, "boxes": moved}))
+            moved = [(b, t) for b, t in zip((move_box(b, m) for b in boxes[name]),
+                                            TEXTS[name]) if b]
+            lines.append(json.dumps({"frame": k * HOLD + j, "boxes": [b for b, _ in moved],
+                                     "texts": [t for _, t in moved]}))
     writer.release()
     boxes_path = args.out.with_suffix(".boxes.jsonl")
     boxes_path.write_text("\n".join(lines) + "\n")

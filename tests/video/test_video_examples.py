@@ -51,6 +51,36 @@ def test_make_sample_clip_moves_boxes_with_the_view(tmp_path, monkeypatch):
     assert x2 - x1 == round(100 * module["ZOOM"][1])
 
 
+def test_street_clip_and_boxes_agree():
+    frames, fps, size = count_frames(EXAMPLES / "street.mp4")
+    assert (frames, fps, size) == (200, 25.0, (1280, 720))
+    lines = [json.loads(x) for x in (EXAMPLES / "street.boxes.jsonl").read_text().splitlines()]
+    assert [x["frame"] for x in lines] == list(range(200))
+    assert all(1 <= len(x["boxes"]) == len(x["texts"]) <= 3 for x in lines)
+    heights = [y2 - y1 for x in lines for _, y1, _, y2 in x["boxes"]]
+    assert min(heights) == 15 and 80 <= max(heights) <= 90
+    assert (EXAMPLES / "street.mp4").stat().st_size < 3_000_000
+
+
+def test_make_street_clip_writes_boxes_and_texts_of_every_frame(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(EXAMPLES))  # it imports make_sample_clip, as when run
+    module = runpy.run_path(str(EXAMPLES / "make_street_clip.py"))
+    (tmp_path / "images").mkdir()
+    with open(tmp_path / "boxes.csv", "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["image", "split", "xmin", "ymin", "xmax", "ymax"])
+        for name, texts in module["TEXTS"].items():
+            cv2.imwrite(str(tmp_path / "images" / name), np.zeros((720, 1280, 3), np.uint8))
+            for k in range(len(texts)):
+                out.writerow([f"images/{name}", "valid", 100 + 200 * k, 400, 180 + 200 * k, 420])
+    run_example("make_street_clip.py", monkeypatch, "--data", tmp_path,
+                "--out", tmp_path / "clip.mp4")
+    lines = [json.loads(x) for x in (tmp_path / "clip.boxes.jsonl").read_text().splitlines()]
+    assert count_frames(tmp_path / "clip.mp4")[0] == len(lines) == 200
+    assert lines[25] == {"frame": 25, "boxes": [[100, 400, 180, 420], [300, 400, 380, 420]],
+                         "texts": [None, "B121PHD"]}
+
+
 def test_anpr_loop(fake_plugins, clip, boxes_file, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(plateplug.detect, "load_detector", lambda: BrightDetector("bright"))
 
