@@ -84,22 +84,37 @@ class OnnxEnhancer(Enhancer):
         self._out_scale, self._out_offset = std * np.float32(255), mean * np.float32(255) + 0.5
 
     def _run(self, batch: np.ndarray) -> np.ndarray:
-        n, h, w, _ = batch.shape
+        h, w = batch.shape[1:3]
+        return self.decode(self.forward(self.blob(batch)), h, w)
+
+    def blob(self, batch: np.ndarray) -> np.ndarray:
+        """N x H x W x 3 uint8 BGR -> the model's normalised N x 3 x H' x W' float input,
+        H and W edge-padded to the metadata's ``pad_multiple``."""
+        h, w = batch.shape[1:3]
         m = self.metadata.pad_multiple
         ph, pw = -h % m, -w % m
         if ph or pw:
             batch = np.pad(batch, ((0, 0), (0, ph), (0, pw), (0, 0)), mode="edge")
-        x = to_blob(batch, self.metadata.mean, self.metadata.std, self._rgb)
+        return to_blob(batch, self.metadata.mean, self.metadata.std, self._rgb)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Run the graph on input ``x``; ModelOutputError unless it returns N x 3 x sH x sW."""
         y = self.session.run(None, {self._input: x})[0]
         s = self.scale
-        if y.shape != (n, 3, x.shape[2] * s, x.shape[3] * s):
+        if y.shape != (x.shape[0], 3, x.shape[2] * s, x.shape[3] * s):
             raise ModelOutputError(
                 f"model {self.name!r} returned shape {y.shape} for input {x.shape}, which "
                 f"does not match the scale {s} its metadata declares")
+        return y
+
+    def decode(self, y: np.ndarray, h: int, w: int) -> np.ndarray:
+        """The model's output -> N x sh x sw x 3 uint8 BGR for inputs of h x w (padding cut;
+        ``y`` is overwritten)."""
         y *= self._out_scale
         y += self._out_offset
         np.clip(y, 0, 255, out=y)
         out = y.astype(np.uint8).transpose(0, 2, 3, 1)
         if self._rgb:
             out = out[..., ::-1]
+        s = self.scale
         return np.ascontiguousarray(out[:, :h * s, :w * s])

@@ -11,7 +11,7 @@ import click
 
 from plateplug.errors import PlateplugError
 
-MODELS = ("unet", "resnet", "srgan")
+MODELS = ("unet", "resnet", "srgan", "mfsr")
 DEFAULT_RECOGNIZER = "runs/recognizer/last.pt"
 DEGRADATIONS = ("mixed", "camera", "balanced")  # degrade.PROFILES (torch-free listing)
 DEFAULT_SCENES = Path.home() / ".cache" / "plateplug-data" / "scenes"

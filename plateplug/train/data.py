@@ -9,6 +9,7 @@ crops (``is_validation``, the scenes ``valid`` split) are never used for trainin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,8 +96,10 @@ def load_sources(sources: list[str | Path], split: str = "train") -> list[Crop]:
 
 
 def to_tensor(images: list[np.ndarray]) -> torch.Tensor:
-    """BGR uint8 HxWx3 images of one size -> RGB float N x 3 x H x W in 0..1."""
-    batch = np.stack(images)[..., ::-1].transpose(0, 3, 1, 2)
+    """BGR uint8 HxWx3 images of one size -> RGB float N x 3 x H x W in 0..1; bursts
+    (K x H x W x 3 each) -> N x 3K x H x W, frame by frame."""
+    batch = np.moveaxis(np.stack(images)[..., ::-1], -1, -3)
+    batch = batch.reshape(len(images), -1, *batch.shape[-2:])
     return torch.from_numpy(np.ascontiguousarray(batch)).float().div_(255.0)
 
 
@@ -127,22 +130,28 @@ class PairSampler:
 
     def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
         """One batch: LR N x 3 x h x w and HR N x 3 x 4h x 4w, RGB in 0..1."""
+        lrs, hrs = [], []
+        for hr, x0 in self.plates(batch):
+            hr = np.ascontiguousarray(hr[:, x0 : x0 + SCALE * self.patch_width])
+            lrs.append(degrade(hr, self.rng, self.degradation))
+            hrs.append(hr)
+        return to_tensor(lrs), to_tensor(hrs)
+
+    def plates(self, batch: int) -> Iterator[tuple[np.ndarray, int]]:
+        """``batch`` whole HR plates of one random LR height (4x that high), each with the
+        left edge ``x0`` of its HR patch (``patch_width`` LR pixels wide); drawn one at a
+        time, so the caller's draws between them keep the random sequence."""
         rng = self.rng
         h_lr = int(rng.choice(LR_HEIGHTS, p=LR_HEIGHT_WEIGHTS / LR_HEIGHT_WEIGHTS.sum()))
         eligible = np.flatnonzero(self.heights * UPSCALE_SLACK >= SCALE * h_lr)
         if len(eligible) < batch:
             eligible = np.arange(len(self.crops))
-        lrs, hrs = [], []
         for index in rng.choice(eligible, size=batch):
             image = photometric(self.crops[int(index)].image, rng)
             h, w = image.shape[:2]
             w_lr = max(self.patch_width, round(w * h_lr / h))
             hr = cv2.resize(image, (SCALE * w_lr, SCALE * h_lr), interpolation=cv2.INTER_AREA)
-            x0 = SCALE * int(rng.integers(0, w_lr - self.patch_width + 1))
-            hr = np.ascontiguousarray(hr[:, x0 : x0 + SCALE * self.patch_width])
-            lrs.append(degrade(hr, rng, self.degradation))
-            hrs.append(hr)
-        return to_tensor(lrs), to_tensor(hrs)
+            yield hr, SCALE * int(rng.integers(0, w_lr - self.patch_width + 1))
 
 
 def validation_pairs(

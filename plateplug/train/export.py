@@ -39,15 +39,16 @@ def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> Mod
 
 
 def export_model(
-    model: nn.Module, output: str | Path, meta: ModelMetadata, opset: int = 17
+    model: nn.Module, output: str | Path, meta: ModelMetadata, opset: int = 17, frames: int = 1
 ) -> Path:
-    """Trace ``model`` (eval mode) to ``output`` and attach ``meta``; check the graph."""
+    """Trace ``model`` (eval mode; its input: ``frames`` RGB frames stacked on channels) to
+    ``output`` and attach ``meta``; check the graph."""
     if opset not in (17, 18):
         raise PlateplugError(f"opset {opset} is not supported; use 17 or 18")
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     model = model.eval().cpu()
-    dummy = torch.rand(1, 3, 20, 60)
+    dummy = torch.rand(1, 3 * frames, 20, 60)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
@@ -86,7 +87,10 @@ def export_checkpoint(name: str, ckpt: str | Path, output: str | Path, opset: in
     """``plateplug export``: checkpoint of built-in ``name`` -> ONNX file with metadata."""
     recipe, model, state = load_generator(name, ckpt)
     extra = {"train_steps": str(int(state.get("step", 0)))}
+    if recipe.frames > 1:
+        extra["frames"] = str(recipe.frames)
     val = float(state.get("val_psnr_y", float("nan")))
     if not math.isnan(val):
-        extra["train_val_psnr_y_clean20"] = f"{val:.2f}"
-    return export_model(model, output, metadata_for(recipe, model, extra), opset=opset)
+        extra[f"train_val_psnr_y_{recipe.validation_setting}"] = f"{val:.2f}"
+    return export_model(model, output, metadata_for(recipe, model, extra), opset=opset,
+                        frames=recipe.frames)

@@ -28,11 +28,16 @@ def onnx_state(path: str | Path) -> dict[str, torch.Tensor]:
             for init in proto.graph.initializer}
 
 
-def load_initial_weights(model: nn.Module, path: str | Path) -> None:
-    """Load the generator weights of a ``.pt`` checkpoint or an ``.onnx`` export into
-    ``model``; PlateplugError when a weight is missing or has another shape."""
-    is_onnx = Path(path).suffix.lower() == ".onnx"
-    source = onnx_state(path) if is_onnx else checkpoint.model_state(checkpoint.load(path))
+def initial_state(path: str | Path) -> dict[str, torch.Tensor]:
+    """The generator weights of a ``.pt`` checkpoint or an ``.onnx`` export, by name."""
+    if Path(path).suffix.lower() == ".onnx":
+        return onnx_state(path)
+    return checkpoint.model_state(checkpoint.load(path))
+
+
+def load_state(model: nn.Module, source: dict[str, torch.Tensor], path: str | Path) -> None:
+    """Load ``source`` (read from ``path``) into ``model``; PlateplugError naming ``path``
+    when a weight is missing or has another shape."""
     wanted = model.state_dict()
     missing = [k for k in wanted if k not in source]
     wrong = [k for k in wanted if k in source and source[k].shape != wanted[k].shape]
@@ -40,3 +45,9 @@ def load_initial_weights(model: nn.Module, path: str | Path) -> None:
         raise PlateplugError(f"{path} does not fit this model: {len(missing)} weights missing, "
                              f"{len(wrong)} of another shape (first: {(missing + wrong)[0]})")
     model.load_state_dict({k: source[k].to(wanted[k].dtype) for k in wanted})
+
+
+def load_initial_weights(model: nn.Module, path: str | Path) -> None:
+    """Load the generator weights of a ``.pt`` checkpoint or an ``.onnx`` export into
+    ``model``; PlateplugError when a weight is missing or has another shape."""
+    load_state(model, initial_state(path), path)

@@ -24,15 +24,12 @@ from plateplug.bench.metrics import psnr_y
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint, distributed
 from plateplug.train.data import (
-    PairSampler,
     load_scenes,
     load_sources,
     synthetic_crops,
     to_images,
     to_tensor,
-    validation_pairs,
 )
-from plateplug.train.init_weights import load_initial_weights
 from plateplug.train.recipes import Recipe, load_recipe
 
 WARMUP_STEPS = 100
@@ -88,8 +85,9 @@ def evaluate(model: nn.Module, pairs: list[tuple[np.ndarray, np.ndarray]], devic
 
 def bicubic_psnr(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
     """Mean PSNR-Y of cv2 bicubic on the same pairs (the baseline to beat)."""
-    scores = [
-        psnr_y(cv2.resize(lr, (hr.shape[1], hr.shape[0]), interpolation=cv2.INTER_CUBIC), hr)
+    scores = [  # a burst (K x h x w x 3) is judged by its reference frame
+        psnr_y(cv2.resize(lr[0] if lr.ndim == 4 else lr, (hr.shape[1], hr.shape[0]),
+                          interpolation=cv2.INTER_CUBIC), hr)
         for lr, hr in pairs
     ]
     return float(np.mean(scores)) if scores else float("nan")
@@ -154,8 +152,8 @@ def _train(
     if config.synthetic:
         crops += synthetic_crops(config.synthetic, config.seed)
         counts["synthetic"] = config.synthetic
-    sampler = PairSampler(crops, rng, recipe.patch_width, degradation)
-    val_pairs = validation_pairs(val_crops, count=config.val_count)
+    sampler = recipe.sampler(crops, rng, recipe.patch_width, degradation)
+    val_pairs = recipe.validation(val_crops, count=config.val_count)
 
     model = recipe.model().to(ctx.device)
     disc = recipe.build_discriminator().to(ctx.device) if recipe.build_discriminator else None
@@ -182,7 +180,7 @@ def _train(
             rng = np.random.default_rng([config.seed, ctx.rank, step])
             sampler.rng = rng
     elif config.init:
-        load_initial_weights(model, config.init)
+        recipe.load_init(model, config.init)
     elif recipe.needs_init and ctx.is_main:
         print(f"warning: {recipe.name} is meant to start from --init CKPT", file=sys.stderr)
 

@@ -12,8 +12,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from plateplug.errors import UnknownModelError
+from plateplug.train.data import PairSampler, validation_pairs
+from plateplug.train.init_weights import load_initial_weights
 
-BUILTIN = ("unet", "resnet", "srgan")
+BUILTIN = ("unet", "resnet", "srgan", "mfsr")
 
 
 class Objective(Protocol):
@@ -64,6 +66,11 @@ class Recipe:
     disc_lr: float = 1e-4
     needs_init: bool = False
     notes: dict[str, str] = field(default_factory=dict)
+    frames: int = 1  # LR frames the generator takes (stacked on channels), 1: single-frame
+    sampler: Callable[..., Any] = PairSampler  # (crops, rng, patch_width, degradation)
+    validation: Callable[..., list[tuple[Any, Any]]] = validation_pairs  # (crops, count)
+    validation_setting: str = "clean20"  # what ``validation`` measures, for the export
+    load_init: Callable[[nn.Module, Any], None] = load_initial_weights  # --init
 
     def model(self) -> nn.Module:
         """A fresh generator with the recipe's architecture arguments."""
