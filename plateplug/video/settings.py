@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from plateplug.runtime import cpu_cores
 from plateplug.video.reuse import ReusePolicy
@@ -36,6 +37,21 @@ class VideoSettings:
     reuse: ReusePolicy | None = None
     max_input_height: HeightChoice = AUTO
     inset_height: int | None = None
+
+
+    def pipeline_options(self) -> dict[str, Any]:
+        """The keyword arguments of ``process_video`` these settings stand for."""
+        return {"detect_every": self.detect_every, "reuse": self.reuse,
+                "max_input_height": self.max_input_height, "inset_height": self.inset_height}
+
+    def describe(self, working_height: int | None) -> str:
+        """One line for people: what was chosen (``working_height``: the resolved limit)."""
+        every = "every frame" if self.detect_every == 1 else f"every {self.detect_every} frames"
+        height = f"{working_height} px" if working_height else "full size"
+        return (f"detect {every}, {self.threads} inference thread"
+                f"{'s' if self.threads > 1 else ''}, enhance at {height}, reuse "
+                f"{'on' if self.reuse else 'off'}, inset {self.inset_height or 'own size'}"
+                f"{' px' if self.inset_height else ''}")
 
 
 def auto_detect_every(fps: float) -> int:

@@ -68,14 +68,48 @@ def test_output_folder_gets_the_default_name(fake_plugins, clip, boxes_file, tmp
 
 def test_crops_are_saved_with_an_index(fake_plugins, clip, boxes_file, tmp_path):
     crops = tmp_path / "crops"
-    result = run(clip, "--boxes", boxes_file, "--crops", crops, "--layout", "replace")
+    result = run(clip, "--boxes", boxes_file, "--crops", crops, "--layout", "replace",
+                 "--no-reuse")
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in (crops / "crops.jsonl").read_text().splitlines()]
     assert [r["frame"] for r in records] == list(range(12))
     assert {r["track_id"] for r in records} == {1}
     assert records[5]["time"] == 0.5 and records[5]["file"] == "frame000005_track1.png"
+    assert records[5]["crop_size"] == records[5]["input_size"] == [48, 60]
     assert len(list(crops.glob("*.png"))) == 12
-    assert "12 crops in" in result.stderr
+    assert "12 crops in" in result.stderr and "reuse off" in result.stderr
+
+
+def test_by_default_a_steady_plate_is_enhanced_again_only_once_a_second(
+        fake_plugins, clip, boxes_file, tmp_path):
+    crops, stats = tmp_path / "crops", tmp_path / "stats.json"
+    result = run(clip, "--boxes", boxes_file, "--crops", crops, "--stats", stats)
+    assert result.exit_code == 0, result.output
+    assert "fake: detect every 3 frames, " in result.stderr  # 10 fps clip
+    assert "reuse on, inset 48 px" in result.stderr
+    records = [json.loads(line) for line in (crops / "crops.jsonl").read_text().splitlines()]
+    assert [r["reused_from"] for r in records] == [None] + [0] * 10 + [None]  # max age 10
+    assert len(list(crops.glob("*.png"))) == 2
+    assert "(10 shown again unchanged)" in result.stderr
+    report = json.loads(stats.read_text())
+    assert (report["frames"], report["crops_enhanced"], report["crops_reused"]) == (12, 2, 10)
+    assert report["run_seconds"] > 0 and report["stage_seconds"]["encode"] > 0
+
+
+def test_max_input_height_and_inset_height_are_options(fake_plugins, clip, boxes_file,
+                                                        tmp_path):
+    crops = tmp_path / "crops"
+    result = run(clip, "--boxes", boxes_file, "--crops", crops, "--max-input-height", "30",
+                 "--inset-height", "90", "--detect-every", "1")
+    assert result.exit_code == 0, result.output
+    assert "detect every frame, 1 inference thread, enhance at 30 px, reuse on, inset 90 px" \
+        in result.stderr
+    record = json.loads((crops / "crops.jsonl").read_text().splitlines()[0])
+    assert record["crop_size"] == [48, 60] and record["input_size"] == [24, 30]
+    for option, value in (("--max-input-height", "tall"), ("--inset-height", "0"),
+                          ("--detect-every", "full")):
+        result = run(clip, "--boxes", boxes_file, option, value)
+        assert result.exit_code == 2 and option in result.output
 
 
 def test_detector_from_a_plugin(fake_plugins, clip, tmp_path):
