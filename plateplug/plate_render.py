@@ -80,8 +80,8 @@ def _colours(rng: np.random.Generator, rich: bool) -> tuple[tuple[float, ...], t
     """(paper, ink) colours: a palette pair, or in rich mode sometimes a random hue."""
     light = rng.random() < 0.75
     paper, ink = (_LIGHT, _DARK) if light else (_DARK, _LIGHT)
-    background = paper[int(rng.integers(len(paper)))]
-    colour = ink[0] if light else ink[int(rng.integers(len(ink)))]
+    background: tuple[float, ...] = paper[int(rng.integers(len(paper)))]
+    colour: tuple[float, ...] = ink[0] if light else ink[int(rng.integers(len(ink)))]
     if rich and rng.random() < 0.35:
         hue = rng.uniform(0, 255, 3)
         background = tuple(float(v) for v in (0.4 * hue + 150 if light else 0.5 * hue))
@@ -137,9 +137,9 @@ def _dirt(plate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         axes = (int(rng.integers(2, max(3, w // 6))), int(rng.integers(2, max(3, h // 3))))
         cv2.ellipse(stain, centre, axes, float(rng.uniform(0, 180)), 0, 360,
                     float(rng.uniform(0.1, 0.5)), -1)
-    stain = cv2.GaussianBlur(stain, (0, 0), max(1.0, h / 15))[..., None]
+    blotches = cv2.GaussianBlur(stain, (0, 0), max(1.0, h / 15))[..., None]
     mud = np.array((40, 60, 80), np.float32)
-    out = plate.astype(np.float32) * (1 - stain) + mud * stain
+    out = plate.astype(np.float32) * (1 - blotches) + mud * blotches
     for _ in range(int(rng.integers(0, 4))):
         p = (int(rng.integers(w)), int(rng.integers(h)))
         q = (int(p[0] + rng.normal(0, w / 5)), int(p[1] + rng.normal(0, h / 5)))
@@ -155,7 +155,7 @@ def _mount(plate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     m = int(h * rng.uniform(0.1, 0.25))
     body = rng.uniform(0, 255, (2, 2, 3)).astype(np.float32)
     out = cv2.resize(body, (w + 2 * m, h + 2 * m), interpolation=cv2.INTER_LINEAR)
-    out += rng.normal(0, 6, out.shape).astype(np.float32)
+    out = out + np.asarray(rng.normal(0, 6, out.shape), np.float32)
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     jitter = rng.normal(0, 0.025, (4, 2)) * np.array([w, h]) + m
     matrix = cv2.getPerspectiveTransform(corners, (corners + jitter).astype(np.float32))

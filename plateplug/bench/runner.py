@@ -291,7 +291,7 @@ def _add_rows(result: BenchResult, crops: list[_Crop], name: str, track: str, h:
             row.psnr_y = float(np.mean([scores[i][0] for i in ids]))
             row.ssim_y = float(np.mean([scores[i][1] for i in ids]))
         if result.reader is not None:
-            counted = [reads[i] for i in ids if reads[i] is not None]
+            counted = [bool(reads[i]) for i in ids if reads[i] is not None]
             row.ocr_read, row.ocr_total = sum(counted), len(counted)
         rows.append(row)
     result.rows.append(rows[0])
