@@ -11,6 +11,7 @@ from plateplug.bench.environment import environment
 from plateplug.bench.protocol import TRACKS
 from plateplug.bench.report import write_report
 from plateplug.bench.runner import DEFAULT_HEIGHTS, BenchConfig, run_bench
+from plateplug.cli.bench_bursts import bench_bursts
 from plateplug.datasets import SPLITS
 from plateplug.runtime import DEVICES
 
@@ -48,14 +49,26 @@ def _models(values: tuple[str, ...]) -> list[str] | None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Training checkpoint (plateplug train) to time with torch against its ONNX "
                    "model; repeatable.")
+@click.option("--frames", type=click.IntRange(2),
+              help="Burst mode: K realistic views per plate (docs/benchmark.md, Bursts); "
+                   "bicubic and single-frame models on frame 0 and voted over the K frames, "
+                   "multi-frame models fused and voted over K windows [default models: "
+                   "srgan, mfsr; LR height 16].")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Report folder: report.md, report.json, samples.png, curves.png.")
 def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
           tracks: tuple[str, ...], split: str | None, ocr: str, baselines: Path | None,
           scenes: Path | None, limit: int | None, device: str, torch_compare: tuple[Path, ...],
-          output: Path) -> None:
+          frames: int | None, output: Path) -> None:
     """Measure every model and the baselines by the protocol of BENCHMARK.md, in all and
-    per source (first folder of the crop paths, and the scenes crops)."""
+    per source (first folder of the crop paths, and the scenes crops); with --frames, on
+    bursts of K views per plate."""
+    if frames is not None:
+        bench_bursts(data, frames, _models(models), lr_heights, tracks, split,
+                     None if ocr.lower() == "none" else ocr, limit, device, output,
+                     {"--baselines": baselines is not None, "--scenes": scenes is not None,
+                      "--torch-compare": bool(torch_compare)})
+        return
     config = BenchConfig(
         data=data, models=_models(models), lr_heights=lr_heights or DEFAULT_HEIGHTS,
         tracks=tracks or TRACKS, split=split, ocr=None if ocr.lower() == "none" else ocr,
