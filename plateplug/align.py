@@ -41,10 +41,10 @@ def estimate_shift(reference: np.ndarray, frame: np.ndarray) -> tuple[float, flo
     s = ECC_UPSCALE
     big_ref = cv2.resize(ref, None, fx=s, fy=s, interpolation=cv2.INTER_CUBIC)
     big_img = cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_CUBIC)
-    warp = np.float32([[1, 0, coarse[0] * s], [0, 1, coarse[1] * s]])
+    warp = np.array([[1, 0, coarse[0] * s], [0, 1, coarse[1] * s]], np.float32)
     try:
         _, warp = cv2.findTransformECC(big_ref, big_img, warp, cv2.MOTION_TRANSLATION,
-                                       ECC_CRITERIA, None, s + 1)
+                                       ECC_CRITERIA, None, s + 1)  # type: ignore[call-overload]
     except cv2.error:  # ECC did not converge (flat or tiny image): keep the coarse estimate
         return coarse
     return float(warp[0, 2]) / s, float(warp[1, 2]) / s
@@ -54,7 +54,7 @@ def shift_image(image: np.ndarray, dx: float, dy: float) -> np.ndarray:
     """``image`` moved right by ``dx`` and down by ``dy`` pixels (bicubic, edges
     replicated)."""
     h, w = image.shape[:2]
-    matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+    matrix = np.array([[1, 0, dx], [0, 1, dy]], np.float32)
     return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_CUBIC,
                           borderMode=cv2.BORDER_REPLICATE)
 

@@ -18,10 +18,11 @@ takes the K frames stacked on channels (N x 3K x H x W) and metadata
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 import cv2
 import numpy as np
@@ -38,7 +39,7 @@ FRAMES_KEY = "frames"  # plateplug.extra.frames in the ONNX metadata
 MAX_FRAMES = 64
 
 
-def is_multiframe(enhancer: Any) -> bool:
+def is_multiframe(enhancer: Any) -> TypeGuard[MultiFrameEnhancer]:
     """Whether ``enhancer`` fuses several frames (a MultiFrameEnhancer with K > 1)."""
     return isinstance(enhancer, MultiFrameEnhancer) and enhancer.frames > 1
 
@@ -172,3 +173,31 @@ class OnnxMultiFrameModel(OnnxModel):
     def load(self, device: str = "auto", threads: int | None = None) -> OnnxBurstEnhancer:
         single = cast(OnnxEnhancer, super().load(device, threads))
         return OnnxBurstEnhancer(single, frames_of(single.metadata, str(self.path)))
+
+
+class TrackFrames:
+    """The newest ``frames`` crops of each tracked plate, newest first: what a video feeds
+    a multi-frame enhancer. A track unseen for more than ``max_gap`` frames is forgotten."""
+
+    def __init__(self, frames: int, max_gap: int = 10):
+        self.frames = frames
+        self.max_gap = max_gap
+        self._crops: dict[int, deque[np.ndarray]] = {}
+        self._seen: dict[int, int] = {}
+
+    def update(self, frame: int, track_ids: Sequence[int],
+               crops: Sequence[np.ndarray]) -> list[list[np.ndarray]]:
+        """Add each track's crop of ``frame``; returns each one's burst (this crop first,
+        then its earlier ones), in order."""
+        bursts = []
+        for track_id, crop in zip(track_ids, crops):
+            history = self._crops.setdefault(track_id, deque(maxlen=self.frames))
+            history.appendleft(crop)
+            self._seen[track_id] = frame
+            bursts.append(list(history))
+        for track_id in [t for t, last in self._seen.items() if frame - last > self.max_gap]:
+            del self._crops[track_id], self._seen[track_id]
+        return bursts
+
+    def __len__(self) -> int:
+        return len(self._crops)

@@ -23,6 +23,7 @@ from plateplug.readers import DEFAULT_READER, Reader, load_reader
 from plateplug.reading.policy import ReadPolicy, crop_quality
 from plateplug.reading.tracks import TrackReading
 from plateplug.reading.voting import Read
+from plateplug.video.enhancing import PlateEnhancer
 from plateplug.video.pipeline import (
     DEFAULT_MARGIN,
     Detector,
@@ -64,7 +65,8 @@ class Unchanged(Enhancer):
 class Pipeline:
     """Detector, IoU tracker, enhancer and reader over consecutive frames of one video.
 
-    ``detector``, ``enhancer`` and ``reader`` are registered names or loaded objects.
+    ``detector``, ``enhancer`` and ``reader`` are registered names or loaded objects; a
+    multi-frame enhancer (e.g. ``"mfsr"``) fuses each track's newest crops.
     ``detector=None``: boxes come with each call; ``enhancer=None``: crops are read as they
     are; ``reader=None``: nothing is read. ``policy`` says which crops of a track are read
     (default: the first, then one every 5 frames, at most 5). The detector runs on every
@@ -84,6 +86,7 @@ class Pipeline:
         if isinstance(enhancer, str):
             enhancer = plateplug.load(enhancer, device=device, threads=threads)
         self.enhancer = enhancer if enhancer is not None else Unchanged()
+        self._step = PlateEnhancer(self.enhancer)  # keeps a multi-frame model's track crops
         self.reader = load_reader(reader) if isinstance(reader, str) else reader
         self.policy = policy or ReadPolicy()
         self.margin = margin
@@ -105,7 +108,7 @@ class Pipeline:
         index = self._next_index if index is None else index
         detect = boxes is not None or self.frames % self.detect_every == 0
         given = {index: boxes} if boxes is not None else None
-        found = plates_in_frame(index, bgr, self.enhancer, self.detector, given, self.margin,
+        found = plates_in_frame(index, bgr, self._step, self.detector, given, self.margin,
                                 self.tracker, detect=detect)
         plates = [self._read(index, p) for p in found]
         self.frames += 1

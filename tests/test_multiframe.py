@@ -17,6 +17,7 @@ from plateplug.metadata import ModelMetadata
 from plateplug.multiframe import (
     MultiFrameEnhancer,
     OnnxMultiFrameModel,
+    TrackFrames,
     frames_of,
     is_multiframe,
 )
@@ -142,3 +143,16 @@ def test_builtin_mfsr_is_registered(fresh_plugins):
     else:
         with pytest.raises(ModelNotTrainedError):
             plateplug.load("mfsr")
+
+
+def test_track_frames_keeps_the_newest_crops_first_and_forgets_old_tracks():
+    history = TrackFrames(frames=2, max_gap=3)
+    crops = [np.full((2, 2, 3), v, np.uint8) for v in range(6)]
+    assert [len(b) for b in history.update(0, [1, 2], crops[:2])] == [1, 1]
+    bursts = history.update(1, [1], [crops[2]])
+    assert [int(c[0, 0, 0]) for c in bursts[0]] == [2, 0]
+    bursts = history.update(2, [1], [crops[3]])
+    assert [int(c[0, 0, 0]) for c in bursts[0]] == [3, 2]  # at most 2, newest first
+    assert len(history) == 2
+    history.update(4, [1], [crops[4]])  # track 2 last seen at frame 0: more than 3 ago
+    assert len(history) == 1

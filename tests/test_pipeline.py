@@ -12,6 +12,7 @@ from plateplug import InvalidImageError, hookimpl, plugins
 from plateplug.detect import Detection
 from plateplug.enhancer import Enhancer
 from plateplug.models import EnhancerModel
+from plateplug.multiframe import MultiFrameEnhancer
 from plateplug.pipeline import Pipeline, PipelineError
 from plateplug.readers import ReaderModel, ScoredText
 from plateplug.reading import ReadPolicy
@@ -185,3 +186,29 @@ def test_names_are_loaded_from_the_registry(named):
     assert pipeline(frame(), boxes=[box_at(0)])[0].text == "24X96"
     with pytest.raises(plateplug.UnknownModelError, match="unknown reader 'nope'"):
         plateplug.Pipeline(None, "twice", "nope")
+
+
+class FusingTwice(MultiFrameEnhancer):
+    """x2 nearest of the mean of up to 3 frames; records how many crops each burst had."""
+
+    def __init__(self) -> None:
+        super().__init__("fusing", 2, 3)
+        self.burst_lengths: list[int] = []
+
+    def fuse_batch(self, bursts):
+        bursts = [list(b) for b in bursts]
+        self.burst_lengths += [len(b) for b in bursts]
+        return super().fuse_batch(bursts)
+
+    def _fuse(self, bursts: np.ndarray) -> np.ndarray:
+        mean = bursts.mean(axis=1).round().astype(np.uint8)
+        return mean.repeat(2, axis=1).repeat(2, axis=2)
+
+
+def test_a_multi_frame_enhancer_fuses_each_tracks_newest_crops():
+    enhancer = FusingTwice()
+    pipeline = Pipeline(None, enhancer, None)
+    for i in range(5):
+        plates = pipeline(frame(), boxes=[box_at(i), box_at(i, x=120)])
+        assert [p.enhanced.shape for p in plates] == [(24, 96, 3)] * 2
+    assert enhancer.burst_lengths == [1, 1, 2, 2, 3, 3, 3, 3, 3, 3]

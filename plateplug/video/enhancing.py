@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from plateplug.enhancer import Enhancer
+from plateplug.multiframe import TrackFrames, is_multiframe
 from plateplug.video.reuse import Cached, CropCache, ReusePolicy, thumbnail
 from plateplug.video.working import AUTO, HeightChoice, resolve_max_height, to_working_size
 from plateplug.video.working import working_size as size_for
@@ -30,7 +31,8 @@ class PlateEnhancer:
     Crops taller than ``max_input_height`` (``"auto"``: the model's declared working
     height; ``"full"`` or None: no limit; or pixels) are shrunk to it first. With a
     ``reuse`` policy, a track's last result is returned again while the policy allows.
-    ``enhanced`` and ``reused`` count crops.
+    ``enhanced`` and ``reused`` count crops. A multi-frame enhancer (``plateplug.multiframe``)
+    fuses each track's newest crops (this frame's first).
     """
 
     def __init__(self, enhancer: Enhancer, max_input_height: HeightChoice = AUTO,
@@ -38,6 +40,7 @@ class PlateEnhancer:
         self.enhancer = enhancer
         self.max_height = resolve_max_height(max_input_height, enhancer)
         self.cache = CropCache(reuse) if reuse is not None else None
+        self.history = TrackFrames(enhancer.frames) if is_multiframe(enhancer) else None
         self.enhanced = 0
         self.reused = 0
 
@@ -55,8 +58,13 @@ class PlateEnhancer:
                 todo.append(i)
             else:
                 results[i] = Enhanced(hit.enhanced, hit.size, hit.frame)
-        outs = (self.enhancer.enhance_batch([to_working_size(crops[i], self.max_height)
-                                             for i in todo]) if todo else [])
+        if self.history is not None and is_multiframe(self.enhancer):  # each track's newest
+            bursts = self.history.update(frame, track_ids, [to_working_size(c, self.max_height)
+                                                            for c in crops])
+            outs = self.enhancer.fuse_batch([bursts[i] for i in todo]) if todo else []
+        else:
+            outs = (self.enhancer.enhance_batch([to_working_size(crops[i], self.max_height)
+                                                 for i in todo]) if todo else [])
         for i, out in zip(todo, outs):
             results[i] = Enhanced(out, sizes[i], frame)
             if self.cache is not None:
