@@ -25,6 +25,7 @@ from plateplug.errors import (
 )
 from plateplug.hookspecs import hookimpl
 from plateplug.models import EnhancerModel, OnnxModel
+from plateplug.multiframe import MultiFrameEnhancer, OnnxMultiFrameModel
 from plateplug.pipeline import Pipeline
 from plateplug.readers import Reader, ReaderModel, ScoredText, load_reader
 
@@ -47,7 +48,8 @@ def list_models() -> list[EnhancerModel]:
 __all__ = [
     "Detection", "Detector", "DetectorModel", "DeviceUnavailableError", "Enhancer",
     "EnhancerModel", "InvalidImageError", "MissingExtraError", "ModelFileError",
-    "ModelNotTrainedError", "ModelOutputError", "OnnxModel", "Pipeline", "PlateplugError",
+    "ModelNotTrainedError", "ModelOutputError", "MultiFrameEnhancer", "OnnxModel",
+    "OnnxMultiFrameModel", "Pipeline", "PlateplugError",
     "PluginError", "Reader", "ReaderModel", "ScoredText", "UnknownModelError", "__version__",
     "hookimpl", "list_models", "load", "load_detector", "load_reader",
 ]

@@ -1,6 +1,8 @@
 """Multi-frame enhancers: fuse shapes, fewer/more frames than K, single-crop equivalence,
 layouts, batching, bad input and the missing-weights path of the built-in mfsr."""
 
+import types
+
 import cv2
 import numpy as np
 import pytest
@@ -156,3 +158,23 @@ def test_track_frames_keeps_the_newest_crops_first_and_forgets_old_tracks():
     assert len(history) == 2
     history.update(4, [1], [crops[4]])  # track 2 last seen at frame 0: more than 3 ago
     assert len(history) == 1
+
+
+def test_a_plugin_ships_a_multi_frame_enhancer_through_register_enhancers(fresh_plugins):
+    class MeanModel(plateplug.EnhancerModel):
+        name = "mean-mf"
+
+        def load(self, device: str = "auto", threads: int | None = None) -> MeanNearest:
+            return MeanNearest()
+
+    module = types.ModuleType("mf_plugin")
+
+    @plateplug.hookimpl
+    def register_enhancers(register):
+        register(MeanModel())
+
+    module.register_enhancers = register_enhancers
+    plateplug.plugins.register_module(module, "mf_plugin")
+    enhancer = plateplug.load("mean-mf")
+    assert isinstance(enhancer, plateplug.MultiFrameEnhancer) and enhancer.frames == 3
+    assert enhancer.fuse([_plate(0), _plate(1)]).shape == (48, 120, 3)
