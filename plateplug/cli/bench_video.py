@@ -1,182 +1,104 @@
-"""``plateplug bench-video``: how fast the video pipeline runs, against its I/O ceiling."""
+"""``plateplug bench-video``: the video command as users run it, against its I/O ceiling
+(the measuring lives in ``plateplug.bench.video``)."""
 
 from __future__ import annotations
 
-import statistics
+import shlex
 import tempfile
-import time
-from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import click
-import cv2
-import numpy as np
 
 import plateplug
-from plateplug.cli.enhance_video import VIDEO_THREADS
-from plateplug.errors import PlateplugError
-from plateplug.video.boxes import Box, read_boxes
-from plateplug.video.overlay import LAYOUTS, output_size, render
-from plateplug.video.pipeline import DEFAULT_MARGIN, Detector, load_detector, plates_in_frame
+from plateplug.bench.video import (
+    Timed,
+    bench_clip,
+    median_run,
+    read_labels,
+    synthetic_clip,
+    write_boxes,
+)
+from plateplug.readers import DEFAULT_READER, load_reader
 from plateplug.video.sources import VideoSource
-from plateplug.video.tracker import IoUTracker
-from plateplug.video.writer import VideoWriter
-
-SYNTHETIC_SIZE = (1280, 720)
-SYNTHETIC_FRAMES = 30
-
-Work = Callable[[int, np.ndarray], np.ndarray]
-
-
-def synthetic_clip(path: Path, frames: int = SYNTHETIC_FRAMES,
-                   size: tuple[int, int] = SYNTHETIC_SIZE) -> dict[int, list[Box]]:
-    """Write a textured clip with two moving plates to ``path``; returns their boxes."""
-    w, h = size
-    rng = np.random.default_rng(0)
-    noise = rng.integers(0, 255, (h // 8, w // 8, 3), dtype=np.uint8)
-    background = cv2.GaussianBlur(cv2.resize(noise, size), (0, 0), 3)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 25.0, size)
-    boxes: dict[int, list[Box]] = {}
-    for i in range(frames):
-        frame = np.roll(background, 4 * i, axis=1)
-        plates = [(w // 4 + 3 * i, h // 2, 120, 30), (2 * w // 3 - 2 * i, h // 2 + 60, 90, 22)]
-        boxes[i] = []
-        for x, y, pw, ph in plates:
-            frame[y:y + ph, x:x + pw] = 235
-            cv2.putText(frame, "AB 123", (x + 6, y + ph - 7), cv2.FONT_HERSHEY_SIMPLEX,
-                        ph / 36, (20, 20, 20), 2, cv2.LINE_AA)
-            boxes[i].append((x, y, x + pw, y + ph))
-        writer.write(frame)
-    writer.release()
-    return boxes
-
-
-def time_pass(source: str, work: Work, layout_size: Callable[[tuple[int, int]], tuple[int, int]],
-              max_frames: int | None) -> float:
-    """Mean seconds per frame (read, ``work``, encode) over ``source``, written to a temp
-    file: wall time of the whole pass over the frame count, so that frames with and without
-    detection (``--detect-every``) are weighed as they come."""
-    frames = 0
-    with VideoSource(source) as src, tempfile.TemporaryDirectory() as tmp, \
-            VideoWriter(Path(tmp) / "bench.mp4", src.fps, layout_size(src.size)) as writer:
-        start = time.perf_counter()
-        for index, frame in src:
-            writer.write(work(index, frame))
-            frames += 1
-            if max_frames is not None and frames >= max_frames:
-                break
-        seconds = time.perf_counter() - start
-    return seconds / max(frames, 1)
-
-
-def end_to_end(enhancer: plateplug.Enhancer, detector: Detector | None,
-               boxes: Mapping[int, Sequence[Box]] | None, layout: str,
-               detect_every: int = 1) -> Work:
-    """The full per-frame pipeline: find plates (on every ``detect_every``-th frame),
-    enhance them in one batch, track, draw."""
-    tracker = IoUTracker()
-    count = 0
-
-    def work(index: int, frame: np.ndarray) -> np.ndarray:
-        nonlocal count
-        plates = plates_in_frame(index, frame, enhancer, detector, boxes, DEFAULT_MARGIN,
-                                 tracker, detect=count % detect_every == 0)
-        count += 1
-        return render(frame, plates, layout)
-
-    return work
+from plateplug.video.stats import STAGES
 
 
 @click.command("bench-video")
-@click.argument("source", required=False)
+@click.argument("sources", nargs=-1)
 @click.option("-m", "--model", "models", multiple=True,
-              help="Enhancer to time end to end (repeatable; default: every trained one).")
-@click.option("--boxes", "boxes_file", type=click.Path(path_type=Path),
-              help="Plate boxes per frame (JSONL) for the end-to-end runs instead of the "
-                   "detector.")
-@click.option("--detector", "detector_name", help="Plate detector (default: the trained one).")
-@click.option("--layout", type=click.Choice(LAYOUTS), default="inset", show_default=True)
-@click.option("--frames", "max_frames", type=click.IntRange(1),
-              help="Time only the first N frames.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-              show_default=True)
-@click.option("--threads", type=click.IntRange(1), default=VIDEO_THREADS, show_default=True,
-              help="CPU threads for inference (as in `plateplug enhance` on a video).")
-@click.option("--detect-every", type=click.IntRange(1), default=(1,), multiple=True,
-              show_default=True, help="Also time end to end with the detector on every N-th "
-              "frame only (repeatable).")
+              help="Enhancer to time (repeatable; default: every trained one).")
+@click.option("--variant", "variants", multiple=True,
+              help='Also time the command with these options, e.g. "--detect-every 1 '
+                   '--no-reuse --max-input-height full" (repeatable).')
+@click.option("--boxes", "boxes_file", type=click.Path(exists=True, path_type=Path),
+              help="Plate boxes (JSONL) given to every command instead of the detector "
+                   "(one SOURCE).")
+@click.option("--labels", "labels_file", type=click.Path(exists=True, path_type=Path),
+              help="Boxes JSONL whose lines also carry the plates' \"texts\" (one SOURCE, "
+                   "e.g. examples/street.boxes.jsonl): adds the OCR rate of each command's "
+                   "output crops.")
+@click.option("--reader", default=DEFAULT_READER, show_default=True,
+              help="OCR reader for --labels.")
 @click.option("--rounds", type=click.IntRange(1), default=3, show_default=True,
-              help="Time every stage this many times, round-robin; report the median.")
-def bench_video(source: str | None, models: tuple[str, ...], boxes_file: Path | None,
-                detector_name: str | None, layout: str, max_frames: int | None, device: str,
-                threads: int, detect_every: tuple[int, ...], rounds: int) -> None:
-    """Time the video pipeline on SOURCE (default: a synthetic 1280x720 clip): the I/O
-    ceiling (decode + encode only), detection only, and end to end per model, as fps
-    (frames over the wall time of a pass; median of the rounds, which take turns so that
-    every stage sees the same machine) and as a fraction of the ceiling."""
+              help="Run everything this many times, taking turns; report the median.")
+def bench_video(sources: tuple[str, ...], models: tuple[str, ...],
+                variants: tuple[str, ...], boxes_file: Path | None,
+                labels_file: Path | None, reader: str, rounds: int) -> None:
+    """Time `plateplug enhance -m MODEL SOURCE -o OUT` as users run it (a new process,
+    start-up included and also reported apart) beside decoding + encoding SOURCE alone,
+    with the seconds per stage (decode, detect, enhance, draw, encode) of its median run.
+    SOURCES default to a synthetic 1280x720 clip with given boxes."""
     names = models or tuple(m.name for m in plateplug.list_models()
                             if m.unavailable_reason() is None)
     if not names:
         raise click.ClickException("no trained enhancer to time; name one with -m")
+    if (boxes_file or labels_file) and len(sources) > 1:
+        raise click.UsageError("--boxes and --labels need a single SOURCE")
+    labels = read_labels(labels_file) if labels_file else None
+    read = load_reader(reader) if labels is not None else None
     with tempfile.TemporaryDirectory() as tmp:
-        boxes = read_boxes(boxes_file) if boxes_file else None
-        if source is None:
-            source = str(Path(tmp) / "synthetic.mp4")
-            synthetic = synthetic_clip(Path(source))
-            boxes = boxes or synthetic
-        with VideoSource(source) as src:
-            click.echo(f"{src.name}: {src.size[0]}x{src.size[1]}, {src.fps:g} fps, "
-                       f"{src.frame_count or '?'} frames", err=True)
-        stages: list[tuple[str, Callable[[], Work], Callable]] = []
-
-        def measure(label: str, make_work: Callable[[], Work],
-                    size: Callable = lambda size: size) -> None:
-            stages.append((label, make_work, size))
-
-        def detect_only(index: int, frame: np.ndarray) -> np.ndarray:
-            detector(frame)
-            return frame
-
-        measure("I/O ceiling (decode + encode)", lambda: lambda index, frame: frame)
-        detector = _try_detector(detector_name, device, threads, required=boxes is None)
-        if detector is not None:
-            measure(f"detection only ({getattr(detector, 'name', detector_name)})",
-                    lambda: detect_only)
-        cadences = sorted(set(detect_every)) if boxes is None else [1]
-        for name in names:
-            enhancer = plateplug.load(name, device=device, threads=threads)
-            for every in cadences:
-                plates_from = ("boxes" if boxes is not None else "detector" if every == 1
-                               else f"detector every {every} frames")
-                measure(f"{name} end to end ({plates_from}, {enhancer.providers[0]})",
-                        lambda enhancer=enhancer, every=every: end_to_end(
-                            enhancer, None if boxes is not None else detector, boxes, layout,
-                            every),
-                        lambda size: output_size(layout, size))
-        times: dict[str, list[float]] = {label: [] for label, _, _ in stages}
-        for round_number in range(1, rounds + 1):
-            click.echo(f"round {round_number}/{rounds} ...", err=True)
-            for label, make_work, size in stages:
-                times[label].append(time_pass(source, make_work(), size, max_frames))
-    _print([(label, statistics.median(values)) for label, values in times.items()])
+        if not sources:
+            sources = (str(Path(tmp) / "synthetic.mp4"),)
+            boxes_file = boxes_file or write_boxes(Path(tmp) / "synthetic.boxes.jsonl",
+                                                   synthetic_clip(Path(sources[0])))
+        common = ("--boxes", str(boxes_file)) if boxes_file else ()
+        for source in sources:
+            with VideoSource(source) as src:
+                click.echo(f"{src.name}: {src.size[0]}x{src.size[1]}, {src.fps:g} fps, "
+                           f"{src.frame_count or '?'} frames", err=True)
+            commands = [Timed(name, tuple(shlex.split(extra)), common)
+                        for name in names for extra in ("", *variants)]
+            ceiling = bench_clip(source, commands, rounds, labels, read,
+                                 lambda n: click.echo(f"round {n}/{rounds} ...", err=True))
+            _print(source, ceiling, commands, reader)
 
 
-def _try_detector(name: str | None, device: str, threads: int | None,
-                  required: bool) -> Detector | None:
-    try:
-        return load_detector(name, device, threads)
-    except PlateplugError as exc:
-        if required:
-            raise
-        click.echo(f"detection only: skipped ({exc})", err=True)
-        return None
-
-
-def _print(rows: list[tuple[str, float]]) -> None:
-    ceiling = 1 / rows[0][1]
-    width = max(len(label) for label, _ in rows)
-    click.echo(f"{'STAGE'.ljust(width)}  {'FPS':>7}  {'MS/FRAME':>8}  {'OF CEILING':>10}")
-    for label, seconds in rows:
-        fps = 1 / seconds
-        click.echo(f"{label.ljust(width)}  {fps:7.1f}  {seconds * 1000:8.1f}  "
-                   f"{fps / ceiling:10.2f}")
+def _print(source: str, ceiling: float, commands: list[Timed], reader: str) -> None:
+    width = max(len(c.label) for c in commands) + 2
+    click.echo(f"\n{source}")
+    click.echo(f"{'COMMAND'.ljust(width)}{'FPS':>7}{'OF I/O':>8}{'START-UP S':>12}"
+               f"{'RUN FPS':>9}{'OF I/O':>8}")
+    io_fps = 1 / ceiling
+    click.echo(f"{'decode + encode only'.ljust(width)}{io_fps:7.1f}{1:8.2f}{'-':>12}"
+               f"{io_fps:9.1f}{1:8.2f}")
+    for c in commands:
+        run = median_run(c.runs)
+        click.echo(f"{c.label.ljust(width)}{c.wall_fps:7.1f}{c.wall_fps / io_fps:8.2f}"
+                   f"{run.startup_seconds:12.2f}{c.run_fps:9.1f}{c.run_fps / io_fps:8.2f}")
+    click.echo("\nms per frame by stage, median run (decode and encode run in threads of "
+               "their own, beside the other stages)")
+    click.echo(f"{'COMMAND'.ljust(width)}" + "".join(f"{s.upper():>8}" for s in STAGES)
+               + f"{'ENHANCED':>10}{'REUSED':>8}")
+    for c in commands:
+        stats = median_run(c.runs).stats
+        per_frame = [1000 * stats["stage_seconds"][s] / stats["frames"] for s in STAGES]
+        click.echo(c.label.ljust(width) + "".join(f"{v:8.1f}" for v in per_frame)
+                   + f"{stats['crops_enhanced']:10d}{stats['crops_reused']:8d}")
+    for c in commands:
+        click.echo(f"{c.label}: {median_run(c.runs).stats['settings']}")
+    if any(c.ocr is not None for c in commands):
+        click.echo(f"\nOCR rate of the output crops of labelled plates ({reader})")
+        for c in commands:
+            if c.ocr is not None:
+                click.echo(f"{c.label.ljust(width)}{c.ocr.rate:7.3f}  "
+                           f"({c.ocr.read}/{c.ocr.labelled})")
