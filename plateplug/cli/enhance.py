@@ -12,6 +12,7 @@ import numpy as np
 
 import plateplug
 from plateplug.cli.enhance_video import enhance_video_command, is_video_source, video_options
+from plateplug.cli.enhance_videos import enhance_videos_command, is_video_batch
 from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
 from plateplug.imageio import DEFAULT_MAX_PIXELS, read_image, write_image
@@ -48,10 +49,21 @@ max_pixels_option = click.option(
               help="Restore a fuzzy image at its own size: shrink by the scale, then enhance.")
 @max_pixels_option
 @video_options
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Videos: process a folder or list of videos on this many Ray workers "
+                   "(plateplug[ray]; default: one after another in this process).")
+@click.option("--ray-address", help="Videos: run the workers on an existing Ray cluster "
+              "('auto', or ray://host:10001) instead of a local Ray runtime.")
 def enhance(model: str, inputs: tuple[str, ...], output: Path | None, device: str,
-            threads: int | None, keep_size: bool, max_pixels: int, **video: Any) -> None:
+            threads: int | None, keep_size: bool, max_pixels: int, workers: int | None,
+            ray_address: str | None, **video: Any) -> None:
     """Enhance plate images (files or folders of images), or the plates of a video file,
-    camera index or stream URL (rtsp://, http://)."""
+    camera index or stream URL (rtsp://, http://), or of many videos (a folder of videos,
+    a .txt list of them, or several video files)."""
+    if is_video_batch(inputs, workers, ray_address):
+        enhance_videos_command(inputs, output, model, device, threads, workers, ray_address,
+                               **video)
+        return
     if any(is_video_source(i) for i in inputs):
         enhance_video_command(inputs, output, model, device, threads, **video)
         return
