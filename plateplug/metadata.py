@@ -1,14 +1,24 @@
 """The contract between exported ONNX files and the runtime: plateplug.* metadata keys.
 
 Everything inference needs to know about a model lives in the ONNX file itself, so the
-runtime has no per-model constants. Exporters write ``ModelMetadata.to_props()`` into
-``model.metadata_props``; the runtime reads it back with ``ModelMetadata.from_props()``.
+runtime has no per-model constants. Each kind of file has a frozen dataclass schema
+(``ModelMetadata`` for enhancers here, ``DetectorMetadata`` in plateplug.detect.metadata);
+``Metadata``, their base, is the one codec: exporters write ``meta.to_props()`` into
+``model.metadata_props`` and the runtime reads it back with ``Schema.from_props()``, both
+driven by the dataclass fields. Each field is the key ``plateplug.<field>``: text as is,
+numbers in Python's notation, tuples comma-separated, ``None`` left out, a ``dict`` as one key
+``plateplug.<field>.<key>`` per item. A key a file lacks takes the field's default, or the
+field's ``IF_ABSENT`` metadata (files made before the key existed); ``ON_READ`` metadata
+normalises the text read (e.g. ``str.upper``). Bounds are each schema's ``__post_init__``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+import types
+from collections.abc import Callable
+from dataclasses import MISSING, Field, dataclass, field, fields
+from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from plateplug.errors import ModelFileError
 
@@ -20,10 +30,126 @@ MAX_TILE_OVERLAP = 128  # below the enhancer's 256-pixel tile
 MEAN_LIMIT = 100.0  # |mean| in units of value / 255
 STD_RANGE = (1e-4, 100.0)
 MAX_INPUT_HEIGHT = 4096  # pixels
+IF_ABSENT = "plateplug.if_absent"  # field metadata: the value of a file without the key
+ON_READ = "plateplug.on_read"  # field metadata: applied to the text read for the field
+UPPER_CASE = {ON_READ: str.upper}
+S = TypeVar("S", bound="Metadata")
+
+
+class Metadata:
+    """Base of the metadata schemas (frozen dataclasses): the codec to and from the
+    ``plateplug.*`` key/value pairs of an ONNX file (see the module doc).
+
+    ``HEADER`` keys are written before the fields; ``LABEL`` names the kind of metadata in
+    errors. Every schema has the provenance fields declared here.
+    """
+
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # subclasses are dataclasses
+    HEADER: ClassVar[dict[str, str]] = {}
+    LABEL: ClassVar[str] = "plateplug"
+    name: str
+    architecture: str
+    parameters: int
+    version: str
+    training_data: str
+
+    def to_props(self) -> dict[str, str]:
+        """Flatten to the string key/value pairs stored in ``metadata_props``."""
+        props = {PREFIX + key: value for key, value in self.HEADER.items()}
+        hints = get_type_hints(type(self))
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, dict):
+                props.update({f"{PREFIX}{item.name}.{k}": str(v) for k, v in value.items()})
+            elif value is not None:
+                props[PREFIX + item.name] = format_value(value, hints[item.name])
+        return props
+
+    @classmethod
+    def from_props(cls: type[S], props: dict[str, str], source: str = "model") -> S:
+        """Parse ``metadata_props`` into this schema; ModelFileError naming ``source`` when
+        they are not of this kind or a value is unreadable or out of bounds."""
+        ours = {k[len(PREFIX):]: v for k, v in props.items() if k.startswith(PREFIX)}
+        foreign = cls.not_ours(ours)
+        if foreign:
+            raise ModelFileError(f"{source} {foreign}")
+        hints = get_type_hints(cls)
+        try:
+            values = {}
+            for item in fields(cls):
+                value = read_field(item, hints[item.name], ours)
+                if value is not MISSING:
+                    values[item.name] = value
+            return cls(**values)
+        except ValueError as exc:
+            raise ModelFileError(f"{source} has invalid {cls.LABEL} metadata: {exc}") from exc
+
+    @classmethod
+    def not_ours(cls, ours: dict[str, str]) -> str | None:
+        """Why keys ``ours`` (``plateplug.`` removed) are not of this kind, None when they
+        are; by default: a required field (one without default) is missing."""
+        required = [f.name for f in fields(cls)
+                    if f.default is MISSING and f.default_factory is MISSING]
+        if all(name in ours for name in required):
+            return None
+        return f"has no plateplug metadata ({', '.join(required)})"
+
+
+def format_value(value: Any, hint: Any) -> str:
+    """A field value as stored: tuples comma-separated (float items as floats)."""
+    if not isinstance(value, tuple):
+        return str(value)
+    kinds = get_args(hint)
+    return ",".join(repr(float(v)) if (kinds[0] if kinds[-1] is Ellipsis else kinds[i]) is float
+                    else str(v) for i, v in enumerate(value))
+
+
+def read_field(item: Field[Any], hint: Any, ours: dict[str, str]) -> Any:
+    """The value of field ``item`` from keys ``ours``; MISSING when absent and defaulted;
+    ValueError naming the field when required and absent or unreadable."""
+    if get_origin(hint) is dict:
+        prefix = item.name + "."
+        found = {k[len(prefix):]: v for k, v in ours.items() if k.startswith(prefix)}
+        return found if found else MISSING
+    if item.name not in ours:
+        if IF_ABSENT in item.metadata:
+            return item.metadata[IF_ABSENT]
+        if item.default is MISSING and item.default_factory is MISSING:
+            raise ValueError(f"{item.name} is missing")
+        return MISSING
+    on_read: Callable[[str], str] = item.metadata.get(ON_READ, str)
+    return parse_value(item.name, hint, on_read(ours[item.name]))
+
+
+def parse_value(name: str, hint: Any, text: str) -> Any:
+    """``text`` as type ``hint`` (str, int, float, ``X | None`` or a tuple of them);
+    ValueError naming field ``name`` and the whole text when it is not."""
+    try:
+        return _parse(hint, text)
+    except ValueError as exc:
+        raise ValueError(f"{name}={text!r} is not {exc}") from None
+
+
+def _parse(hint: Any, text: str) -> Any:
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType):
+        (hint,) = (a for a in args if a is not type(None))
+    elif origin is tuple:
+        items = text.split(",")
+        kinds = [args[0]] * len(items) if args[-1] is Ellipsis else list(args)
+        if len(kinds) != len(items):
+            raise ValueError(f"{len(kinds)} comma-separated values")
+        return tuple(_parse(kind, item) for kind, item in zip(kinds, items))
+    if hint is str:
+        return text
+    try:
+        return hint(text)
+    except ValueError:
+        raise ValueError("an integer" if hint is int else "a number") from None
 
 
 @dataclass(frozen=True)
-class ModelMetadata:
+class ModelMetadata(Metadata):
     """What the runtime needs to feed a model and read its output.
 
     The graph takes one float32 input ``N x 3 x H x W`` and returns ``N x 3 x sH x sW``
@@ -39,9 +165,10 @@ class ModelMetadata:
     ``max_input_height`` before enhancing them (None: no limit).
     """
 
+    HEADER: ClassVar[dict[str, str]] = {"format_version": FORMAT_VERSION}
     name: str
     scale: int
-    channel_order: str = "RGB"
+    channel_order: str = field(default="RGB", metadata=UPPER_CASE)
     mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
     std: tuple[float, float, float] = (1.0, 1.0, 1.0)
     pad_multiple: int = 1
@@ -63,65 +190,6 @@ class ModelMetadata:
         check_range("tile_overlap", self.tile_overlap, 0, MAX_TILE_OVERLAP)
         check_range("parameters", self.parameters, 0, math.inf)
         check_input_heights(self.min_input_height, self.max_input_height)
-
-    def to_props(self) -> dict[str, str]:
-        """Flatten to the string key/value pairs stored in ``metadata_props``."""
-        props = {f"{PREFIX}format_version": FORMAT_VERSION}
-        for key, value in asdict(self).items():
-            if key == "extra" or value is None:
-                continue
-            if isinstance(value, tuple):
-                value = ",".join(repr(float(v)) for v in value)
-            props[PREFIX + key] = str(value)
-        for key, value in self.extra.items():
-            props[f"{PREFIX}extra.{key}"] = str(value)
-        return props
-
-    @classmethod
-    def from_props(cls, props: dict[str, str], source: str = "model") -> ModelMetadata:
-        """Parse ``metadata_props``; raise ModelFileError naming ``source`` when invalid."""
-        ours = {k[len(PREFIX):]: v for k, v in props.items() if k.startswith(PREFIX)}
-        if "scale" not in ours or "name" not in ours:
-            raise ModelFileError(f"{source} has no plateplug metadata (name, scale)")
-        try:
-            meta = cls(
-                name=ours["name"],
-                scale=int(ours["scale"]),
-                channel_order=ours.get("channel_order", "RGB").upper(),
-                mean=parse_triple(ours.get("mean", "0,0,0")),
-                std=parse_triple(ours.get("std", "1,1,1")),
-                pad_multiple=int(ours.get("pad_multiple", "1")),
-                tile_overlap=int(ours.get("tile_overlap", "16")),
-                architecture=ours.get("architecture", ""),
-                parameters=int(ours.get("parameters", "0")),
-                version=ours.get("version", "0"),
-                training_data=ours.get("training_data", ""),
-                max_input_height=optional_int("max_input_height", ours.get("max_input_height")),
-                min_input_height=optional_int("min_input_height", ours.get("min_input_height")),
-                extra={k[len("extra."):]: v for k, v in ours.items() if k.startswith("extra.")},
-            )
-        except ValueError as exc:
-            raise ModelFileError(f"{source} has invalid plateplug metadata: {exc}") from exc
-        return meta
-
-
-def parse_triple(text: str) -> tuple[float, float, float]:
-    """Parse 'a,b,c' into three floats (ValueError otherwise)."""
-    values = tuple(float(v) for v in text.split(","))
-    if len(values) != 3:
-        raise ValueError(f"expected three comma-separated numbers, got {text!r}")
-    return values  # type: ignore[return-value]
-
-
-def optional_int(field: str, text: str | None) -> int | None:
-    """An optional integer field: None when absent, ValueError naming ``field`` when not an
-    integer."""
-    if text is None:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{field}={text!r} is not an integer") from None
 
 
 def check_input_heights(low: int | None, high: int | None) -> None:

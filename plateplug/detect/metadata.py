@@ -16,16 +16,18 @@ fixed dimensions runs the first pass only.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
-from plateplug.errors import ModelFileError
 from plateplug.metadata import (
+    IF_ABSENT,
     PREFIX,
+    UPPER_CASE,
+    Metadata,
     check_channel_order,
     check_name,
     check_normalisation,
     check_range,
-    parse_triple,
 )
 
 TASK = "detector"
@@ -37,14 +39,16 @@ LEGACY_MAX_UPSCALE = 16.0  # files without plateplug.max_upscale: enlarged to fi
 
 
 @dataclass(frozen=True)
-class DetectorMetadata:
+class DetectorMetadata(Metadata):
     """Input geometry, normalisation and output decoding of a detector graph."""
 
+    HEADER: ClassVar[dict[str, str]] = {"task": TASK}
+    LABEL: ClassVar[str] = "detector"
     name: str
     input_size: tuple[int, int]
     stride: int
     box_encoding: str = "centernet"
-    channel_order: str = "BGR"
+    channel_order: str = field(default="BGR", metadata=UPPER_CASE)
     mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
     std: tuple[float, float, float] = (1.0, 1.0, 1.0)
     pad_value: int = 114
@@ -52,7 +56,7 @@ class DetectorMetadata:
     nms_iou: float = 0.4
     max_detections: int = 50
     scales: tuple[float, ...] = (1.0,)
-    max_upscale: float = 1.0
+    max_upscale: float = field(default=1.0, metadata={IF_ABSENT: LEGACY_MAX_UPSCALE})
     scale_min_height: int = 16
     architecture: str = ""
     parameters: int = 0
@@ -84,41 +88,9 @@ class DetectorMetadata:
         check_range("max_detections", self.max_detections, 1, MAX_DETECTIONS)
         check_range("parameters", self.parameters, 0, float("inf"))
 
-    def to_props(self) -> dict[str, str]:
-        """Flatten to the string key/value pairs stored in ``metadata_props``."""
-        props = {PREFIX + "task": TASK}
-        for key, value in asdict(self).items():
-            if isinstance(value, tuple):
-                value = ",".join(str(v) for v in value)
-            props[PREFIX + key] = str(value)
-        return props
-
     @classmethod
-    def from_props(cls, props: dict[str, str], source: str = "model") -> DetectorMetadata:
-        """Parse ``metadata_props``; raise ModelFileError naming ``source`` when invalid."""
-        ours = {k[len(PREFIX):]: v for k, v in props.items() if k.startswith(PREFIX)}
-        if ours.get("task") != TASK:
-            raise ModelFileError(f"{source} is not a plateplug detector (no plateplug.task)")
-        try:
-            w, h = (int(v) for v in ours["input_size"].split(","))
-            meta = cls(
-                name=ours["name"], input_size=(w, h), stride=int(ours["stride"]),
-                box_encoding=ours.get("box_encoding", "centernet"),
-                channel_order=ours.get("channel_order", "BGR").upper(),
-                mean=parse_triple(ours.get("mean", "0,0,0")),
-                std=parse_triple(ours.get("std", "1,1,1")),
-                pad_value=int(ours.get("pad_value", "114")),
-                score_threshold=float(ours.get("score_threshold", "0.3")),
-                nms_iou=float(ours.get("nms_iou", "0.4")),
-                max_detections=int(ours.get("max_detections", "50")),
-                scales=tuple(float(v) for v in ours.get("scales", "1.0").split(",")),
-                max_upscale=float(ours.get("max_upscale", LEGACY_MAX_UPSCALE)),
-                scale_min_height=int(ours.get("scale_min_height", "16")),
-                architecture=ours.get("architecture", ""),
-                parameters=int(ours.get("parameters", "0")),
-                version=ours.get("version", "0"), training_data=ours.get("training_data", ""),
-            )
-        except (KeyError, ValueError) as exc:
-            raise ModelFileError(f"{source} has invalid detector metadata: {exc!r}") from exc
-        return meta
-
+    def not_ours(cls, ours: dict[str, str]) -> str | None:
+        """Detector files say so: ``plateplug.task=detector``."""
+        if ours.get("task") == TASK:
+            return None
+        return f"is not a plateplug detector (no {PREFIX}task)"

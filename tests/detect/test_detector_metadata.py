@@ -4,6 +4,8 @@ import pytest
 
 from plateplug.detect.metadata import DetectorMetadata
 from plateplug.errors import ModelFileError
+from plateplug.metadata import ModelMetadata
+from tests.test_metadata import BUILTINS, assert_no_field_at_its_default, file_props
 
 GOOD = DetectorMetadata(name="d", input_size=(640, 384), stride=4)
 
@@ -26,3 +28,45 @@ def test_out_of_bounds_values_are_rejected_naming_the_file(key, value):
     props[f"plateplug.{key}"] = value
     with pytest.raises(ModelFileError, match=f"det.onnx has invalid detector metadata.*{key}"):
         DetectorMetadata.from_props(props, source="det.onnx")
+
+
+def test_round_trip_keeps_every_field():
+    meta = DetectorMetadata(
+        name="d", input_size=(320, 192), stride=8, box_encoding="other", channel_order="RGB",
+        mean=(0.4, 0.5, 0.6), std=(0.2, 0.3, 0.4), pad_value=0, score_threshold=0.5,
+        nms_iou=0.6, max_detections=7, scales=(1.0, 0.5), max_upscale=2.0,
+        scale_min_height=24, architecture="a", parameters=9, version="3", training_data="t")
+    assert_no_field_at_its_default(meta)
+    props = meta.to_props()
+    assert list(props)[0] == "plateplug.task" and props["plateplug.task"] == "detector"
+    assert (props["plateplug.input_size"], props["plateplug.scales"]) == ("320,192", "1.0,0.5")
+    assert DetectorMetadata.from_props(props) == meta
+
+
+def test_the_shipped_detector_file_keeps_its_keys_exactly():
+    path = BUILTINS / "plate_detector" / "plate_detector.onnx"
+    props = file_props(path)
+    meta = DetectorMetadata.from_props(props, source=path.name)
+    written = meta.to_props()
+    assert {k: written[k] for k in props} == props
+    assert set(written) - set(props) == {"plateplug.max_upscale", "plateplug.scales",
+                                         "plateplug.scale_min_height"}  # keys made after it
+    assert meta.max_upscale == 16.0  # files without the key keep filling the canvas
+    assert DetectorMetadata.from_props(written) == meta
+
+
+@pytest.mark.parametrize("key", ["name", "input_size", "stride"])
+def test_a_missing_required_key_is_named(key):
+    props = {k: v for k, v in GOOD.to_props().items() if k != f"plateplug.{key}"}
+    with pytest.raises(ModelFileError, match=f"det.onnx has invalid detector metadata: "
+                                             f"{key} is missing"):
+        DetectorMetadata.from_props(props, source="det.onnx")
+
+
+def test_an_enhancer_file_is_not_a_detector():
+    props = ModelMetadata(name="m", scale=4).to_props()
+    with pytest.raises(ModelFileError, match=r"m.onnx is not a plateplug detector "
+                                             r"\(no plateplug.task\)"):
+        DetectorMetadata.from_props(props, source="m.onnx")
+    with pytest.raises(ModelFileError, match="m.onnx has no plateplug metadata"):
+        ModelMetadata.from_props(GOOD.to_props(), source="m.onnx")
