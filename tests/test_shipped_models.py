@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import plateplug
-from plateplug.bench.metrics import psnr_y
-from plateplug.bench.protocol import make_pair
-from plateplug.datasets import read_crops, select
-from plateplug.detect.dashcam import read_frames
-from plateplug.detect.evaluate import match_count
+from plateplug.data.boxes import match_count
+from plateplug.data.datasets import read_crops, select
+from plateplug.data.frames import read_frames
+from plateplug.data.metrics import psnr_y
+from plateplug.data.protocol import make_pair
 from tests.conftest import SHARED_DATA
 
 pytest.importorskip("onnxruntime")

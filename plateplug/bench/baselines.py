@@ -13,7 +13,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from plateplug.bench.protocol import SCALE
+from plateplug.data.protocol import SCALE
 from plateplug.enhancer import Enhancer
 
 INTERPOLATIONS = {"bicubic": cv2.INTER_CUBIC, "lanczos": cv2.INTER_LANCZOS4}

@@ -29,10 +29,10 @@ import cv2
 import numpy as np
 
 from plateplug import plugins
-from plateplug.bench import metrics
 from plateplug.bench.baselines import InterpolationEnhancer
-from plateplug.bench.protocol import BURST_FRAMES, SCALE, Burst, make_burst
-from plateplug.datasets import is_validation, read_crops, select
+from plateplug.data import metrics
+from plateplug.data.datasets import is_validation, read_crops, select
+from plateplug.data.protocol import BURST_FRAMES, SCALE, Burst, make_burst
 from plateplug.enhancer import Enhancer
 from plateplug.errors import MissingExtraError, PlateplugError
 from plateplug.models import EnhancerModel

@@ -15,12 +15,13 @@ import cv2
 import numpy as np
 
 from plateplug import plugins
-from plateplug.bench import metrics, speed
+from plateplug.bench import speed
 from plateplug.bench.baselines import load_baselines
-from plateplug.bench.protocol import SCALE, TRACKS, Pair, make_pair
 from plateplug.bench.results import HR, LR, BenchResult, Cell, Method, Row, Sample
 from plateplug.bench.torch_compare import compare_with_torch, load_checkpoint
-from plateplug.datasets import crop_boxes, is_validation, read_crops, select
+from plateplug.data import metrics
+from plateplug.data.datasets import crop_boxes, is_validation, read_crops, select
+from plateplug.data.protocol import SCALE, TRACKS, Pair, make_pair
 from plateplug.enhancer import Enhancer
 from plateplug.errors import MissingExtraError, PlateplugError
 from plateplug.models import EnhancerModel, OnnxModel

@@ -24,11 +24,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from plateplug.data.boxes import box_iou as iou
 from plateplug.data.metrics import plate_read
 from plateplug.errors import PlateplugError
 from plateplug.video.boxes import Box
 from plateplug.video.sources import VideoSource
-from plateplug.video.tracker import iou
 from plateplug.video.writer import VideoWriter
 
 SYNTHETIC_SIZE = (1280, 720)

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from plateplug.bench.environment import environment
-from plateplug.bench.protocol import TRACKS
 from plateplug.bench.report import write_report
 from plateplug.bench.runner import DEFAULT_HEIGHTS, BenchConfig, run_bench
 from plateplug.cli.bench_bursts import bench_bursts
-from plateplug.datasets import SPLITS
+from plateplug.data.datasets import SPLITS
+from plateplug.data.protocol import TRACKS
 from plateplug.runtime import DEVICES
 
 

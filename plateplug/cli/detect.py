@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 import cv2
 
+from plateplug.bench.detector import evaluate_all, median_ms
+from plateplug.bench.detector_table import HEADER, json_row, text_rows
 from plateplug.cli.enhance import max_pixels_option
+from plateplug.data.benchsets import DEFAULT_SCENES, DEFAULT_SETS, SET_NAMES, open_set
 from plateplug.detect import DetectorModel, load_detector
-from plateplug.detect.benchsets import DEFAULT_SCENES, DEFAULT_SETS, SET_NAMES, open_set
-from plateplug.detect.benchtable import HEADER, json_row, text_rows
 from plateplug.detect.draw import draw_detections
-from plateplug.detect.evaluate import evaluate_all, median_ms
 from plateplug.detect.loading import resolve_detector
 from plateplug.detect.yolo import YoloModel
 from plateplug.errors import PlateplugError

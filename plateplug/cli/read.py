@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 import plateplug
-from plateplug.bench.metrics import normalise_text
+from plateplug.data.metrics import normalise_text
 from plateplug.imageio import read_image
 from plateplug.images import to_bgr
 from plateplug.readers import DEFAULT_READER

@@ -15,8 +15,9 @@ import numpy as np
 import torch
 
 from plateplug.align import register, shift_image
-from plateplug.bench.protocol import BURST_FRAMES, make_burst
-from plateplug.train.data import Crop, PairSampler, to_tensor
+from plateplug.data.crops import Crop
+from plateplug.data.protocol import BURST_FRAMES, make_burst
+from plateplug.train.data import PairSampler, to_tensor
 from plateplug.train.degrade import SCALE, degrade
 
 MAX_SHIFT = 2.5  # HR pixels each way (the protocol draws up to 2)

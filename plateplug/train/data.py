@@ -1,98 +1,25 @@
-"""Training crops in RAM and on-the-fly LR/HR batches.
+"""On-the-fly LR/HR training batches from plate crops in RAM (``plateplug.data.crops``).
 
-Sources: a plates folder or labels CSV (``plateplug.datasets``), a dashcam folder with
-``boxes.csv`` (only ``train`` rows, cropped with a margin), or a folder holding both
-(``plates/`` and ``dashcam/``, like ../shared/data); also the ``train`` boxes of the scenes
-set (``load_scenes``) and rendered plates of made-up styles (``synthetic_crops``). Validation
-crops (``is_validation``, the scenes ``valid`` split) are never used for training.
+Every batch shares one random LR height; validation uses fixed clean protocol pairs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
 import torch
 
-from plateplug.bench.protocol import make_pair
-from plateplug.datasets import PLATE_MARGIN, crop_boxes, read_crops, select
+from plateplug.data.crops import Crop
+from plateplug.data.protocol import make_pair
 from plateplug.errors import PlateplugError
-from plateplug.plate_render import render_plate
 from plateplug.train.degrade import SCALE, degrade, photometric
 
 MIN_HR_HEIGHT = 40  # crops lower than this are too small to be an x4 target
 UPSCALE_SLACK = 1.35  # an HR patch may be at most this much larger than the crop
-SCENES_MIN_BOX = 40  # scenes boxes lower than this are left out (crop ~52 px with the margin)
 LR_HEIGHTS = np.arange(12, 29)
 LR_HEIGHT_WEIGHTS = np.exp(-0.5 * ((LR_HEIGHTS - 19.0) / 5.0) ** 2)
-
-
-@dataclass
-class Crop:
-    """A BGR crop preloaded in RAM with its collection key and plate text."""
-
-    image: np.ndarray
-    key: str
-    text: str = ""
-
-
-def _imread(path: Path) -> np.ndarray | None:
-    return cv2.imread(str(path), cv2.IMREAD_COLOR)
-
-
-def load_plates(source: Path, split: str) -> list[Crop]:
-    """Crops of a plates folder / labels CSV in ``split`` (train, val or all)."""
-    crops = []
-    for item in select(read_crops(source), split):
-        image = _imread(item.path)
-        if image is not None:
-            crops.append(Crop(image, item.key, item.text))
-    return crops
-
-
-def load_dashcam(boxes_csv: Path, margin: float = PLATE_MARGIN) -> list[Crop]:
-    """Plate crops of the dashcam frames' ``train`` boxes, widened by ``margin`` of the box
-    height on every side."""
-    return [Crop(image, key) for key, image in crop_boxes(boxes_csv, "train", "dashcam", margin)]
-
-
-def load_scenes(folder: Path) -> list[Crop]:
-    """Plate crops of the scenes set's ``train`` boxes at least SCENES_MIN_BOX px high (the
-    ``valid`` split is the bench's scenes source), with the usual margin; no text."""
-    boxes = folder / "boxes.csv"
-    if not boxes.is_file():
-        raise PlateplugError(f"no boxes.csv in the scenes folder {folder}")
-    return [Crop(image, key)
-            for key, image in crop_boxes(boxes, "train", "scenes", min_box_height=SCENES_MIN_BOX)]
-
-
-def synthetic_crops(count: int, seed: int) -> list[Crop]:
-    """``count`` rendered plates of made-up styles with their text (``plate_render``),
-    the same for a given seed."""
-    rng = np.random.default_rng([seed, 0x5E7])
-    plates = (render_plate(rng) for _ in range(count))
-    return [Crop(p.image, f"synth/{i:05d}", p.text) for i, p in enumerate(plates)]
-
-
-def load_sources(sources: list[str | Path], split: str = "train") -> list[Crop]:
-    """Load every source (see module doc) and keep the crops of ``split``."""
-    crops: list[Crop] = []
-    for source in map(Path, sources):
-        if source.is_dir() and (source / "plates").is_dir():
-            crops += load_plates(source / "plates", split)
-            if (source / "dashcam" / "boxes.csv").is_file() and split == "train":
-                crops += load_dashcam(source / "dashcam" / "boxes.csv")
-        elif source.name == "boxes.csv" or (source / "boxes.csv").is_file():
-            if split == "train":
-                crops += load_dashcam(source if source.is_file() else source / "boxes.csv")
-        elif source.exists():
-            crops += load_plates(source, split)
-        else:
-            raise PlateplugError(f"training data {source} does not exist")
-    return crops
 
 
 def to_tensor(images: list[np.ndarray]) -> torch.Tensor:

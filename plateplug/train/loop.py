@@ -20,16 +20,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from plateplug.bench.metrics import psnr_y
+from plateplug.data.crops import load_scenes, load_sources, synthetic_crops
+from plateplug.data.metrics import psnr_y
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint, distributed
-from plateplug.train.data import (
-    load_scenes,
-    load_sources,
-    synthetic_crops,
-    to_images,
-    to_tensor,
-)
+from plateplug.train.data import to_images, to_tensor
 from plateplug.train.recipes import Recipe, load_recipe
 
 WARMUP_STEPS = 100

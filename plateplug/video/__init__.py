@@ -39,14 +39,14 @@ from plateplug.video.pipeline import (
 from plateplug.video.reuse import ReusePolicy
 from plateplug.video.sources import FrameWarning, VideoSource
 from plateplug.video.stats import StageTimes
-from plateplug.video.tracker import IoUTracker, Track, iou
+from plateplug.video.tracker import IoUTracker, Track
 from plateplug.video.writer import OutputSizeWarning, VideoWriter, partial_path
 
 __all__ = [
     "DEFAULT_MARGIN", "LAYOUTS", "BoxesFileError", "CropWriter", "Enhanced", "FramePlates",
     "FrameWarning", "IoUTracker", "OutputError", "OutputSizeWarning", "PlateEnhancer",
     "PlateResult", "ReusePolicy", "SourceError", "StageTimes", "Summary", "Track", "VideoError",
-    "VideoSource", "VideoWriter", "crop_region", "enhance_plates", "iou",
+    "VideoSource", "VideoWriter", "crop_region", "enhance_plates",
     "iter_plates", "load_detector", "output_size", "partial_path", "plates_in_frame",
     "process_video", "read_boxes", "render",
 ]

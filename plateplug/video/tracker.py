@@ -9,18 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from plateplug.data.boxes import iou
 from plateplug.video.boxes import Box
-
-
-def iou(a: Sequence[float], b: Sequence[float]) -> float:
-    """Intersection over union of two ``(x1, y1, x2, y2)`` boxes."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    inter = w * h
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union
 
 
 @dataclass
@@ -55,8 +47,10 @@ class IoUTracker:
                scores: Sequence[float | None] | None = None) -> list[int]:
         """Match this frame's boxes to tracks; returns one track id per box, in order."""
         scores = list(scores) if scores is not None else [None] * len(boxes)
-        pairs = sorted(((iou(t.predicted(1), b), t.id, j) for t in self.tracks.values()
-                        for j, b in enumerate(boxes)), reverse=True)
+        tracks = list(self.tracks.values())
+        overlaps = iou(np.array([t.predicted(1) for t in tracks]), np.array(boxes))
+        pairs = sorted(((float(overlaps[i, j]), t.id, j) for i, t in enumerate(tracks)
+                        for j in range(len(boxes))), reverse=True)
         ids: list[int | None] = [None] * len(boxes)
         matched: set[int] = set()
         for overlap, track_id, j in pairs:

@@ -14,6 +14,8 @@ import pytest
 from plateplug import Enhancer, EnhancerModel, ModelNotTrainedError, hookimpl, plugins
 from plateplug.bench import speed
 from plateplug.readers import ReaderModel
+from tests.data.conftest import text_crop
+from tests.detect.conftest import bright, plate_frame  # noqa: F401 (fixtures for test_bench_detector)
 
 TEXTS = ["ABC123", "XYZ789", "KL42MN", ""]
 FAKE_READING = "abc-123"  # the fake reader "reads" this on every image
@@ -89,14 +91,6 @@ def fast_speed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the speed protocol's structure but do not spend a second per method."""
     monkeypatch.setattr(speed, "MIN_SECONDS", 0.0)
     monkeypatch.setattr(speed, "MIN_RUNS", 5)
-
-
-def text_crop(text: str, seed: int = 0) -> np.ndarray:
-    """Black text on a white plate-sized image (60 x 200), with a little seeded noise."""
-    img = np.full((60, 200, 3), 255, np.uint8)
-    cv2.putText(img, text or "??", (10, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (0, 0, 0), 3)
-    rng = np.random.default_rng(seed)
-    return np.clip(img.astype(int) - rng.integers(0, 30, img.shape), 0, 255).astype(np.uint8)
 
 
 @pytest.fixture

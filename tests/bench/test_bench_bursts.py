@@ -11,8 +11,8 @@ from plateplug import EnhancerModel
 from plateplug.bench import bursts
 from plateplug.bench.burst_report import FILES, table, write_burst_report
 from plateplug.bench.bursts import BurstConfig, run_bursts
-from plateplug.bench.protocol import make_burst
 from plateplug.cli import main
+from plateplug.data.protocol import make_burst
 from plateplug.errors import PlateplugError
 from plateplug.multiframe import MultiFrameEnhancer
 from tests.bench.conftest import CubicModel, UntrainedModel, cubic_x4, text_crop

@@ -6,12 +6,12 @@ import sys
 import numpy as np
 import pytest
 
-from plateplug.bench import metrics
 from plateplug.bench.environment import environment
-from plateplug.bench.protocol import make_pair
 from plateplug.bench.report import FILES, write_report
 from plateplug.bench.results import HR, BenchResult, Row
 from plateplug.bench.runner import BenchConfig, _fill_gaps, run_bench
+from plateplug.data import metrics
+from plateplug.data.protocol import make_pair
 from plateplug.errors import PlateplugError, UnknownModelError
 from tests.bench.conftest import TEXTS, CubicEnhancer, CubicModel, cubic_x4, text_crop
 

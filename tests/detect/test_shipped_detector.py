@@ -8,8 +8,8 @@ import pytest
 
 import plateplug
 from plateplug import plugins
+from plateplug.data.boxes import iou
 from plateplug.detect import OnnxDetector
-from plateplug.detect.decode import iou
 
 pytest.importorskip("onnxruntime")
 MODEL = plugins.registry("detector")["plateplug"].item

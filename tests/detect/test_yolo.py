@@ -14,9 +14,9 @@ from click.testing import CliRunner
 import plateplug
 from plateplug import plugins
 from plateplug.cli import main
+from plateplug.data.boxes import iou
+from plateplug.data.frames import read_frames
 from plateplug.detect import yolo
-from plateplug.detect.dashcam import read_frames
-from plateplug.detect.decode import iou
 from plateplug.detect.yolo import YoloDetector, YoloModel
 from plateplug.errors import ModelFileError, PlateplugError
 from tests.conftest import SHARED_DATA

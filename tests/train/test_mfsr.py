@@ -9,18 +9,19 @@ onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
 from plateplug.align import register  # noqa: E402
-from plateplug.bench.protocol import make_burst  # noqa: E402
 from plateplug.builtin_plugins.mfsr.mfsr_arch import MultiFrameResNet  # noqa: E402
 from plateplug.builtin_plugins.resnet.resnet_arch import PlateResNet  # noqa: E402
+from plateplug.data.crops import load_plates  # noqa: E402
+from plateplug.data.protocol import make_burst  # noqa: E402
 from plateplug.metadata import ModelMetadata  # noqa: E402
 from plateplug.multiframe import OnnxBurstEnhancer, OnnxMultiFrameModel  # noqa: E402
 from plateplug.train import checkpoint  # noqa: E402
 from plateplug.train.bursts import BurstSampler, burst_validation  # noqa: E402
-from plateplug.train.data import load_plates, to_images, to_tensor  # noqa: E402
+from plateplug.train.data import to_images, to_tensor  # noqa: E402
 from plateplug.train.export import export_checkpoint  # noqa: E402
 from plateplug.train.loop import TrainConfig, train  # noqa: E402
 from plateplug.train.recipes import load_recipe  # noqa: E402
-from tests.train.conftest import render_plate  # noqa: E402
+from tests.data.conftest import render_plate  # noqa: E402
 
 
 def test_network_takes_k_frames_and_enlarges_frame_0():

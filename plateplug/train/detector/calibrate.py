@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import onnx
 
-from plateplug.detect.benchsets import Sample
-from plateplug.detect.dashcam import read_frames
+from plateplug.data.benchsets import Sample
+from plateplug.data.boxes import match_count
+from plateplug.data.frames import read_frames
 from plateplug.detect.detection import Detection
-from plateplug.detect.evaluate import match_count
 from plateplug.detect.metadata import PREFIX
 from plateplug.detect.onnx_detector import OnnxDetectorModel
 from plateplug.imageio import write_bytes_atomic

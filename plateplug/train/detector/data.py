@@ -19,16 +19,11 @@ import cv2
 import numpy as np
 import torch
 
-from plateplug.datasets import read_crops, select
-from plateplug.detect.dashcam import Frame
-from plateplug.detect.decode import iou
-from plateplug.detect.synth import (
-    compose,
-    jitter_lighting,
-    procedural_plate,
-    random_background,
-    two_row_plate,
-)
+from plateplug.data.boxes import iou
+from plateplug.data.datasets import read_crops, select
+from plateplug.data.frames import Frame
+from plateplug.data.plate_render import procedural_plate
+from plateplug.data.synth import compose, jitter_lighting, random_background, two_row_plate
 from plateplug.errors import PlateplugError
 from plateplug.train.detector.arch import INPUT_SIZE
 from plateplug.train.detector.targets import care_map, encode

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from plateplug.detect.dashcam import Frame, read_frames
+from plateplug.data.frames import Frame, read_frames
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
 from plateplug.train.detector.arch import STRIDE, PlateNet, normalise

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from plateplug.detect.dashcam import Frame
-from plateplug.detect.decode import iou
+from plateplug.data.boxes import iou
+from plateplug.data.frames import Frame
 from plateplug.detect.detection import Detection
 from plateplug.detect.onnx_detector import OnnxDetector, OnnxDetectorModel
 

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from plateplug.detect.dashcam import read_frames  # noqa: E402
+from plateplug.data.frames import read_frames  # noqa: E402
 from plateplug.detect.detection import Detection  # noqa: E402
 from plateplug.train.detector.unlabelled import (  # noqa: E402
     find_unlabelled,

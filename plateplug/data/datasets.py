@@ -16,11 +16,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from plateplug.detect.dashcam import read_frames
+from plateplug.data.frames import read_frames
 from plateplug.errors import PlateplugError
+from plateplug.jobs import IMAGE_SUFFIXES
 
 PLATE_MARGIN = 0.15  # boxes are widened by this share of their height when cropped
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
 SPLITS = ("train", "val", "all")
 
 

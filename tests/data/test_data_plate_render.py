@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from plateplug.plate_render import PLATE_GLYPHS, render_plate, text_mask
+from plateplug.data.plate_render import PLATE_GLYPHS, render_plate, text_mask
 
 
 def test_rich_plates_are_seeded_and_carry_their_text():

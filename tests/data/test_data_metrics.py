@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from plateplug.bench.metrics import luma, normalise_text, plate_read, psnr_y, ssim_y
-from tests.bench.conftest import text_crop
+from plateplug.data.metrics import luma, normalise_text, plate_read, psnr_y, ssim_y
+from tests.data.conftest import text_crop
 
 skmetrics = pytest.importorskip("skimage.metrics")
 

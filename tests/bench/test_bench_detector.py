@@ -1,28 +1,12 @@
-"""Recall/precision matching (overall and by plate height) and timing."""
+"""Detector evaluation: recall and precision (overall, by plate height and source) and
+timing."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from plateplug.detect import Detection
-from plateplug.detect.benchsets import Sample
-from plateplug.detect.evaluate import (
-    Counts,
-    evaluate,
-    evaluate_all,
-    height_band,
-    match_count,
-    median_ms,
-)
-
-
-def test_match_count_is_one_to_one_at_iou():
-    truth = np.array([[0, 0, 10, 10], [20, 20, 30, 30]], np.float32)
-    found = [Detection((0, 0, 10, 10), 0.9), Detection((1, 1, 10, 10), 0.8),
-             Detection((22, 22, 30, 30), 0.7), Detection((100, 100, 110, 110), 0.6)]
-    assert match_count(found, truth) == 2
-    assert match_count(found, truth, threshold=0.99) == 1
-    assert match_count([], truth) == 0
+from plateplug.bench.detector import Counts, evaluate, evaluate_all, height_band, median_ms
+from plateplug.data.benchsets import Sample
 
 
 def test_evaluate_counts_recall_and_precision(bright, plate_frame):

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from plateplug.detect.benchsets import Sample
-from plateplug.detect.decode import iou
+from plateplug.data.benchsets import Sample
+from plateplug.data.boxes import matched_truths
 from plateplug.detect.detection import Detection
 
 HEIGHT_BANDS = ((0, 16, "<16 px"), (16, 32, "16-32 px"), (32, 64, "32-64 px"),
@@ -94,27 +94,6 @@ class Counts:
                 "boxes_per_one_plate_image": None if one is None else round(one, 3),
                 "recall_by_height": self.recall_by_height(),
                 "recall_by_source": self.recall_by_source()}
-
-
-def match_count(found: list[Detection], truth: np.ndarray, threshold: float = 0.5) -> int:
-    """How many true boxes a detection (taken best first) covers at IoU >= threshold;
-    each truth matches at most one detection."""
-    return int(matched_truths(found, truth, threshold).sum())
-
-
-def matched_truths(found: list[Detection], truth: np.ndarray,
-                   threshold: float = 0.5) -> np.ndarray:
-    """Which true boxes are matched (see ``match_count``), as a boolean array."""
-    free = np.ones(len(truth), bool)
-    if not found or len(truth) == 0:
-        return ~free
-    overlaps = iou(np.array([d.box for d in sorted(found, key=lambda d: -d.score)]), truth)
-    for row in overlaps:
-        row = np.where(free, row, -1.0)
-        best = int(np.argmax(row))
-        if row[best] >= threshold:
-            free[best] = False
-    return ~free
 
 
 def evaluate_all(detectors: Mapping[str, Callable[[np.ndarray], list[Detection]]],

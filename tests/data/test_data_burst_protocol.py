@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from plateplug.bench.protocol import make_burst, make_pair
-from tests.bench.conftest import text_crop
+from plateplug.data.protocol import make_burst, make_pair
+from tests.data.conftest import text_crop
 
 
 def _frame_by_hand(hr: np.ndarray, name: str, k: int, lr_height: int) -> np.ndarray:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from plateplug.detect.synth import compose, procedural_plate, random_background, two_row_plate
+from plateplug.data.plate_render import procedural_plate
+from plateplug.data.synth import compose, random_background, two_row_plate
 
 
 def test_procedural_plates_are_seeded_and_cover_one_and_two_row_shapes():

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from plateplug.detect.benchsets import (
+from plateplug.data.benchsets import (
     dashcam_frames,
     open_set,
     scenes_frames,

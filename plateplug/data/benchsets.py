@@ -19,9 +19,9 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
-from plateplug.datasets import read_crops, select
-from plateplug.detect.dashcam import read_frames
-from plateplug.detect.synth import compose
+from plateplug.data.datasets import read_crops, select
+from plateplug.data.frames import read_frames
+from plateplug.data.synth import compose
 from plateplug.errors import PlateplugError
 
 SYNTH_WIDTHS = (15.0, 200.0)

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from plateplug.detect.decode import iou
-from plateplug.plate_render import procedural_plate as procedural_plate  # moved, re-exported
+from plateplug.data.boxes import iou
 
 GLYPHS = "ABCDEFGHKMNPRSTXYZ0123456789 "
 

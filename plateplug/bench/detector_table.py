@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plateplug.detect.evaluate import HEIGHT_BANDS, Counts
+from plateplug.bench.detector import HEIGHT_BANDS, Counts
 
 ALL = "all"
 HEADER = (f"{'detector':<14} {'source':<11} {'images':>6} {'plates':>6} {'found':>6} "
