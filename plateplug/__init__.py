@@ -10,7 +10,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from plateplug import plugins
-from plateplug.detect import Detection, Detector, DetectorModel, load_detector
+from plateplug.detect import Detection, Detector, DetectorModel, OnnxDetectorModel, load_detector
+from plateplug.detect.metadata import DetectorMetadata
 from plateplug.enhancer import Enhancer
 from plateplug.errors import (
     DeviceUnavailableError,
@@ -24,7 +25,15 @@ from plateplug.errors import (
     UnknownModelError,
 )
 from plateplug.hookspecs import hookimpl
-from plateplug.models import EnhancerModel, OnnxModel
+from plateplug.metadata import ModelMetadata
+from plateplug.models import (
+    EnhancerModel,
+    OnnxFileModel,
+    OnnxModel,
+    PluginModel,
+    enhancers,
+    load_enhancer,
+)
 from plateplug.multiframe import MultiFrameEnhancer, OnnxMultiFrameModel
 from plateplug.pipeline import Pipeline
 from plateplug.readers import Reader, ReaderModel, ScoredText, load_reader
@@ -37,19 +46,20 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 def load(name: str, device: str = "auto", threads: int | None = None) -> Enhancer:
     """Load the enhancer registered as ``name`` on ``device`` ('auto', 'cpu' or 'cuda')."""
-    return plugins.lookup("enhancer", name).call("load", device=device, threads=threads)
+    return load_enhancer(name, device, threads)
 
 
 def list_models() -> list[EnhancerModel]:
     """Every registered enhancer model, trained or not."""
-    return [r.item for r in plugins.registry("enhancer").values()]
+    return [r.item for r in enhancers().values()]
 
 
 __all__ = [
-    "Detection", "Detector", "DetectorModel", "DeviceUnavailableError", "Enhancer",
-    "EnhancerModel", "InvalidImageError", "MissingExtraError", "ModelFileError",
-    "ModelNotTrainedError", "ModelOutputError", "MultiFrameEnhancer", "OnnxModel",
-    "OnnxMultiFrameModel", "Pipeline", "PlateplugError",
-    "PluginError", "Reader", "ReaderModel", "ScoredText", "UnknownModelError", "__version__",
-    "hookimpl", "list_models", "load", "load_detector", "load_reader",
+    "Detection", "Detector", "DetectorMetadata", "DetectorModel", "DeviceUnavailableError",
+    "Enhancer", "EnhancerModel", "InvalidImageError", "MissingExtraError", "ModelFileError",
+    "ModelMetadata", "ModelNotTrainedError", "ModelOutputError", "MultiFrameEnhancer",
+    "OnnxDetectorModel", "OnnxFileModel", "OnnxModel", "OnnxMultiFrameModel", "Pipeline",
+    "PlateplugError", "PluginError", "PluginModel", "Reader", "ReaderModel", "ScoredText",
+    "UnknownModelError", "__version__", "hookimpl", "list_models", "load", "load_detector",
+    "load_reader", "plugins",
 ]

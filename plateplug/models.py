@@ -1,19 +1,26 @@
-"""Registered enhancer models and the ONNX-backed enhancer every built-in uses."""
+"""The models plugins register: ``PluginModel``, the base every registered model shares
+(enhancers, detectors, readers); ``OnnxFileModel``, the one loader of ONNX files with
+plateplug metadata; the enhancer ones (``EnhancerModel``, ``OnnxModel``) and ``load_enhancer``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import numpy as np
 
-from plateplug import runtime
+from plateplug import plugins, runtime
 from plateplug.enhancer import Enhancer
-from plateplug.errors import ModelNotTrainedError, ModelOutputError
+from plateplug.errors import ModelFileError, ModelNotTrainedError, ModelOutputError, PlateplugError
 from plateplug.images import to_blob
-from plateplug.metadata import ModelMetadata
+from plateplug.metadata import Metadata, ModelMetadata
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Metadata)
 
 
 def missing_weights(path: Path) -> str | None:
@@ -21,51 +28,115 @@ def missing_weights(path: Path) -> str | None:
     return None if Path(path).is_file() else f"not trained yet: no weights at {path}"
 
 
-class EnhancerModel(ABC):
-    """What a plugin registers: a named enhancer that can be described and loaded."""
+class PluginModel(ABC, Generic[T]):
+    """What a plugin registers: a named model that can be described and loaded into a ``T``
+    (an Enhancer, a Detector, a Reader).
+
+    A subclass sets ``name`` (and ``description``) and implements ``load``; ``noun`` names
+    the kind of model in messages. Calls from plateplug go through ``plugins.Registered.call``,
+    so an exception other than a PlateplugError becomes a PluginError naming the plugin.
+    """
 
     name: str
     description: str = ""
+    noun: ClassVar[str] = "model"
 
     def unavailable_reason(self) -> str | None:
-        """Why ``load`` would fail (e.g. 'not trained'), or None when it can load."""
+        """Why ``load`` would fail (e.g. 'not trained', a missing extra), or None when it can
+        load."""
         return None
 
     def info(self) -> dict[str, Any]:
-        """Facts for ``plateplug models``: scale, parameters, file size (what is known)."""
+        """Facts for listings such as ``plateplug models``: scale, parameters, file size (what
+        is known)."""
         return {}
 
+    def with_path(self, path: str | Path) -> PluginModel[T]:
+        """This model with its weights read from ``path`` (``NAME:PATH`` on the command line);
+        raises PlateplugError for models that take no model file."""
+        raise PlateplugError(f"{self.noun} {self.name!r} takes no model file ({path})")
+
     @abstractmethod
-    def load(self, device: str = "auto", threads: int | None = None) -> Enhancer:
-        """Create the enhancer on ``device`` ('auto', 'cpu' or 'cuda')."""
+    def load(self, device: str = "auto", threads: int | None = None) -> T:
+        """Create the model on ``device`` ('auto', 'cpu' or 'cuda') with at most ``threads``
+        CPU threads (None: onnxruntime's choice); models without these choices ignore them."""
 
 
 @dataclass
-class OnnxModel(EnhancerModel):
-    """An enhancer shipped as an ONNX file with plateplug metadata (see metadata.py)."""
+class OnnxFileModel(PluginModel[T], Generic[T, M]):
+    """A model shipped as an ONNX file whose plateplug metadata has schema ``schema``.
+
+    Not trained while the file is absent; ``NAME:PATH`` reads another file of the same kind;
+    ``info`` comes from the metadata, read and checked when asked; ``load`` opens a cached
+    onnxruntime session and hands it and the metadata to ``_build``, which subclasses
+    implement.
+    """
 
     name: str
     path: Path
     description: str = ""
+    schema: ClassVar[type[Metadata]]
 
     def unavailable_reason(self) -> str | None:
         return missing_weights(self.path)
 
+    def with_path(self, path: str | Path) -> OnnxFileModel[T, M]:
+        if not Path(path).is_file():
+            raise ModelFileError(f"model file {path} does not exist")
+        return dataclasses.replace(self, path=Path(path))
+
+    def metadata(self) -> M:
+        """The file's metadata; ModelFileError when the file lacks it or it is invalid."""
+        return cast(M, runtime.read_metadata(Path(self.path), self.schema))
+
     def info(self) -> dict[str, Any]:
         if self.unavailable_reason():
             return {}
-        meta = runtime.read_metadata(Path(self.path))
-        return {"scale": meta.scale, "parameters": meta.parameters,
-                "file_size": Path(self.path).stat().st_size, "version": meta.version,
+        return self._facts(self.metadata()) | {"file_size": Path(self.path).stat().st_size}
+
+    def _facts(self, meta: M) -> dict[str, Any]:
+        """What ``info`` tells of the metadata (subclasses add their own facts)."""
+        return {"parameters": meta.parameters, "version": meta.version,
                 "architecture": meta.architecture}
 
-    def load(self, device: str = "auto", threads: int | None = None) -> Enhancer:
+    def load(self, device: str = "auto", threads: int | None = None) -> T:
         reason = self.unavailable_reason()
         if reason:
-            raise ModelNotTrainedError(f"model {self.name!r} is {reason}")
+            raise ModelNotTrainedError(f"{self.noun} {self.name!r} is {reason}")
         path = Path(self.path)
-        sess = runtime.session(path, device, threads)
-        return OnnxEnhancer(sess, runtime.metadata_of(sess, path))
+        session = runtime.session(path, device, threads)
+        return self._build(session, cast(M, runtime.metadata_of(session, path, self.schema)))
+
+    @abstractmethod
+    def _build(self, session: Any, meta: M) -> T:
+        """The loaded model from its open onnxruntime session and the file's metadata."""
+
+
+class EnhancerModel(PluginModel[Enhancer]):
+    """What an enhancer plugin registers: ``load`` returns an Enhancer (``info()`` should give
+    at least its ``scale``)."""
+
+
+class OnnxModel(OnnxFileModel[Enhancer, ModelMetadata], EnhancerModel):
+    """An enhancer shipped as an ONNX file with plateplug metadata (see metadata.py)."""
+
+    schema = ModelMetadata
+
+    def _facts(self, meta: ModelMetadata) -> dict[str, Any]:
+        return {"scale": meta.scale} | super()._facts(meta)
+
+    def _build(self, session: Any, meta: ModelMetadata) -> Enhancer:
+        return OnnxEnhancer(session, meta)
+
+
+def enhancers() -> dict[str, plugins.Registered[EnhancerModel]]:
+    """Name -> registered enhancer model (with the plugin that registered it)."""
+    return plugins.registry("enhancer")
+
+
+def load_enhancer(name: str, device: str = "auto", threads: int | None = None) -> Enhancer:
+    """Load the enhancer registered as ``name`` on ``device`` ('auto', 'cpu' or 'cuda')."""
+    return plugins.lookup("enhancer", name).call("load", device=device, threads=threads)
 
 
 class OnnxEnhancer(Enhancer):

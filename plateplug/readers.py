@@ -6,13 +6,13 @@ Readers that know how sure they are return ``ScoredText`` items (``str`` with ``
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 import numpy as np
 
 from plateplug import plugins
 from plateplug.errors import MissingExtraError
+from plateplug.models import PluginModel
 
 Reader = Callable[[np.ndarray], list[str]]
 DEFAULT_READER = "rapidocr"
@@ -29,19 +29,16 @@ class ScoredText(str):
         return item
 
 
-class ReaderModel(ABC):
-    """What a plugin registers: a named OCR engine that can be described and loaded."""
+class ReaderModel(PluginModel[Reader]):
+    """What a reader plugin registers: ``load()`` returns a Reader (raising MissingExtraError
+    when its dependencies are missing); ``load_reader`` calls it without arguments."""
 
-    name: str
-    description: str = ""
+    noun = "reader"
 
-    def unavailable_reason(self) -> str | None:
-        """Why ``load`` would fail (e.g. a missing extra), or None when it can load."""
-        return None
 
-    @abstractmethod
-    def load(self) -> Reader:
-        """Create the reader; raises MissingExtraError when its dependencies are missing."""
+def readers() -> dict[str, plugins.Registered[ReaderModel]]:
+    """Name -> registered reader model (with the plugin that registered it)."""
+    return plugins.registry("reader")
 
 
 def load_reader(name: str = DEFAULT_READER) -> Reader:
@@ -54,4 +51,4 @@ def load_reader(name: str = DEFAULT_READER) -> Reader:
     return reader
 
 
-__all__ = ["DEFAULT_READER", "Reader", "ReaderModel", "ScoredText", "load_reader"]
+__all__ = ["DEFAULT_READER", "Reader", "ReaderModel", "ScoredText", "load_reader", "readers"]

@@ -8,16 +8,17 @@ import logging
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from plateplug.errors import DeviceUnavailableError, ModelFileError, PlateplugError
 from plateplug.extras import require
-from plateplug.metadata import ModelMetadata
+from plateplug.metadata import Metadata, ModelMetadata
 
 DEVICES = ("auto", "cpu", "cuda")
 CUDA = "CUDAExecutionProvider"
 CPU = "CPUExecutionProvider"
 log = logging.getLogger("plateplug")
+S = TypeVar("S", bound=Metadata)
 
 
 def _ort() -> Any:
@@ -99,14 +100,24 @@ def session(path: Path, device: str = "auto", threads: int | None = None) -> Any
     return _open(path, options, [CPU])
 
 
-def metadata_of(sess: Any, source: Path) -> ModelMetadata:
-    """The plateplug metadata of an open session (``source`` names the file in errors)."""
-    return ModelMetadata.from_props(sess.get_modelmeta().custom_metadata_map, source=str(source))
+@overload
+def metadata_of(sess: Any, source: str | Path) -> ModelMetadata: ...
+@overload
+def metadata_of(sess: Any, source: str | Path, schema: type[S]) -> S: ...
+def metadata_of(sess: Any, source: str | Path, schema: type[Metadata] = ModelMetadata) -> Any:
+    """The plateplug metadata of an open session read as ``schema`` (an enhancer's
+    ModelMetadata unless told; ``source`` names the file in errors)."""
+    return schema.from_props(sess.get_modelmeta().custom_metadata_map, source=str(source))
 
 
-def read_metadata(path: Path) -> ModelMetadata:
-    """The plateplug metadata of an ONNX file (a light CPU session, no optimisation)."""
+@overload
+def read_metadata(path: Path) -> ModelMetadata: ...
+@overload
+def read_metadata(path: Path, schema: type[S]) -> S: ...
+def read_metadata(path: Path, schema: type[Metadata] = ModelMetadata) -> Any:
+    """The plateplug metadata of an ONNX file read as ``schema`` (as for ``metadata_of``),
+    from a light CPU session without optimisation."""
     ort = _ort()
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    return metadata_of(_open(path, options, [CPU]), path)
+    return metadata_of(_open(path, options, [CPU]), path, schema)

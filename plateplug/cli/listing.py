@@ -8,6 +8,7 @@ import click
 
 from plateplug import plugins as plugin_manager
 from plateplug.errors import PlateplugError
+from plateplug.models import enhancers
 
 
 def _size(n: int) -> str:
@@ -18,7 +19,7 @@ def _size(n: int) -> str:
 def models() -> None:
     """List the enhancers: scale, parameters, file size, trained or not, plugin."""
     rows = [("NAME", "SCALE", "PARAMS", "SIZE", "STATUS", "PLUGIN")]
-    for name, reg in sorted(plugin_manager.registry("enhancer").items()):
+    for name, reg in sorted(enhancers().items()):
         try:
             reason = reg.call("unavailable_reason")
             info = {} if reason else reg.call("info")

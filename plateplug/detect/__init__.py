@@ -9,8 +9,8 @@
 from plateplug.detect.detection import Detection
 from plateplug.detect.detector import Detector, DetectorModel
 from plateplug.detect.errors import NoDetectorError
-from plateplug.detect.loading import list_detectors, load_detector
+from plateplug.detect.loading import detectors, list_detectors, load_detector
 from plateplug.detect.onnx_detector import OnnxDetector, OnnxDetectorModel
 
 __all__ = ["Detection", "Detector", "DetectorModel", "NoDetectorError", "OnnxDetector",
-           "OnnxDetectorModel", "list_detectors", "load_detector"]
+           "OnnxDetectorModel", "detectors", "list_detectors", "load_detector"]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from plateplug.detect.detection import Detection
-from plateplug.errors import PlateplugError
 from plateplug.images import to_bgr
+from plateplug.models import PluginModel
 
 
 class Detector(ABC):
@@ -36,21 +35,8 @@ class Detector(ABC):
         return sorted(found, key=lambda d: d.score, reverse=True)
 
 
-class DetectorModel(ABC):
-    """What a plugin registers: a named detector that can be described and loaded."""
+class DetectorModel(PluginModel[Detector]):
+    """What a detector plugin registers: ``load`` returns a Detector; ``with_path`` gives the
+    detector reading another weights file, for detectors that take one (``NAME:PATH``)."""
 
-    name: str
-    description: str = ""
-
-    def unavailable_reason(self) -> str | None:
-        """Why ``load`` would fail (e.g. 'not trained'), or None when it can load."""
-        return None
-
-    def with_path(self, path: str | Path) -> DetectorModel:
-        """This detector with its weights read from ``path`` (``NAME:PATH`` on the command
-        line); raises PlateplugError for detectors that take no model file."""
-        raise PlateplugError(f"detector {self.name!r} takes no model file ({path})")
-
-    @abstractmethod
-    def load(self, device: str = "auto", threads: int | None = None) -> Detector:
-        """Create the detector on ``device`` ('auto', 'cpu' or 'cuda')."""
+    noun = "detector"

@@ -13,13 +13,18 @@ DEFAULT = "plateplug"
 FALLBACK = "haar"
 
 
+def detectors() -> dict[str, plugins.Registered[DetectorModel]]:
+    """Name -> registered detector model (with the plugin that registered it)."""
+    return plugins.registry("detector")
+
+
 def list_detectors() -> list[DetectorModel]:
     """Every registered detector model, available or not."""
-    return [r.item for r in plugins.registry("detector").values()]
+    return [r.item for r in detectors().values()]
 
 
-def _entry(name: str, path: str | Path | None) -> plugins.Registered:
-    if path is None and name not in plugins.registry("detector") and ":" in name:
+def _entry(name: str, path: str | Path | None) -> plugins.Registered[DetectorModel]:
+    if path is None and name not in detectors() and ":" in name:
         name, path = name.split(":", 1)
         if not path:
             raise PlateplugError(f"detector {name!r}: empty model path after ':'")
@@ -43,7 +48,7 @@ def load_detector(name: str | None = None, device: str = "auto",
         return _entry(name, path).call("load", device=device, threads=threads)
     if path is not None:
         raise PlateplugError("a detector path needs a detector name (e.g. 'yolo')")
-    known = plugins.registry("detector")
+    known = detectors()
     reasons = []
     for candidate in (DEFAULT, FALLBACK):
         if candidate not in known:

@@ -7,10 +7,7 @@ passes are merged by NMS.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,43 +17,30 @@ from plateplug.detect.decode import ENCODINGS, decode_centernet, letterbox, nms
 from plateplug.detect.detection import Detection
 from plateplug.detect.detector import Detector, DetectorModel
 from plateplug.detect.metadata import DetectorMetadata
-from plateplug.errors import ModelFileError, ModelNotTrainedError
+from plateplug.errors import ModelFileError
 from plateplug.images import to_blob
-from plateplug.models import missing_weights
+from plateplug.models import OnnxFileModel
 
 CANVAS_MULTIPLE = 32  # canvases of extra scales and trimmed canvases: multiples of this
 
 
-@dataclass
-class OnnxDetectorModel(DetectorModel):
+class OnnxDetectorModel(OnnxFileModel[Detector, DetectorMetadata], DetectorModel):
     """A detector shipped as an ONNX file with plateplug detector metadata."""
 
-    name: str
-    path: Path
-    description: str = ""
+    schema = DetectorMetadata
 
-    def unavailable_reason(self) -> str | None:
-        return missing_weights(self.path)
-
-    def load(self, device: str = "auto", threads: int | None = None) -> Detector:
-        reason = self.unavailable_reason()
-        if reason:
-            raise ModelNotTrainedError(f"detector {self.name!r} is {reason}")
-        return OnnxDetector(runtime.session(Path(self.path), device, threads), str(self.path))
-
-    def with_path(self, path: str | Path) -> DetectorModel:
-        """This detector read from another file in the same format (``NAME:PATH``)."""
-        if not Path(path).is_file():
-            raise ModelFileError(f"model file {path} does not exist")
-        return dataclasses.replace(self, path=Path(path))
+    def _build(self, session: Any, meta: DetectorMetadata) -> Detector:
+        return OnnxDetector(session, str(self.path), meta)
 
 
 class OnnxDetector(Detector):
-    """Runs a detector graph; input size, normalisation and decoding come from its metadata."""
+    """Runs a detector graph; input size, normalisation and decoding come from its metadata
+    (``meta``, else read from the session; ``source`` names the file in errors)."""
 
-    def __init__(self, session: Any, source: str = "model"):
-        props = session.get_modelmeta().custom_metadata_map
-        meta = DetectorMetadata.from_props(props, source=source)
+    def __init__(self, session: Any, source: str = "model",
+                 meta: DetectorMetadata | None = None):
+        if meta is None:
+            meta = runtime.metadata_of(session, source, DetectorMetadata)
         if meta.box_encoding not in ENCODINGS:
             raise ModelFileError(f"{source}: unknown box encoding {meta.box_encoding!r}")
         super().__init__(meta.name, providers=session.get_providers())

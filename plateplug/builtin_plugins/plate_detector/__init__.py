@@ -3,8 +3,7 @@
 from importlib.resources import files
 from pathlib import Path
 
-from plateplug import hookimpl
-from plateplug.detect import OnnxDetectorModel
+from plateplug import OnnxDetectorModel, hookimpl
 
 
 @hookimpl

@@ -48,7 +48,7 @@ class RapidOcrReader(ReaderModel):
             return "rapidocr is not installed: install plateplug[ocr]"
         return None
 
-    def load(self) -> Reader:
+    def load(self, device: str = "auto", threads: int | None = None) -> Reader:
         engines = [_engine(self.params)]
         if self.fallback is not None:
             engines.append(_engine(self.fallback))
