@@ -13,7 +13,7 @@ from plateplug.data.boxes import match_count
 from plateplug.data.datasets import read_crops, select
 from plateplug.data.frames import read_frames
 from plateplug.data.metrics import psnr_y
-from plateplug.data.protocol import make_pair
+from plateplug.data.protocol import make_burst, make_pair
 from tests.conftest import SHARED_DATA
 
 pytest.importorskip("onnxruntime")
@@ -61,3 +61,19 @@ def test_shipped_detector_finds_most_plates_on_unseen_dashcam_frames():
     truths = sum(len(f.boxes) for f in frames)
     found = sum(match_count(detector(f.read()), f.box_array()) for f in frames)
     assert found >= 0.8 * truths, f"{found} of {truths} plates found"
+
+
+@needs_shared
+@pytest.mark.slow
+def test_shipped_mfsr_fuses_bursts_better_than_srgan_on_frame_0(validation_crops):
+    model = plateplug.plugins.lookup("enhancer", "mfsr").item
+    if model.unavailable_reason() is not None:
+        pytest.skip(f"mfsr ships no weights: {model.unavailable_reason()}")
+    mfsr, srgan = plateplug.load("mfsr", device="cpu"), plateplug.load("srgan", device="cpu")
+    assert mfsr.frames == 5
+    gains = []
+    for i, crop in enumerate(validation_crops):
+        burst = make_burst(crop, 16, 5, seed_name=f"shipped{i}.png")
+        gains.append(psnr_y(mfsr.fuse(burst.frames), burst.hr)
+                     - psnr_y(srgan(burst.frames[0]), burst.hr))
+    assert np.mean(gains) > 0.3, f"mfsr: mean PSNR-Y gain over srgan {np.mean(gains):.2f} dB"
