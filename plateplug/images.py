@@ -60,7 +60,7 @@ def to_blob(images: Sequence[np.ndarray], mean: Sequence[float], std: Sequence[f
     """Same-sized BGR uint8 images -> N x 3 x H x W float32 ``(value / 255 - mean) / std``,
     channels in RGB order when ``rgb`` (mean and std are in the model's channel order)."""
     if len(set(std)) == 1:  # one scale for all channels: OpenCV does it in one pass
-        return cv2.dnn.blobFromImages(list(images), 1 / (255 * std[0]), None,
+        return cv2.dnn.blobFromImages(list(images), 1 / (255 * std[0]), (0, 0),
                                       tuple(255 * m for m in mean), rgb, False)
     batch = np.stack(images)
     x = (batch[..., ::-1] if rgb else batch).transpose(0, 3, 1, 2).astype(np.float32)

@@ -19,7 +19,7 @@ from plateplug.errors import ModelFileError, ModelNotTrainedError, ModelOutputEr
 from plateplug.images import to_blob
 from plateplug.metadata import Metadata, ModelMetadata
 
-T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 M = TypeVar("M", bound=Metadata)
 
 
@@ -28,8 +28,8 @@ def missing_weights(path: Path) -> str | None:
     return None if Path(path).is_file() else f"not trained yet: no weights at {path}"
 
 
-class PluginModel(ABC, Generic[T]):
-    """What a plugin registers: a named model that can be described and loaded into a ``T``
+class PluginModel(ABC, Generic[T_co]):
+    """What a plugin registers: a named model that can be described and loaded into a ``T_co``
     (an Enhancer, a Detector, a Reader).
 
     A subclass sets ``name`` (and ``description``) and implements ``load``; ``noun`` names
@@ -51,19 +51,19 @@ class PluginModel(ABC, Generic[T]):
         is known)."""
         return {}
 
-    def with_path(self, path: str | Path) -> PluginModel[T]:
+    def with_path(self, path: str | Path) -> PluginModel[T_co]:
         """This model with its weights read from ``path`` (``NAME:PATH`` on the command line);
         raises PlateplugError for models that take no model file."""
         raise PlateplugError(f"{self.noun} {self.name!r} takes no model file ({path})")
 
     @abstractmethod
-    def load(self, device: str = "auto", threads: int | None = None) -> T:
+    def load(self, device: str = "auto", threads: int | None = None) -> T_co:
         """Create the model on ``device`` ('auto', 'cpu' or 'cuda') with at most ``threads``
         CPU threads (None: onnxruntime's choice); models without these choices ignore them."""
 
 
 @dataclass
-class OnnxFileModel(PluginModel[T], Generic[T, M]):
+class OnnxFileModel(PluginModel[T_co], Generic[T_co, M]):
     """A model shipped as an ONNX file whose plateplug metadata has schema ``schema``.
 
     Not trained while the file is absent; ``NAME:PATH`` reads another file of the same kind;
@@ -80,7 +80,7 @@ class OnnxFileModel(PluginModel[T], Generic[T, M]):
     def unavailable_reason(self) -> str | None:
         return missing_weights(self.path)
 
-    def with_path(self, path: str | Path) -> OnnxFileModel[T, M]:
+    def with_path(self, path: str | Path) -> OnnxFileModel[T_co, M]:
         if not Path(path).is_file():
             raise ModelFileError(f"model file {path} does not exist")
         return dataclasses.replace(self, path=Path(path))
@@ -99,7 +99,7 @@ class OnnxFileModel(PluginModel[T], Generic[T, M]):
         return {"parameters": meta.parameters, "version": meta.version,
                 "architecture": meta.architecture}
 
-    def load(self, device: str = "auto", threads: int | None = None) -> T:
+    def load(self, device: str = "auto", threads: int | None = None) -> T_co:
         reason = self.unavailable_reason()
         if reason:
             raise ModelNotTrainedError(f"{self.noun} {self.name!r} is {reason}")
@@ -108,7 +108,7 @@ class OnnxFileModel(PluginModel[T], Generic[T, M]):
         return self._build(session, cast(M, runtime.metadata_of(session, path, self.schema)))
 
     @abstractmethod
-    def _build(self, session: Any, meta: M) -> T:
+    def _build(self, session: Any, meta: M) -> T_co:
         """The loaded model from its open onnxruntime session and the file's metadata."""
 
 
@@ -166,7 +166,7 @@ class OnnxEnhancer(Enhancer):
         ph, pw = -h % m, -w % m
         if ph or pw:
             batch = np.pad(batch, ((0, 0), (0, ph), (0, pw), (0, 0)), mode="edge")
-        return to_blob(batch, self.metadata.mean, self.metadata.std, self._rgb)
+        return to_blob(list(batch), self.metadata.mean, self.metadata.std, self._rgb)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Run the graph on input ``x``; ModelOutputError unless it returns N x 3 x sH x sW."""

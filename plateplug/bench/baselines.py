@@ -40,7 +40,8 @@ class DnnSuperresEnhancer(Enhancer):
     def __init__(self, name: str, path: Path, scale: int = SCALE):
         super().__init__(name, scale, providers=("opencv-dnn",))
         self.path = path
-        self._sr = cv2.dnn_superres.DnnSuperResImpl_create()
+        opencv: Any = cv2  # dnn_superres is in opencv-contrib builds, not in the main wheel's stubs
+        self._sr = opencv.dnn_superres.DnnSuperResImpl_create()
         self._sr.readModel(str(path))
         self._sr.setModel(name, scale)
 

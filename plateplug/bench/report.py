@@ -195,8 +195,8 @@ def _speed_table(result: BenchResult) -> list[str]:
     for m in result.methods:
         s = m.speed
         params = "-" if m.parameters is None else f"{m.parameters:,}"
-        lines.append(f"| {m.name} | {_fmt(s and s.ms_per_crop, 2)} | "
-                     f"{_fmt(s and s.crops_per_s, 1)} | {params} | {_size(m.file_size)} | "
+        lines.append(f"| {m.name} | {_fmt(s.ms_per_crop if s else None, 2)} | "
+                     f"{_fmt(s.crops_per_s if s else None, 1)} | {params} | {_size(m.file_size)} | "
                      f"{', '.join(m.providers)} |")
     return lines
 

@@ -377,8 +377,11 @@ def _fill_gaps(rows: list[Row]) -> None:
 def _fill_sample_context(crops: list[_Crop], sample_ids: list[int], reader: Reader | None,
                          result: BenchResult) -> None:
     """Add the LR (nearest-enlarged) and HR cells of the samples grid."""
+    setting = result.sample_setting
+    if setting is None:  # run_bench always sets it
+        return
     for sample, i in zip(result.samples, sample_ids):
-        pair = crops[i].pairs[result.sample_setting]
+        pair = crops[i].pairs[setting]
         hh, hw = pair.hr.shape[:2]
         lr_big = cv2.resize(pair.lr, (hw, hh), interpolation=cv2.INTER_NEAREST)
         for column, image in ((LR, lr_big), (HR, pair.hr)):

@@ -9,6 +9,7 @@ crops (``is_validation``, the scenes ``valid`` split) are never used for trainin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def synthetic_crops(count: int, seed: int) -> list[Crop]:
     return [Crop(p.image, f"synth/{i:05d}", p.text) for i, p in enumerate(plates)]
 
 
-def load_sources(sources: list[str | Path], split: str = "train") -> list[Crop]:
+def load_sources(sources: Sequence[str | Path], split: str = "train") -> list[Crop]:
     """Load every source (see module doc) and keep the crops of ``split``."""
     crops: list[Crop] = []
     for source in map(Path, sources):

@@ -49,9 +49,10 @@ def realistic(hr: np.ndarray, w_lr: int, lr_height: int, rng: np.random.Generato
     noisy = small.astype(np.float64) + rng.normal(0.0, 3.0, small.shape)
     noisy = np.clip(noisy, 0, 255).astype(np.uint8)
     ok, encoded = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 60])
-    if not ok:
-        raise RuntimeError("JPEG encoding failed")
-    return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR) if ok else None
+    if decoded is None:
+        raise RuntimeError("JPEG round trip failed")
+    return decoded
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from plateplug.models import OnnxFileModel
 CANVAS_MULTIPLE = 32  # canvases of extra scales and trimmed canvases: multiples of this
 
 
-class OnnxDetectorModel(OnnxFileModel[Detector, DetectorMetadata], DetectorModel):
+class OnnxDetectorModel(OnnxFileModel["OnnxDetector", DetectorMetadata], DetectorModel):
     """A detector shipped as an ONNX file with plateplug detector metadata."""
 
     schema = DetectorMetadata
 
-    def _build(self, session: Any, meta: DetectorMetadata) -> Detector:
+    def _build(self, session: Any, meta: DetectorMetadata) -> OnnxDetector:
         return OnnxDetector(session, str(self.path), meta)
 
 

@@ -53,7 +53,7 @@ def shrink(hr: np.ndarray, interpolation: int = cv2.INTER_AREA) -> np.ndarray:
 def motion_kernel(length: int, angle: float) -> np.ndarray:
     """Normalised line kernel of ``length`` pixels at ``angle`` degrees."""
     size = length if length % 2 else length + 1
-    kernel = np.zeros((size, size), np.float32)
+    kernel: np.ndarray = np.zeros((size, size), np.float32)
     kernel[size // 2, (size - length) // 2 : (size - length) // 2 + length] = 1.0
     rot = cv2.getRotationMatrix2D((size / 2 - 0.5, size / 2 - 0.5), angle, 1.0)
     kernel = cv2.warpAffine(kernel, rot, (size, size))
@@ -93,6 +93,7 @@ def degrade(hr: np.ndarray, rng: np.random.Generator, profile: str = "mixed") ->
     if rng.random() < mix.jpeg_p:
         quality = int(rng.integers(mix.jpeg_quality[0], mix.jpeg_quality[1] + 1))
         ok, encoded = cv2.imencode(".jpg", lr, [cv2.IMWRITE_JPEG_QUALITY, quality])
-        if ok:
-            lr = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+        decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR) if ok else None
+        if decoded is not None:
+            lr = decoded
     return lr

@@ -39,6 +39,8 @@ class BicubicUpsample(nn.Module):
     instead of a slow bicubic Resize. The kernel is a buffer, never trained.
     """
 
+    kernel: torch.Tensor
+
     def __init__(self, scale: int = 4, channels: int = 3):
         super().__init__()
         taps = bicubic_phase_taps(scale)
@@ -65,7 +67,8 @@ class ResidualBlockNoBN(nn.Module):
         for conv in (self.conv1, self.conv2):
             nn.init.kaiming_normal_(conv.weight)
             conv.weight.data *= 0.1
-            nn.init.zeros_(conv.bias)
+            if conv.bias is not None:
+                nn.init.zeros_(conv.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + self.conv2(self.relu(self.conv1(x))) * self.res_scale

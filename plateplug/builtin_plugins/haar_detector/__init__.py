@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -17,7 +18,7 @@ CASCADE = "haarcascade_russian_plate_number.xml"
 class HaarDetector(Detector):
     """``cv2.CascadeClassifier.detectMultiScale``; score = neighbour support, squashed to 0..1."""
 
-    def __init__(self, cascade: object, min_neighbors: int = 3):
+    def __init__(self, cascade: Any, min_neighbors: int = 3):
         super().__init__("haar")
         self.cascade = cascade
         self.min_neighbors = min_neighbors
@@ -55,7 +56,8 @@ class HaarModel(DetectorModel):
         reason = self.unavailable_reason()
         if reason:
             raise PlateplugError(f"detector 'haar' is unavailable: {reason}")
-        cascade = cv2.CascadeClassifier(str(self._path()))
+        opencv: Any = cv2  # OpenCV 5's main wheel and its type stubs lack CascadeClassifier
+        cascade = opencv.CascadeClassifier(str(self._path()))
         if cascade.empty():
             raise ModelFileError(f"cannot load {self._path()}")
         return HaarDetector(cascade)

@@ -56,7 +56,7 @@ class RapidOcrReader(ReaderModel):
         def read(image: np.ndarray) -> list[str]:
             for engine in engines:
                 result = engine(image)
-                texts = [ScoredText(str(t), s) for t, s in
+                texts: list[str] = [ScoredText(str(t), s) for t, s in
                          zip(result.txts or (), result.scores or ()) if t]
                 if texts:
                     return texts

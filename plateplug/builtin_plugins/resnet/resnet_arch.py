@@ -23,7 +23,8 @@ class PlateResNet(nn.Module):
         self.conv_up = nn.Conv2d(num_feat, 3 * scale * scale, 3, 1, 1)
         self.shuffle = nn.PixelShuffle(scale)
         self.base = BicubicUpsample(scale)
-        nn.init.zeros_(self.conv_up.bias)
+        if self.conv_up.bias is not None:
+            nn.init.zeros_(self.conv_up.bias)
         self.conv_up.weight.data *= 0.1
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -31,7 +31,8 @@ class PlateUNet(nn.Module):
         self.shuffle = nn.PixelShuffle(scale)
         self.base = BicubicUpsample(scale)
         self.relu = nn.ReLU(inplace=True)
-        nn.init.zeros_(self.tail.bias)
+        if self.tail.bias is not None:
+            nn.init.zeros_(self.tail.bias)
         self.tail.weight.data *= 0.1
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -54,9 +54,11 @@ class PlateNet(nn.Module):
         self.p8 = SepBlock(neck, neck)
         self.p4 = nn.Sequential(SepBlock(neck, neck), SepBlock(neck, neck))
         self.head = nn.Conv2d(neck, 5, 1)
-        with torch.no_grad():
-            self.head.bias.zero_()
-            self.head.bias[0] = float(torch.logit(torch.tensor(HEAT_PRIOR)))
+        bias = self.head.bias
+        if bias is not None:
+            with torch.no_grad():
+                bias.zero_()
+                bias[0] = float(torch.logit(torch.tensor(HEAT_PRIOR)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         c4 = self.c4(x)

@@ -80,8 +80,8 @@ def load_scenes(frames: list[Frame], ignore: dict[Path, np.ndarray] | None = Non
 
 def load_plate_images(plates: Path, split: str = "train") -> list[np.ndarray]:
     """The plate crops of ``split`` as BGR arrays."""
-    images = [cv2.imread(str(c.path), cv2.IMREAD_COLOR) for c in select(read_crops(plates), split)]
-    images = [i for i in images if i is not None]
+    read = [cv2.imread(str(c.path), cv2.IMREAD_COLOR) for c in select(read_crops(plates), split)]
+    images = [i for i in read if i is not None]
     if not images:
         raise PlateplugError(f"no {split} plate crops in {plates}")
     return images
