@@ -185,7 +185,10 @@ def ocr_rate(crops_dir: Path, labels: Labels,
             continue
         name = record["file"]
         if name not in readings:
-            readings[name] = reader(cv2.imread(str(crops_dir / name)))
+            image = cv2.imread(str(crops_dir / name))
+            if image is None:
+                raise PlateplugError(f"{crops_dir / name}: not a readable image")
+            readings[name] = reader(image)
         result.labelled += 1
         result.read += plate_read(best[1], readings[name])
     return result

@@ -14,6 +14,7 @@ from plateplug.jobs import IMAGE_SUFFIXES, Job, check_targets
 from plateplug.video.batch import BatchOptions, VideoResult, run_here, run_on_ray
 from plateplug.video.pipeline import load_detector
 from plateplug.video.sources import VIDEO_SUFFIXES
+from plateplug.video.working import HeightChoice
 
 LIST_SUFFIXES = (".txt", ".lst")
 
@@ -82,7 +83,7 @@ def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: 
                            device: str, threads: int | None, workers: int | None,
                            ray_address: str | None, *, layout: str, crops_dir: Path | None,
                            boxes_file: Path | None, detector_name: str | None,
-                           detect_every: int | str, reuse: bool, max_input_height: int | str,
+                           detect_every: int | str, reuse: bool, max_input_height: HeightChoice,
                            inset_height: int | str, stats_file: Path | None) -> None:
     """Enhance many videos; each one's outcome is a line, a failed one does not stop the
     others, and the command fails at the end when any did."""

@@ -72,12 +72,12 @@ class ReadAhead:
 
 
 class WriteBehind:
-    """Calls ``write(frame)`` in a thread for each frame handed to ``put``, in order;
-    ``finish`` writes what is queued and returns. After an error in ``write`` nothing more
-    is written; the error is raised once, by the next ``put`` or by ``finish``. ``written``
-    counts the frames written (final once ``finish`` returns)."""
+    """Calls ``write(frame)`` in a thread for each frame handed to ``put``, in order (its
+    result ignored); ``finish`` writes what is queued and returns. After an error in ``write``
+    nothing more is written; the error is raised once, by the next ``put`` or by ``finish``.
+    ``written`` counts the frames written (final once ``finish`` returns)."""
 
-    def __init__(self, write: Callable[[np.ndarray], None], depth: int = DEPTH):
+    def __init__(self, write: Callable[[np.ndarray], object], depth: int = DEPTH):
         self._write = write
         self.written = 0
         self.busy = 0.0

@@ -214,7 +214,7 @@ class _RayWorker(VideoWorker):
         super().__init__(options)
         self.queue = queue
 
-    def enhance(self, index: int, source: str, target: str,  # type: ignore[override]
+    def enhance(self, index: int, source: str, target: str,
                 progress: Progress | None = None) -> VideoResult:
         return super().enhance(index, source, target,
                                lambda *done: self.queue.put_nowait(done))

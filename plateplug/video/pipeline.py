@@ -54,7 +54,7 @@ class PlateResult:
 class FramePlates(NamedTuple):
     """What ``iter_plates`` yields: frame index, the frame, and its plates."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the public name; it hides tuple.index
     frame: np.ndarray
     plates: list[PlateResult]
 
@@ -161,18 +161,21 @@ def _found(index: int, frame: np.ndarray, detector: Detector | None,
            boxes: Mapping[int, Sequence[Sequence[float]]] | None, margin: float,
            tracker: IoUTracker) -> list[_Kept]:
     """This frame's given or detected boxes inside the frame, matched to tracks."""
+    found: list[tuple[Sequence[float], float | None]]
     if boxes is not None:
         found = [(tuple(b), None) for b in boxes.get(index, ())]
     else:
+        assert detector is not None, "no boxes and no detector"
         found = [(_box_of(d), getattr(d, "score", None)) for d in detector(frame)]
-    inside = []
+    inside: list[tuple[Box, Box, float | None]] = []
     for box, score in found:
         region = crop_region(box, frame.shape, margin)
         if region is None:
             warnings.warn(f"frame {index}: box {box} lies outside the frame; ignored",
                           stacklevel=4)
         else:
-            inside.append((tuple(round(v) for v in box), region, score))
+            x1, y1, x2, y2 = (round(v) for v in box)
+            inside.append(((x1, y1, x2, y2), region, score))
     ids = tracker.update([box for box, _, _ in inside], [score for _, _, score in inside])
     return [(box, region, score, i) for (box, region, score), i in zip(inside, ids)]
 
@@ -183,7 +186,7 @@ def _coasted(frame: np.ndarray, tracker: IoUTracker, margin: float) -> list[_Kep
     for track_id, predicted, score in tracker.coast():
         box = _clip(predicted, frame.shape)
         region = crop_region(box, frame.shape, margin) if box is not None else None
-        if region is not None:
+        if box is not None and region is not None:
             kept.append((box, region, score, track_id))
     return kept
 

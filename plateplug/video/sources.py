@@ -189,7 +189,9 @@ def _is_frame(frame: Any) -> bool:
 
 def _resolve(source: SourceLike) -> tuple[str | int, str]:
     """(capture target, kind) where kind is 'file', 'camera' or 'stream'."""
-    if isinstance(source, int) and not isinstance(source, bool):
+    if isinstance(source, bool):
+        raise TypeError(f"a video source is a path, URL or camera index, not {source!r}")
+    if isinstance(source, int):
         return source, "camera"
     text = os.fspath(source)
     if text.isdigit():

@@ -31,7 +31,8 @@ class Track:
     def predicted(self, ahead: int = 0) -> tuple[float, float, float, float]:
         """The box moved by its velocity over ``coasted + ahead`` frames."""
         frames = self.coasted + ahead
-        return tuple(b + v * frames for b, v in zip(self.box, self.velocity))
+        x1, y1, x2, y2 = (b + v * frames for b, v in zip(self.box, self.velocity))
+        return x1, y1, x2, y2
 
 
 class IoUTracker:
@@ -66,18 +67,23 @@ class IoUTracker:
                 track.coasted += 1
                 if track.lost > self.max_lost:
                     del self.tracks[track.id]
+        result: list[int] = []
         for j, box in enumerate(boxes):
-            if ids[j] is None:
-                ids[j] = self._next_id
+            box_id = ids[j]
+            if box_id is None:
+                box_id = self._next_id
                 self._next_id += 1
-            track = self.tracks.get(ids[j])
-            if track is None:
-                self.tracks[ids[j]] = Track(ids[j], tuple(box), score=scores[j])
+            result.append(box_id)
+            x1, y1, x2, y2 = box
+            seen = self.tracks.get(box_id)
+            if seen is None:
+                self.tracks[box_id] = Track(box_id, (x1, y1, x2, y2), score=scores[j])
                 continue
-            frames = track.coasted + 1
-            track.velocity = tuple((n - o) / frames for n, o in zip(box, track.box))
-            track.box, track.lost, track.coasted, track.score = tuple(box), 0, 0, scores[j]
-        return ids
+            frames = seen.coasted + 1
+            v1, v2, v3, v4 = ((n - o) / frames for n, o in zip(box, seen.box))
+            seen.velocity = (v1, v2, v3, v4)
+            seen.box, seen.lost, seen.coasted, seen.score = (x1, y1, x2, y2), 0, 0, scores[j]
+        return result
 
     def coast(self) -> list[tuple[int, tuple[float, float, float, float], float | None]]:
         """Advance the plates seen at the last update by one frame without a detection;
