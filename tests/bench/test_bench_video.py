@@ -21,6 +21,7 @@ from plateplug.bench.video import (
     synthetic_clip,
     write_boxes,
 )
+from plateplug.errors import PlateplugError
 from plateplug.video import read_boxes
 
 needs_unet = pytest.mark.skipif(
@@ -69,6 +70,14 @@ def test_ocr_rate_matches_crops_to_labelled_plates_and_reads_each_png_once(tmp_p
     rate = ocr_rate(tmp_path, labels, reader)
     assert (rate.read, rate.labelled, rate.rate) == (1, 2, 0.5)
     assert calls == [(8, 24, 3)]
+
+
+def test_ocr_rate_names_a_crop_it_cannot_read(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"not a png")
+    record = {"frame": 0, "box": [0, 0, 10, 5], "file": "a.png"}
+    (tmp_path / "crops.jsonl").write_text(json.dumps(record) + "\n")
+    with pytest.raises(PlateplugError, match="a.png: not a readable image"):
+        ocr_rate(tmp_path, {0: [((0, 0, 10, 5), "AB12")]}, lambda image: [])
 
 
 def test_the_median_run_and_the_start_up():

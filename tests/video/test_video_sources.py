@@ -49,6 +49,11 @@ def test_unopenable_camera(fake_capture):
         VideoSource(3)
 
 
+def test_a_bool_is_not_a_camera_index():
+    with pytest.raises(TypeError, match="not True"):
+        VideoSource(True)
+
+
 def test_rtsp_url_hides_its_password(fake_capture):
     fake_capture(FakeCapture([], opened=False))
     with pytest.raises(SourceError, match="cannot connect") as info:
