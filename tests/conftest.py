@@ -1,3 +1,6 @@
+# Quick suite, under a minute on two idle cores:  python -m pytest -q -m "not slow"
+# Full suite, what CI runs:                       python -m pytest -q
+# Mark @pytest.mark.slow a test that trains, starts a process or Ray, or runs a real model.
 """Shared fixtures: tiny ONNX models built in the test, fake plugin distributions."""
 
 from __future__ import annotations

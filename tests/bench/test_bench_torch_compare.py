@@ -43,6 +43,7 @@ def resnet_checkpoint(tmp_path, fake_plugin, fast_speed, monkeypatch):
     return ckpt
 
 
+@pytest.mark.slow
 def test_same_weights_same_output(resnet_checkpoint):
     name, module = load_checkpoint(resnet_checkpoint)
     assert name == "resnet"
@@ -70,6 +71,7 @@ def test_bad_checkpoints_are_refused(tmp_path, resnet_checkpoint):
         compare_with_torch(CubicEnhancer(), module, resnet_checkpoint, crop, [crop])
 
 
+@pytest.mark.slow
 def test_bench_runs_the_comparison(plate_dir, resnet_checkpoint, tmp_path):
     config = BenchConfig(data=plate_dir, models=["resnet"], lr_heights=(16,),
                          tracks=("clean",), ocr=None, device="cpu",

@@ -89,6 +89,7 @@ def test_the_median_run_and_the_start_up():
     assert (timed.wall_fps, timed.run_fps) == (5.0, 10.0)
 
 
+@pytest.mark.slow
 def test_a_failing_command_is_named(tmp_path):
     with pytest.raises(VideoBenchError, match="failed .*does not exist"):
         run_command(enhance_args("unet", tmp_path / "missing.mp4", tmp_path / "o.mp4"),
@@ -96,6 +97,7 @@ def test_a_failing_command_is_named(tmp_path):
 
 
 @needs_unet
+@pytest.mark.slow
 def test_bench_clip_times_the_real_command_and_reads_its_crops(small_clip):
     clip, boxes_file = small_clip
     command = Timed("unet", common=("--boxes", str(boxes_file)))

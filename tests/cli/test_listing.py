@@ -107,6 +107,7 @@ def test_enhance_names_a_plugin_whose_load_raises(hostile_plugins, tmp_path):
     assert cv2.imread(str(tmp_path / "plate.enhanced.png")).shape == (40, 120, 3)
 
 
+@pytest.mark.slow
 def test_a_plugin_warning_is_printed_once(install_distribution):
     clash = GOOD.replace('name = "twice"', 'name = "resnet"')
     site = install_distribution("plateplug-clash", {"clash": "clash_plugin"},

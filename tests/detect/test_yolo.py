@@ -109,6 +109,7 @@ def test_enhance_video_takes_yolo_path(tmp_path, fresh_plugins):
                     or not (SHARED_DATA / "dashcam").is_dir(),
                     reason="../shared/anchors or ../shared/data/dashcam not present")
 @pytest.mark.parametrize("name", ["fastanpr_yolov8n.onnx", "platedet_yolov8s_seg.onnx"])
+@pytest.mark.slow
 def test_real_anchors_find_a_dashcam_plate(name):
     frame = next(f for f in read_frames(SHARED_DATA / "dashcam", "valid")
                  if f.path.name == ANCHOR_FRAME)

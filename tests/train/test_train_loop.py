@@ -30,6 +30,7 @@ def test_pixel_models_train_a_few_steps(synthetic_plates, tmp_path, model):
     assert all(torch.isfinite(v).all() for v in state["model"].values())
 
 
+@pytest.mark.slow
 def test_srgan_fine_tunes_from_resnet_with_recognizer(synthetic_plates, tmp_path):
     recognizer = train_recognizer(RecognizerConfig(
         data=[str(synthetic_plates)], out=str(tmp_path / "rec"), steps=2, batch=4, threads=1))

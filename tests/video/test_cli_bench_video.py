@@ -18,6 +18,7 @@ def bench(*args):
 
 
 @needs_unet
+@pytest.mark.slow
 def test_the_command_and_a_variant_beside_the_ceiling(clip, boxes_file):
     result = bench(clip, "-m", "unet", "--boxes", boxes_file, "--rounds", "1",
                    "--variant", "--no-reuse --max-input-height full")

@@ -126,7 +126,8 @@ def test_detect_every_keeps_every_frame_and_plate(fake_plugins, clip, tmp_path):
     assert result.exit_code == 2 and "--detect-every" in result.output
 
 
-def test_camera_index_with_a_running_counter(fake_plugins, fake_capture, tmp_path):
+def test_camera_index_with_a_running_counter(fake_plugins, fake_capture, tmp_path, monkeypatch):
+    monkeypatch.setattr("plateplug.video.sources.time.sleep", lambda s: None)  # reconnect waits
     opened = fake_capture(FakeCapture([make_frame(i) for i in range(8)], fps=15.0))
     out = tmp_path / "cam.mp4"
     result = CliRunner().invoke(main, ["enhance", "-m", "fake", "0", "--detector", "bright",

@@ -68,6 +68,7 @@ def local_ray():
     ray.shutdown()
 
 
+@pytest.mark.slow
 def test_on_ray_two_workers_three_clips_one_corrupt(local_ray, clips, tmp_path):
     result = run("-m", "unet", clips, "-o", tmp_path / "out", "--workers", "2",
                  "--max-input-height", "full")
@@ -82,6 +83,7 @@ def test_on_ray_two_workers_three_clips_one_corrupt(local_ray, clips, tmp_path):
     assert count_frames(tmp_path / "out" / "a.enhanced.mp4")[0] == 12
 
 
+@pytest.mark.slow
 def test_on_ray_models_load_once_per_worker(local_ray, clips, tmp_path):
     jobs = [(str(clips / f"{n}.mp4"), str(tmp_path / f"{n}.out.mp4")) for n in "aac"]
     results = batch.run_on_ray(jobs, batch.BatchOptions("unet"), 2, None, lambda r: None)

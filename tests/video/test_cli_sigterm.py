@@ -19,6 +19,7 @@ FRAMES = 600  # about 3 s of work with unet, far more than is done before the si
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM is a POSIX signal")
+@pytest.mark.slow
 def test_sigterm_keeps_a_playable_partial_video(tmp_path):
     clip = write_clip(tmp_path / "clip.mp4", frames=FRAMES)
     boxes = tmp_path / "boxes.jsonl"

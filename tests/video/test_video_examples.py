@@ -62,6 +62,7 @@ def test_street_clip_and_boxes_agree():
     assert (EXAMPLES / "street.mp4").stat().st_size < 3_000_000
 
 
+@pytest.mark.slow
 def test_make_street_clip_writes_boxes_and_texts_of_every_frame(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(EXAMPLES))  # it imports make_sample_clip, as when run
     module = runpy.run_path(str(EXAMPLES / "make_street_clip.py"))

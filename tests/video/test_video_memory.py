@@ -27,6 +27,7 @@ class EndlessCapture(FakeCapture):
 
 
 @pytest.mark.filterwarnings("ignore::plateplug.video.FrameWarning")
+@pytest.mark.slow
 def test_long_stream_keeps_memory_flat(fake_capture, tmp_path, enhancer):
     fake_capture(EndlessCapture(FRAMES))
     tracker = IoUTracker()

@@ -96,6 +96,7 @@ def test_crop_boxes_drops_hidden_boxes_and_keeps_cut_ignored_ones():
                                   [[0, 0, 10, 10], [40, 50, 60, 60]])
 
 
+@pytest.mark.slow
 def test_tiny_training_run_resumes_and_exports(tiny_data, tmp_path):
     out = tmp_path / "run"
     config = Config(data=tiny_data, out=out, minutes=0.03, batch=2, crop=64, log_every=1,
@@ -135,6 +136,7 @@ def test_onnx_export_matches_torch(tmp_path):
     np.testing.assert_allclose(got, expected, atol=1e-4, rtol=1e-3)
 
 
+@pytest.mark.slow
 def test_training_ignores_unlabelled_detections_and_keeps_them_on_resume(tiny_data, tmp_path):
     first = train(Config(data=tiny_data, out=tmp_path / "a", minutes=0.02, batch=2, crop=64),
                   log=lambda _: None)
@@ -161,6 +163,7 @@ def test_export_takes_any_input_size_multiple_of_32(tmp_path):
     assert out.shape == (1, 5, 48, 80)
 
 
+@pytest.mark.slow
 def test_training_on_scenes_mines_hard_negatives_and_keeps_them_on_resume(tiny_data,
                                                                            tmp_path):
     scenes = tmp_path / "scenes"
