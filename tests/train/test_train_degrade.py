@@ -52,6 +52,8 @@ def test_camera_profile_degrades_more_often_and_harder_than_mixed():
     assert camera_error > mixed_error
 
 
+# Keeps a copy in sync (cli/train.py's torch-free DEGRADATIONS); drop it when the CLI reads
+# the profiles from one torch-free table (issue 17, item 2).
 def test_cli_lists_every_profile():
     from plateplug.cli.train import DEGRADATIONS
     from plateplug.train.degrade import PROFILES
