@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from videokit import FakeEnhancer, make_frame
 
+import plateplug
 from plateplug.metadata import ModelMetadata
 from plateplug.video import iter_plates
 from plateplug.video.errors import VideoError
@@ -57,3 +58,16 @@ def test_full_enhances_the_crop_at_its_own_size():
     (_, _, (plate,)), = iter_plates([make_frame(0)], enhancer, boxes={0: [(10, 35, 50, 85)]},
                                     margin=0.0, max_input_height="full")
     assert plate.input_size == (40, 50) and plate.enhanced.shape == (200, 160, 3)
+
+
+@pytest.mark.parametrize("name, height", [("unet", 48), ("resnet", 32), ("srgan", 32)])
+def test_the_shipped_enhancers_declare_their_working_height(name, height):
+    model = next((m for m in plateplug.list_models() if m.name == name), None)
+    if model is None or model.unavailable_reason() is not None:
+        pytest.skip(f"{name} weights are not shipped here")
+    enhancer = plateplug.load(name, device="cpu")
+    assert (enhancer.metadata.min_input_height, enhancer.metadata.max_input_height) == (
+        12, height)
+    (_, _, (plate,)), = iter_plates([np.zeros((720, 1280, 3), np.uint8)], enhancer,
+                                    boxes={0: [(100, 100, 400, 180)]})  # an 80 px plate
+    assert plate.input_size[1] == height and plate.enhanced.shape[0] == 4 * height
