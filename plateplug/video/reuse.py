@@ -7,9 +7,14 @@ these happens (``ReusePolicy``):
 * it is older than ``max_age`` frames (so that a plate still improves as it comes closer);
 * the size the crop is enhanced at (its working size) changed by more than
   ``max_size_change`` in width or height (the plate came closer, or the box changed);
-* the crop looks different: the mean absolute difference of small grey thumbnails of the
-  crop now and of the crop enhanced exceeds ``max_difference`` grey levels (occlusion,
-  lighting, motion blur, a box that drifted off the plate).
+* the crop looks different: small, slightly blurred grey thumbnails of the crop now and
+  of the crop enhanced, at their best alignment (shifted by up to ``SEARCH`` thumbnail
+  pixels, so that a box a little off the plate is no change), differ by more than
+  ``max_difference`` grey levels RMS (occlusion, lighting, a box on something else).
+  Measured on ``examples/street.mp4`` with its true boxes: the same plate 1-20 frames
+  later, its box shifted by 10% of its width and height as a coasting tracker may, differs
+  by 10 (median) to 18 (90th percentile) levels; two different plates differ by 19 (5th
+  percentile), 22 (10th) and 49 (median).
 
 Where the plate moved in the frame does not matter by itself: the crop follows the box,
 and the thumbnail comparison catches a box that no longer sits on the same plate.
@@ -23,6 +28,8 @@ import cv2
 import numpy as np
 
 THUMBNAIL = (48, 16)  # width, height of the grey thumbnails compared
+THUMBNAIL_BLUR = 1.0  # Gaussian sigma in thumbnail pixels
+SEARCH = (3, 2)  # thumbnail pixels the alignment may shift (x, y): ~6% and ~12% of the crop
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,23 @@ class ReusePolicy:
 
     max_age: int = 25
     max_size_change: float = 0.15
-    max_difference: float = 8.0
+    max_difference: float = 20.0
 
 
 def thumbnail(crop: np.ndarray) -> np.ndarray:
-    """A small float32 grey version of a BGR crop, for the appearance comparison."""
+    """A small blurred float32 grey version of a BGR crop, for the appearance comparison."""
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    return cv2.resize(grey, THUMBNAIL, interpolation=cv2.INTER_AREA).astype(np.float32)
+    small = cv2.resize(grey, THUMBNAIL, interpolation=cv2.INTER_AREA).astype(np.float32)
+    return cv2.GaussianBlur(small, (0, 0), THUMBNAIL_BLUR)
+
+
+def difference(now: np.ndarray, then: np.ndarray) -> float:
+    """RMS grey difference of two thumbnails at their best alignment: the centre of
+    ``then`` matched anywhere within ``SEARCH`` pixels in ``now``."""
+    sx, sy = SEARCH
+    core = then[sy:-sy, sx:-sx]
+    return float(np.sqrt(max(0.0, cv2.matchTemplate(now, core, cv2.TM_SQDIFF).min())
+                         / core.size))
 
 
 @dataclass
@@ -69,7 +86,7 @@ class CropCache:
         if any(abs(new / old - 1) > self.policy.max_size_change
                for new, old in zip(size, entry.size)):
             return None
-        if float(np.mean(np.abs(thumb - entry.thumb))) > self.policy.max_difference:
+        if difference(thumb, entry.thumb) > self.policy.max_difference:
             return None
         return entry
 

@@ -2,12 +2,13 @@
 
 import json
 
+import cv2
 import numpy as np
 from videokit import FakeEnhancer, make_frame, plate_box
 
 from plateplug.video import CropWriter, VideoSource, VideoWriter, iter_plates, process_video
 from plateplug.video.enhancing import PlateEnhancer
-from plateplug.video.reuse import Cached, CropCache, ReusePolicy, thumbnail
+from plateplug.video.reuse import Cached, CropCache, ReusePolicy, difference, thumbnail
 
 
 def plate_crop(index: int = 0) -> np.ndarray:
@@ -35,6 +36,17 @@ def test_an_old_result_a_resized_plate_or_a_changed_look_is_enhanced_again():
     assert cache.lookup(1, 12, (42, 52), thumb) is not None  # 5% and 4%: the same
     assert cache.lookup(1, 12, (40, 50), thumb * 0.5) is None  # darker: looks different
     assert cache.lookup(2, 12, (40, 50), thumb) is None  # another track
+
+
+def test_a_box_a_little_off_the_plate_is_no_change_but_another_plate_is():
+    frame = make_frame(0)
+    x1, y1, x2, y2 = plate_box(0, (160, 120))
+    then = thumbnail(frame[y1:y2, x1:x2])
+    shifted = thumbnail(frame[y1 + 3:y2 + 3, x1 + 3:x2 + 3])  # 6% of the plate's height
+    assert difference(shifted, then) < ReusePolicy().max_difference
+    other = frame[y1:y2, x1:x2].copy()
+    cv2.putText(other, "Z9", (2, 40), cv2.FONT_HERSHEY_PLAIN, 2.0, (0, 0, 0), 3)
+    assert difference(thumbnail(other), then) > ReusePolicy().max_difference
 
 
 def test_prune_forgets_results_too_old_to_reuse():
