@@ -59,8 +59,8 @@ class PlateEnhancer:
             else:
                 results[i] = Enhanced(hit.enhanced, hit.size, hit.frame)
         if self.history is not None and is_multiframe(self.enhancer):  # each track's newest
-            bursts = self.history.update(frame, track_ids, [to_working_size(c, self.max_height)
-                                                            for c in crops])
+            bursts = self.history.update(  # copies: the frame may be drawn on afterwards
+                frame, track_ids, [np.array(to_working_size(c, self.max_height)) for c in crops])
             outs = self.enhancer.fuse_batch([bursts[i] for i in todo]) if todo else []
         else:
             outs = (self.enhancer.enhance_batch([to_working_size(crops[i], self.max_height)

@@ -32,18 +32,20 @@ def output_size(layout: str, size: tuple[int, int]) -> tuple[int, int]:
 
 
 def render(frame: np.ndarray, plates: Sequence[PlateResult], layout: str,
-           inset_height: int | None = None) -> np.ndarray:
-    """A new frame showing ``plates`` in ``layout``; ``frame`` is not modified.
-    ``inset_height``: the height of the insets (None: each enhanced crop at its own size)."""
+           inset_height: int | None = None, *, in_place: bool = False) -> np.ndarray:
+    """A new frame showing ``plates`` in ``layout``; ``frame`` is not modified, unless
+    ``in_place`` (inset and replace layouts: drawn on ``frame`` itself, which is returned;
+    saves a copy per frame). ``inset_height``: the height of the insets (None: each
+    enhanced crop at its own size)."""
     _check(layout)
     if layout == "inset":
-        out = frame.copy()
+        out = frame if in_place else frame.copy()
         for plate in plates:
             _draw_inset(out, plate, inset_height)
         for plate in plates:
             _draw_box(out, plate)
         return out
-    replaced = frame.copy()
+    replaced = frame if in_place and layout == "replace" else frame.copy()
     for plate in plates:
         x1, y1, x2, y2 = plate.region
         replaced[y1:y2, x1:x2] = cv2.resize(plate.enhanced, (x2 - x1, y2 - y1),

@@ -233,7 +233,7 @@ def process_video(source: VideoSource, writer: VideoWriter, enhancer: Enhancer, 
             source, times.timed("enhance", step),
             None if detector is None else times.timed("detect", detector), boxes,
             margin=margin, tracker=tracker, detect_every=detect_every):
-        writer.write(draw(frame, plates, layout, inset_height))
+        writer.write(draw(frame, plates, layout, inset_height, in_place=True))  # frame is ours
         if crops is not None:
             start = time.perf_counter()
             for plate in plates:

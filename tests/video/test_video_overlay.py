@@ -60,3 +60,17 @@ def test_inset_height_sets_the_inset_size(enhancer):
         out = render(frame, plates, "inset", inset_height=height)
         rows = np.flatnonzero(np.all(out[:box[1] - 2] == 255, axis=2).any(axis=1))
         assert rows.max() - rows.min() + 1 == height - 2  # inside its 1 px border
+
+
+@pytest.mark.parametrize("layout", ["inset", "replace"])
+def test_in_place_draws_on_the_frame_itself(frame_plates, layout):
+    expected = render(frame_plates.frame, frame_plates.plates, layout)
+    frame = frame_plates.frame.copy()
+    out = render(frame, frame_plates.plates, layout, in_place=True)
+    assert out is frame and np.array_equal(out, expected)
+
+
+def test_in_place_side_by_side_keeps_the_input(frame_plates):
+    frame = frame_plates.frame.copy()
+    out = render(frame, frame_plates.plates, "side-by-side", in_place=True)
+    assert np.array_equal(frame, frame_plates.frame) and out.shape[1] == 320

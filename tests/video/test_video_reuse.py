@@ -93,3 +93,22 @@ def test_process_video_writes_reused_crops_once_and_counts_them(clip, boxes_file
     lines = [json.loads(x) for x in (tmp_path / "crops" / "crops.jsonl").read_text().splitlines()]
     assert [x["reused_from"] for x in lines[:7]] == [None, 0, 0, 0, 0, 0, None]
     assert len(list((tmp_path / "crops").glob("*.png"))) == 2
+
+
+def test_a_multi_frame_history_keeps_its_crops_when_the_frame_is_drawn_on():
+    from plateplug.multiframe import MultiFrameEnhancer
+
+    class FrameZero(MultiFrameEnhancer):
+        def __init__(self) -> None:
+            super().__init__("zero", 1, 2)
+
+        def _fuse(self, bursts: np.ndarray) -> np.ndarray:
+            return bursts[:, 0]
+
+    step = PlateEnhancer(FrameZero(), max_input_height=None)
+    frame = make_frame(0)
+    x1, y1, x2, y2 = plate_box(0, (160, 120))
+    step(0, [1], [frame[y1:y2, x1:x2]])
+    frame[:] = 0  # what drawing in place may do once the frame is rendered
+    (burst,) = step.history.update(1, [1], [plate_crop()])
+    assert np.array_equal(burst[1], plate_crop())
