@@ -24,7 +24,7 @@ from plateplug.video.reuse import ReusePolicy
 from plateplug.video.sources import VideoSource
 from plateplug.video.stats import StageTimes
 from plateplug.video.tracker import IoUTracker
-from plateplug.video.working import AUTO, HeightChoice
+from plateplug.video.working import AUTO, HeightChoice, resolve_max_height, to_working_size
 from plateplug.video.writer import VideoWriter
 
 DEFAULT_MARGIN = 0.1
@@ -74,10 +74,13 @@ def crop_region(box: Sequence[float], frame_shape: tuple[int, ...],
 
 
 def enhance_plates(frame: np.ndarray, boxes: Sequence[Any], enhancer: Enhancer,
-                   margin: float = DEFAULT_MARGIN) -> list[np.ndarray]:
+                   margin: float = DEFAULT_MARGIN,
+                   max_input_height: HeightChoice = AUTO) -> list[np.ndarray]:
     """Enhanced crops of ``boxes`` (``(x1, y1, x2, y2)`` or objects with ``.box``) in
     ``frame``, in order, from a single ``enhance_batch`` call: drop it between a detector
-    and OCR."""
+    and OCR. Crops taller than ``max_input_height`` (``"auto"``: the model's declared
+    working height; ``"full"``: no limit) are shrunk to it first."""
+    height = resolve_max_height(max_input_height, enhancer)
     crops = []
     for i, box in enumerate(boxes):
         region = crop_region(_box_of(box), frame.shape, margin)
@@ -85,7 +88,7 @@ def enhance_plates(frame: np.ndarray, boxes: Sequence[Any], enhancer: Enhancer,
             raise InvalidImageError(f"box {i} {tuple(_box_of(box))} lies outside the "
                                     f"{frame.shape[1]}x{frame.shape[0]} frame")
         x1, y1, x2, y2 = region
-        crops.append(frame[y1:y2, x1:x2])
+        crops.append(to_working_size(frame[y1:y2, x1:x2], height))
     return enhancer.enhance_batch(crops) if crops else []
 
 

@@ -71,3 +71,14 @@ def test_the_shipped_enhancers_declare_their_working_height(name, height):
     (_, _, (plate,)), = iter_plates([np.zeros((720, 1280, 3), np.uint8)], enhancer,
                                     boxes={0: [(100, 100, 400, 180)]})  # an 80 px plate
     assert plate.input_size[1] == height and plate.enhanced.shape[0] == 4 * height
+
+
+def test_enhance_plates_works_at_the_declared_height_too():
+    from plateplug.video import enhance_plates
+
+    frame, box = make_frame(0), (10, 35, 50, 85)
+    (out,) = enhance_plates(frame, [box], DeclaringEnhancer(25), margin=0.0)
+    assert out.shape == (100, 80, 3)
+    (out,) = enhance_plates(frame, [box], DeclaringEnhancer(25), margin=0.0,
+                            max_input_height="full")
+    assert out.shape == (200, 160, 3)
