@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import struct
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import cv2
@@ -156,29 +157,39 @@ def _read_umask() -> int:
 _UMASK = _read_umask()  # read once, at import: os.umask is process-wide and not thread-safe
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder and a rename.
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temp file in ``path``'s folder for a writer that wants a file name (``torch.save``,
+    ``onnx.save``); when the block ends without error it replaces ``path``, else it is removed.
 
-    The file gets the mode a plain ``open`` would give (0666 less the umask); a failure
+    The file gets the mode a plain ``open`` would give (0666 less the umask); an OSError
     raises :class:`PlateplugError` naming ``path``, never the temp file.
     """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.close(fd)
     except OSError as exc:
-        raise PlateplugError(f"{path}: cannot write ({exc.strerror})") from None
+        raise PlateplugError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        yield tmp
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise PlateplugError(f"{path}: cannot write ({exc.strerror})") from None
+        tmp.unlink(missing_ok=True)
+        raise PlateplugError(f"{path}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same folder and a rename
+    (``atomic_path``)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_image(path: str | Path, image: np.ndarray) -> None:

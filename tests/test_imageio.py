@@ -1,5 +1,7 @@
-"""Reading image files: the pixel cap (checked from the header) and 16-bit / float images."""
+"""Reading image files (the pixel cap, checked from the header; 16-bit / float images) and
+writing files atomically (``atomic_path``)."""
 
+import os
 import struct
 import zlib
 
@@ -8,8 +10,8 @@ import numpy as np
 import pytest
 
 from plateplug import imageio
-from plateplug.errors import InvalidImageError
-from plateplug.imageio import DEFAULT_MAX_PIXELS, image_size, read_image
+from plateplug.errors import InvalidImageError, PlateplugError
+from plateplug.imageio import DEFAULT_MAX_PIXELS, atomic_path, image_size, read_image
 
 
 def huge_png(path, width, height):
@@ -104,3 +106,38 @@ def test_signed_samples_are_refused(tmp_path):
     path = written(tmp_path / "x.tif", np.array([[-5, 7]], np.int16))
     with pytest.raises(InvalidImageError, match="int16 samples"):
         read_image(path)
+
+
+def test_atomic_path_replaces_the_target_with_what_the_writer_wrote(tmp_path):
+    target = tmp_path / "sub" / "model.pt"
+    with atomic_path(target) as tmp:
+        assert tmp.parent == target.parent and tmp != target
+        tmp.write_bytes(b"new")
+        assert not target.exists()
+    assert target.read_bytes() == b"new"
+    assert os.listdir(target.parent) == ["model.pt"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_atomic_path_keeps_the_old_file_when_the_writer_fails(tmp_path):
+    target = tmp_path / "model.onnx"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError, match="writer broke"), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("writer broke")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["model.onnx"]
+
+
+def test_atomic_path_os_errors_name_the_target_not_the_temp_file(tmp_path):
+    target = tmp_path / "boxes.csv"
+    with pytest.raises(PlateplugError, match=f"^{target}: cannot write"), \
+            atomic_path(target) as tmp:
+        raise OSError(28, "No space left on device", str(tmp))
+    assert os.listdir(tmp_path) == []
+    (tmp_path / "file").write_text("")
+    with pytest.raises(PlateplugError, match="file/x.pt: cannot write"), \
+            atomic_path(tmp_path / "file" / "x.pt"):
+        pass

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+
+from plateplug.imageio import atomic_path
 
 
 def rng_state(rng: np.random.Generator) -> str:
@@ -22,12 +23,9 @@ def restore_rng(rng: np.random.Generator, state: str) -> None:
 
 
 def save(path: str | Path, payload: dict[str, Any]) -> None:
-    """Write ``payload`` atomically (tmp file + rename), so a kill never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
+    """Write ``payload`` atomically (``atomic_path``), so a kill never leaves half a file."""
+    with atomic_path(path) as tmp:
+        torch.save(payload, tmp)
 
 
 def load(path: str | Path) -> dict[str, Any]:

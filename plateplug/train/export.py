@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from plateplug.errors import PlateplugError
+from plateplug.imageio import atomic_path
 from plateplug.metadata import ModelMetadata
 from plateplug.train import checkpoint
 from plateplug.train.layers import count_parameters
@@ -46,26 +47,26 @@ def export_model(
     if opset not in (17, 18):
         raise PlateplugError(f"opset {opset} is not supported; use 17 or 18")
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
     model = model.eval().cpu()
     dummy = torch.rand(1, 3 * frames, 20, 60)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            model, (dummy,), str(output), input_names=["lr"], output_names=["hr"],
-            dynamic_axes={"lr": {0: "batch", 2: "height", 3: "width"},
-                          "hr": {0: "batch", 2: "out_height", 3: "out_width"}},
-            opset_version=opset, dynamo=False, do_constant_folding=True,
-        )
-    proto = onnx.load(str(output))
-    del proto.metadata_props[:]
-    for key, value in meta.to_props().items():
-        entry = proto.metadata_props.add()
-        entry.key, entry.value = key, value
-    proto.producer_name = "plateplug"
-    proto.doc_string = f"plateplug {meta.name} x{meta.scale}: {meta.architecture}"
-    onnx.checker.check_model(proto)
-    onnx.save(proto, str(output))
+    with atomic_path(output) as tmp:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                model, (dummy,), str(tmp), input_names=["lr"], output_names=["hr"],
+                dynamic_axes={"lr": {0: "batch", 2: "height", 3: "width"},
+                              "hr": {0: "batch", 2: "out_height", 3: "out_width"}},
+                opset_version=opset, dynamo=False, do_constant_folding=True,
+            )
+        proto = onnx.load(str(tmp))
+        del proto.metadata_props[:]
+        for key, value in meta.to_props().items():
+            entry = proto.metadata_props.add()
+            entry.key, entry.value = key, value
+        proto.producer_name = "plateplug"
+        proto.doc_string = f"plateplug {meta.name} x{meta.scale}: {meta.architecture}"
+        onnx.checker.check_model(proto)
+        onnx.save(proto, str(tmp))
     return output
 
 

@@ -10,7 +10,12 @@ ort = pytest.importorskip("onnxruntime")
 from plateplug.errors import PlateplugError  # noqa: E402
 from plateplug.metadata import ModelMetadata  # noqa: E402
 from plateplug.train import checkpoint  # noqa: E402
-from plateplug.train.export import export_checkpoint, load_generator  # noqa: E402
+from plateplug.train.export import (  # noqa: E402
+    export_checkpoint,
+    export_model,
+    load_generator,
+    metadata_for,
+)
 from plateplug.train.recipes import load_recipe  # noqa: E402
 
 SIZES = [(1, 3, 20, 60), (2, 3, 13, 37), (1, 3, 9, 11), (1, 3, 1, 1)]
@@ -64,3 +69,17 @@ def test_export_rejects_an_unreadable_file(tmp_path):
     bad.write_text("not a checkpoint")
     with pytest.raises(PlateplugError, match="cannot read"):
         export_checkpoint("unet", bad, tmp_path / "x.onnx")
+
+
+def test_a_failed_export_keeps_the_old_file_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    def reject(proto):
+        raise onnx.checker.ValidationError("bad graph")
+
+    monkeypatch.setattr(onnx.checker, "check_model", reject)  # fails after the graph is written
+    recipe = load_recipe("unet")
+    target = tmp_path / "unet.onnx"
+    target.write_bytes(b"old")
+    with pytest.raises(onnx.checker.ValidationError, match="bad graph"):
+        export_model(recipe.model(), target, metadata_for(recipe, recipe.model(), {}))
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["unet.onnx"]

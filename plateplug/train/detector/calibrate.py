@@ -5,7 +5,6 @@ the model for the detector card."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from plateplug.data.frames import read_frames
 from plateplug.detect.detection import Detection
 from plateplug.detect.metadata import PREFIX
 from plateplug.detect.onnx_detector import OnnxDetectorModel
-from plateplug.imageio import write_bytes_atomic
+from plateplug.imageio import atomic_path, write_bytes_atomic
 
 CANDIDATES = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
 CALIBRATION_STEP = 3
@@ -90,6 +89,5 @@ def write_threshold(model: Path, threshold: float) -> None:
         if entry.key == key:
             entry.value = str(threshold)
     onnx.checker.check_model(proto)
-    tmp = Path(model).with_name(Path(model).name + ".tmp")
-    onnx.save(proto, str(tmp))
-    os.replace(tmp, model)
+    with atomic_path(model) as tmp:
+        onnx.save(proto, str(tmp))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import onnx
 import torch
 
 from plateplug.detect.metadata import DetectorMetadata
+from plateplug.imageio import atomic_path
 from plateplug.train.detector.arch import (
     CHANNEL_ORDER,
     INPUT_SIZE,
@@ -39,21 +39,20 @@ def export(net: PlateNet, path: Path, meta: DetectorMetadata) -> Path:
     """Write ``net`` (dynamic batch, height and width; opset 17) with ``meta`` to ``path``
     atomically."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     deployed = Deployed(net).eval()
     w, h = meta.input_size
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # dynamo=False is deliberate
-        torch.onnx.export(deployed, (torch.zeros(1, 3, h, w),), str(tmp), input_names=["image"],
-                          output_names=["output"], opset_version=OPSET, dynamo=False,
-                          dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
-                                        "output": {0: "batch", 2: "rows", 3: "cols"}})
-    model = onnx.load(str(tmp))
-    for key, value in meta.to_props().items():
-        entry = model.metadata_props.add()
-        entry.key, entry.value = key, value
-    onnx.checker.check_model(model)
-    onnx.save(model, str(tmp))
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # dynamo=False is deliberate
+            torch.onnx.export(deployed, (torch.zeros(1, 3, h, w),), str(tmp),
+                              input_names=["image"], output_names=["output"],
+                              opset_version=OPSET, dynamo=False,
+                              dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
+                                            "output": {0: "batch", 2: "rows", 3: "cols"}})
+        model = onnx.load(str(tmp))
+        for key, value in meta.to_props().items():
+            entry = model.metadata_props.add()
+            entry.key, entry.value = key, value
+        onnx.checker.check_model(model)
+        onnx.save(model, str(tmp))
     return path

@@ -8,7 +8,6 @@ them so that the network learns them as background."""
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from plateplug.data.boxes import iou
 from plateplug.data.frames import Frame
 from plateplug.detect.detection import Detection
 from plateplug.detect.onnx_detector import OnnxDetector, OnnxDetectorModel
+from plateplug.imageio import atomic_path
 
 MIN_SCORE = 0.5  # unlabelled plates
 NEGATIVE_SCORE = 0.3  # hard negatives
@@ -46,13 +46,11 @@ def find_unlabelled(detector: Callable[[np.ndarray], list[Detection]],
 
 def write_boxes(path: Path, boxes: dict[Path, np.ndarray]) -> None:
     """Save mined boxes as ``image,x1,y1,x2,y2`` rows (atomically), for the record."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["image", "x1", "y1", "x2", "y2"])
         for image, rows in boxes.items():
             writer.writerows([image.name, *map(int, row)] for row in rows)
-    os.replace(tmp, path)
 
 
 def read_boxes(path: Path, frames: Iterable[Frame]) -> dict[Path, np.ndarray]:
