@@ -12,9 +12,9 @@ import numpy as np
 import torch
 
 from plateplug.data.crops import Crop
-from plateplug.data.protocol import make_pair
+from plateplug.data.protocol import SCALE, make_pair
 from plateplug.errors import PlateplugError
-from plateplug.train.degrade import SCALE, degrade, photometric
+from plateplug.train.degrade import degrade, photometric
 
 MIN_HR_HEIGHT = 40  # crops lower than this are too small to be an x4 target
 UPSCALE_SLACK = 1.35  # an HR patch may be at most this much larger than the crop

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-SCALE = 4
+from plateplug.data.protocol import SCALE
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import onnx
 import torch
 from torch import nn
 
+from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
 from plateplug.imageio import atomic_path
 from plateplug.metadata import ModelMetadata
@@ -19,7 +20,6 @@ from plateplug.train.layers import count_parameters
 from plateplug.train.recipes import TRAINING_DATA, Recipe, load_recipe
 
 VERSION = "1.0.0"
-SCALE = 4
 
 
 def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> ModelMetadata:
