@@ -163,10 +163,13 @@ def start_ray(workers: int, address: str | None) -> tuple[Any, bool]:
 
 def run_on_ray(jobs: Sequence[tuple[str, str]], options: BatchOptions, workers: int,
                address: str | None, on_result: Callable[[VideoResult], None],
-               progress: Progress | None = None) -> list[VideoResult]:
+               progress: Progress | None = None,
+               on_ready: Callable[[float], None] | None = None) -> list[VideoResult]:
     """Do the ``(source, target)`` jobs on ``workers`` Ray actors (one CPU each), each
-    video going to the next free one. A worker process that dies is replaced; the video
-    it held is reported as failed."""
+    video going to the next free one. ``on_ready`` gets the seconds it took to start Ray
+    and the workers (models loaded). A worker process that dies is replaced; the video it
+    held is reported as failed."""
+    start = time.perf_counter()
     ray, started = start_ray(workers, address)
     from ray.util import ActorPool
     from ray.util.queue import Empty, Queue
@@ -174,7 +177,14 @@ def run_on_ray(jobs: Sequence[tuple[str, str]], options: BatchOptions, workers: 
     try:
         remote_worker = ray.remote(num_cpus=1, max_restarts=0)(_RayWorker)
         queue = Queue(actor_options={"num_cpus": 0})
-        pool = ActorPool([remote_worker.remote(options, queue) for _ in range(workers)])
+        actors = [remote_worker.remote(options, queue) for _ in range(workers)]
+        try:
+            ray.get([actor.ready.remote() for actor in actors])
+        except ray.exceptions.RayError as exc:
+            raise PlateplugError(f"the Ray workers could not start: {exc}") from None
+        if on_ready is not None:
+            on_ready(time.perf_counter() - start)
+        pool = ActorPool(actors)
         for index, (source, target) in enumerate(jobs):
             pool.submit(lambda actor, job: actor.enhance.remote(*job), (index, source, target))
         results: dict[int, VideoResult] = {}
@@ -213,6 +223,10 @@ class _RayWorker(VideoWorker):
     def __init__(self, options: BatchOptions, queue: Any):
         super().__init__(options)
         self.queue = queue
+
+    def ready(self) -> int:
+        """Returns once the models are loaded: the worker's process id."""
+        return self.pid
 
     def enhance(self, index: int, source: str, target: str,
                 progress: Progress | None = None) -> VideoResult:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from videokit import count_frames, write_clip
 
 from plateplug.cli import main
-from plateplug.errors import MissingExtraError
+from plateplug.errors import MissingExtraError, PlateplugError
 from plateplug.video import batch
 
 
@@ -86,6 +86,14 @@ def test_on_ray_two_workers_three_clips_one_corrupt(local_ray, clips, tmp_path):
 @pytest.mark.slow
 def test_on_ray_models_load_once_per_worker(local_ray, clips, tmp_path):
     jobs = [(str(clips / f"{n}.mp4"), str(tmp_path / f"{n}.out.mp4")) for n in "aac"]
-    results = batch.run_on_ray(jobs, batch.BatchOptions("unet"), 2, None, lambda r: None)
-    assert [r.frames for r in results] == [12, 12, 12]
+    ready = []
+    results = batch.run_on_ray(jobs, batch.BatchOptions("unet"), 2, None, lambda r: None,
+                               on_ready=ready.append)
+    assert [r.frames for r in results] == [12, 12, 12] and ready[0] > 0
     assert len({r.worker for r in results}) <= 2  # three videos, two loads at most
+
+
+def test_on_ray_workers_that_cannot_load_their_model_are_one_error(local_ray, clips, tmp_path):
+    with pytest.raises(PlateplugError, match="the Ray workers could not start"):
+        batch.run_on_ray([(str(clips / "a.mp4"), str(tmp_path / "a.out.mp4"))],
+                         batch.BatchOptions("no-such-model"), 1, None, lambda r: None)
