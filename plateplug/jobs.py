@@ -4,6 +4,7 @@ never collide with each other: the one planner behind ``enhance`` and ``detect``
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +21,15 @@ class Job:
     target: Path
 
 
+def list_files(folder: Path, suffixes: Collection[str]) -> list[Path]:
+    """The regular files below ``folder`` whose suffix (lower case) is one of ``suffixes``,
+    sorted; FIFOs and folders named like such files are left out."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+
+
 def list_images(folder: Path) -> list[Path]:
-    """The regular image files below ``folder`` (by suffix), sorted; FIFOs and folders named
-    like images are left out."""
-    return sorted(p for p in folder.rglob("*")
-                  if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    """The regular image files below ``folder`` (by suffix), sorted."""
+    return list_files(folder, IMAGE_SUFFIXES)
 
 
 def plan_jobs(inputs: tuple[Path, ...], output: Path | None, tag: str,

@@ -18,7 +18,7 @@ import numpy as np
 
 from plateplug.data.frames import read_frames
 from plateplug.errors import PlateplugError
-from plateplug.jobs import IMAGE_SUFFIXES
+from plateplug.jobs import list_images
 
 PLATE_MARGIN = 0.15  # boxes are widened by this share of their height when cropped
 SPLITS = ("train", "val", "all")
@@ -43,8 +43,8 @@ def read_crops(source: str | Path) -> list[PlateCrop]:
         labels = source / "labels.csv"
         if labels.is_file():
             return _read_csv(labels)
-        files = sorted(p for p in source.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-        return [PlateCrop(path=p, key=p.relative_to(source).as_posix()) for p in files]
+        return [PlateCrop(path=p, key=p.relative_to(source).as_posix())
+                for p in list_images(source)]
     raise PlateplugError(f"{source} is neither a folder of images nor a labels .csv")
 
 
