@@ -29,6 +29,7 @@ from plateplug.data.metrics import plate_read
 from plateplug.errors import PlateplugError
 from plateplug.video.boxes import Box
 from plateplug.video.sources import VideoSource
+from plateplug.video.stats import STAGES
 from plateplug.video.writer import VideoWriter
 
 SYNTHETIC_SIZE = (1280, 720)
@@ -250,3 +251,37 @@ def bench_clip(source: str | Path, commands: Sequence[Timed], rounds: int,
                 run_command(args, folder)
                 command.ocr = ocr_rate(crops, labels, reader)
     return statistics.median(ceiling)
+
+
+def report(source: str | Path, ceiling: float, commands: Sequence[Timed], reader: str) -> str:
+    """The text tables of one clip: frames per second of each command (whole process and
+    from the first frame on) against the ``ceiling`` (seconds per frame of decoding +
+    encoding), ms per frame by stage of its median run with the crops enhanced and reused,
+    its settings line, and with labels the OCR rate of its output crops (``reader``)."""
+    width = max(len(c.label) for c in commands) + 2
+    io_fps = 1 / ceiling
+    lines = [f"\n{source}",
+             f"{'COMMAND'.ljust(width)}{'FPS':>7}{'OF I/O':>8}{'START-UP S':>12}"
+             f"{'RUN FPS':>9}{'OF I/O':>8}",
+             f"{'decode + encode only'.ljust(width)}{io_fps:7.1f}{1:8.2f}{'-':>12}"
+             f"{io_fps:9.1f}{1:8.2f}"]
+    for c in commands:
+        run = median_run(c.runs)
+        lines.append(f"{c.label.ljust(width)}{c.wall_fps:7.1f}{c.wall_fps / io_fps:8.2f}"
+                     f"{run.startup_seconds:12.2f}{c.run_fps:9.1f}{c.run_fps / io_fps:8.2f}")
+    lines += ["\nms per frame by stage, median run (decode and encode run in threads of "
+              "their own, beside the other stages)",
+              f"{'COMMAND'.ljust(width)}" + "".join(f"{s.upper():>8}" for s in STAGES)
+              + f"{'ENHANCED':>10}{'REUSED':>8}"]
+    for c in commands:
+        stats = median_run(c.runs).stats
+        per_frame = [1000 * stats["stage_seconds"][s] / stats["frames"] for s in STAGES]
+        lines.append(c.label.ljust(width) + "".join(f"{v:8.1f}" for v in per_frame)
+                     + f"{stats['crops_enhanced']:10d}{stats['crops_reused']:8d}")
+    lines += [f"{c.label}: {median_run(c.runs).stats['settings']}" for c in commands]
+    rated = [c for c in commands if c.ocr is not None]
+    if rated:
+        lines.append(f"\nOCR rate of the output crops of labelled plates ({reader})")
+        lines += [f"{c.label.ljust(width)}{c.ocr.rate:7.3f}  ({c.ocr.read}/{c.ocr.labelled})"
+                  for c in rated if c.ocr is not None]
+    return "\n".join(lines)

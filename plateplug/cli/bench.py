@@ -11,9 +11,9 @@ from plateplug.bench.environment import environment
 from plateplug.bench.report import write_report
 from plateplug.bench.runner import DEFAULT_HEIGHTS, BenchConfig, run_bench
 from plateplug.cli.bench_bursts import bench_bursts
+from plateplug.cli.options import data_option, device_option
 from plateplug.data.datasets import SPLITS
 from plateplug.data.protocol import TRACKS
-from plateplug.runtime import DEVICES
 
 
 def _models(values: tuple[str, ...]) -> list[str] | None:
@@ -22,8 +22,8 @@ def _models(values: tuple[str, ...]) -> list[str] | None:
 
 
 @click.command()
-@click.option("--data", required=True, type=click.Path(exists=True, path_type=Path),
-              help="Folder of plate crops (labels from its labels.csv, if any) or a labels CSV.")
+@data_option("Folder of plate crops (labels from its labels.csv, if any) or a labels CSV.",
+             type=click.Path(exists=True, path_type=Path))
 @click.option("-m", "--model", "models", multiple=True,
               help="Models to measure (names, or .onnx files with plateplug metadata), "
                    "repeatable or comma-separated [default: every trained model].")
@@ -44,7 +44,7 @@ def _models(values: tuple[str, ...]) -> list[str] | None:
                    "the agreement with the HR reading (no text labels).")
 @click.option("--limit", type=click.IntRange(1),
               help="Use N crops, evenly spaced (N of the data and N of the scenes).")
-@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
+@device_option
 @click.option("--torch-compare", "torch_compare", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Training checkpoint (plateplug train) to time with torch against its ONNX "

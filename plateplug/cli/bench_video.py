@@ -13,14 +13,14 @@ import plateplug
 from plateplug.bench.video import (
     Timed,
     bench_clip,
-    median_run,
     read_labels,
+    report,
     synthetic_clip,
     write_boxes,
 )
-from plateplug.readers import DEFAULT_READER, load_reader
+from plateplug.cli.options import reader_option
+from plateplug.readers import load_reader
 from plateplug.video.sources import VideoSource
-from plateplug.video.stats import STAGES
 
 
 @click.command("bench-video")
@@ -37,8 +37,7 @@ from plateplug.video.stats import STAGES
               help="Boxes JSONL whose lines also carry the plates' \"texts\" (one SOURCE, "
                    "e.g. examples/street.boxes.jsonl): adds the OCR rate of each command's "
                    "output crops.")
-@click.option("--reader", default=DEFAULT_READER, show_default=True,
-              help="OCR reader for --labels.")
+@reader_option("OCR reader for --labels.")
 @click.option("--rounds", type=click.IntRange(1), default=3, show_default=True,
               help="Run everything this many times, taking turns; report the median.")
 def bench_video(sources: tuple[str, ...], models: tuple[str, ...],
@@ -70,35 +69,5 @@ def bench_video(sources: tuple[str, ...], models: tuple[str, ...],
                         for name in names for extra in ("", *variants)]
             ceiling = bench_clip(source, commands, rounds, labels, read,
                                  lambda n: click.echo(f"round {n}/{rounds} ...", err=True))
-            _print(source, ceiling, commands, reader)
+            click.echo(report(source, ceiling, commands, reader))
 
-
-def _print(source: str, ceiling: float, commands: list[Timed], reader: str) -> None:
-    width = max(len(c.label) for c in commands) + 2
-    click.echo(f"\n{source}")
-    click.echo(f"{'COMMAND'.ljust(width)}{'FPS':>7}{'OF I/O':>8}{'START-UP S':>12}"
-               f"{'RUN FPS':>9}{'OF I/O':>8}")
-    io_fps = 1 / ceiling
-    click.echo(f"{'decode + encode only'.ljust(width)}{io_fps:7.1f}{1:8.2f}{'-':>12}"
-               f"{io_fps:9.1f}{1:8.2f}")
-    for c in commands:
-        run = median_run(c.runs)
-        click.echo(f"{c.label.ljust(width)}{c.wall_fps:7.1f}{c.wall_fps / io_fps:8.2f}"
-                   f"{run.startup_seconds:12.2f}{c.run_fps:9.1f}{c.run_fps / io_fps:8.2f}")
-    click.echo("\nms per frame by stage, median run (decode and encode run in threads of "
-               "their own, beside the other stages)")
-    click.echo(f"{'COMMAND'.ljust(width)}" + "".join(f"{s.upper():>8}" for s in STAGES)
-               + f"{'ENHANCED':>10}{'REUSED':>8}")
-    for c in commands:
-        stats = median_run(c.runs).stats
-        per_frame = [1000 * stats["stage_seconds"][s] / stats["frames"] for s in STAGES]
-        click.echo(c.label.ljust(width) + "".join(f"{v:8.1f}" for v in per_frame)
-                   + f"{stats['crops_enhanced']:10d}{stats['crops_reused']:8d}")
-    for c in commands:
-        click.echo(f"{c.label}: {median_run(c.runs).stats['settings']}")
-    if any(c.ocr is not None for c in commands):
-        click.echo(f"\nOCR rate of the output crops of labelled plates ({reader})")
-        for c in commands:
-            if c.ocr is not None:
-                click.echo(f"{c.label.ljust(width)}{c.ocr.rate:7.3f}  "
-                           f"({c.ocr.read}/{c.ocr.labelled})")

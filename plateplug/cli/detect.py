@@ -9,35 +9,37 @@ import click
 import cv2
 
 from plateplug.bench.detector import evaluate_all, median_ms
+from plateplug.bench.detector_models import bench_models
 from plateplug.bench.detector_table import HEADER, json_row, text_rows
-from plateplug.cli.enhance import max_pixels_option
+from plateplug.cli.common import echo_err
+from plateplug.cli.options import (
+    data_option,
+    detector_option,
+    device_option,
+    max_pixels_option,
+    threads_option,
+)
 from plateplug.data.benchsets import DEFAULT_SCENES, DEFAULT_SETS, SET_NAMES, open_set
-from plateplug.detect import DetectorModel, load_detector
+from plateplug.detect import load_detector
 from plateplug.detect.draw import draw_detections
-from plateplug.detect.loading import resolve_detector
-from plateplug.detect.yolo import YoloModel
 from plateplug.errors import PlateplugError
 from plateplug.extras import require
 from plateplug.imageio import read_image, write_image
 from plateplug.images import to_bgr
 from plateplug.jobs import plan_jobs
-from plateplug.plugins import registry
-from plateplug.runtime import DEVICES
 
-DEFAULT_DATA = Path("../shared/data")
+DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
 
 
 @click.command("train-detector")
-@click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DATA,
-              show_default=True, help="Folder with dashcam/ (boxes.csv) and plates/.")
+@data_option(DATA_HELP, from_env=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--minutes", type=click.FloatRange(min=0.05), default=25.0, show_default=True,
               help="Training wall time in total (a resumed run continues up to it).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               default=Path("runs/detector"), show_default=True,
               help="Folder for the checkpoint and the exported plate_detector.onnx.")
 @click.option("--resume", is_flag=True, help="Continue from the checkpoint in --out.")
-@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Torch CPU threads.")
+@threads_option("Torch CPU threads.", default=1)
 @click.option("--ignore-unlabelled", "ignore_from",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Detector ONNX file: its detections on the dashcam train frames that match "
@@ -74,18 +76,17 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
 @click.command()
 @click.argument("sources", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--detector", "name", default=None,
-              help="Registered detector, or NAME:PATH such as yolo:plates.onnx (default: "
-                   "'plateplug', else 'haar').")
+@detector_option("Registered detector, or NAME:PATH such as yolo:plates.onnx (default: "
+                 "'plateplug', else 'haar').")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON line per plate: file, box [x1, y1, x2, y2], score.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write each image with its boxes drawn into this folder.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Drop detections scoring lower.")
-@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
+@device_option
 @max_pixels_option
-def detect(sources: tuple[Path, ...], name: str | None, as_json: bool, output: Path | None,
+def detect(sources: tuple[Path, ...], detector_name: str | None, as_json: bool, output: Path | None,
            min_score: float, device: str, max_pixels: int) -> None:
     """Find licence plates in images (files or folders).
 
@@ -94,7 +95,7 @@ def detect(sources: tuple[Path, ...], name: str | None, as_json: bool, output: P
     be read or written is reported and skipped; the exit code is then non-zero.
     """
     jobs = plan_jobs(sources, output, "boxes")
-    detector = load_detector(name, device=device)
+    detector = load_detector(detector_name, device=device)
     failed = 0
     for job in jobs:
         try:
@@ -118,34 +119,32 @@ def detect(sources: tuple[Path, ...], name: str | None, as_json: bool, output: P
 
 
 @click.command("bench-detector")
-@click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DATA,
-              show_default=True, help="Folder with dashcam/ (boxes.csv) and plates/.")
+@data_option(f"{DATA_HELP} Without it the dashcam and synthetic sets are skipped.",
+             required=False, from_env=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--scenes", type=click.Path(path_type=Path, file_okay=False),
               default=DEFAULT_SCENES, show_default=True,
               help="Scenes folder (images/, boxes.csv) laid out by ../shared/data/scenes/get.sh.")
 @click.option("--set", "set_names", multiple=True, type=click.Choice(SET_NAMES),
               help="Evaluation set (repeatable; default: scenes and dashcam).")
-@click.option("--detector", "names", multiple=True,
-              help="Detector to measure, or NAME:PATH such as yolo:plates.onnx (repeatable; "
-                   "default: every registered one that can load).")
+@detector_option("Detector to measure, or NAME:PATH such as yolo:plates.onnx (repeatable; "
+                 "default: every registered one that can load).", multiple=True)
 @click.option("--anchor", "anchors", multiple=True, metavar="NAME=PATH",
               help="A single-class YOLOv8/v11 ONNX (ultralytics export) measured beside the "
                    "detectors on the same images (repeatable).")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Drop detections scoring lower before matching.")
 @click.option("--iou", type=click.FloatRange(0, 1), default=0.5, show_default=True)
-@click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="CPU threads for ONNX detectors (default: onnxruntime's choice).")
+@threads_option("CPU threads for ONNX detectors (default: onnxruntime's choice).")
 @click.option("--repeats", type=click.IntRange(min=1), default=30, show_default=True,
               help="Timed runs on one 1280x720 frame.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per detector and set.")
-def bench_detector(data: Path, scenes: Path, set_names: tuple[str, ...], names: tuple[str, ...],
-                   anchors: tuple[str, ...], min_score: float, iou: float, threads: int | None,
-                   repeats: int, as_json: bool) -> None:
+def bench_detector(data: Path | None, scenes: Path, set_names: tuple[str, ...],
+                   detector_names: tuple[str, ...], anchors: tuple[str, ...], min_score: float,
+                   iou: float, threads: int | None, repeats: int, as_json: bool) -> None:
     """Recall and precision at IoU 0.5 (overall, per image source and by plate height),
     boxes per image, and median ms per 1280x720 frame, on the scenes valid photos and the
     dashcam valid frames (``--set synthetic``: held-out plates pasted on those frames)."""
-    models = bench_models(names, anchors)
+    models = bench_models(detector_names, anchors, echo_err)
     sets = {}
     for set_name in set_names or DEFAULT_SETS:
         try:
@@ -176,25 +175,3 @@ def bench_detector(data: Path, scenes: Path, set_names: tuple[str, ...], names: 
             for row in text_rows(label, counts, ms[label]):
                 click.echo(row)
 
-
-def bench_models(names: tuple[str, ...], anchors: tuple[str, ...]) -> dict[str, DetectorModel]:
-    """Label -> detector model: the ``--detector`` ones (default every registered one that
-    can load; the others are reported as skipped) and the ``--anchor NAME=PATH`` ones."""
-    models: dict[str, DetectorModel] = {}
-    for name in names or sorted(registry("detector")):
-        model = resolve_detector(name)
-        reason = model.unavailable_reason()
-        if reason:
-            click.echo(f"{name}: skipped ({reason})", err=True)
-        else:
-            models[name] = model
-    for anchor in anchors:
-        label, _, path = anchor.partition("=")
-        if not label or not path:
-            raise click.BadParameter(f"{anchor!r} is not NAME=PATH", param_hint="--anchor")
-        if label in models:
-            raise click.BadParameter(f"name {label!r} is used twice", param_hint="--anchor")
-        models[label] = YoloModel(label, Path(path))
-    if not models:
-        raise click.ClickException("no detector to measure")
-    return models

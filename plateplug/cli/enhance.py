@@ -11,12 +11,15 @@ import cv2
 import numpy as np
 
 import plateplug
-from plateplug.cli.enhance_video import enhance_video_command, is_video_source, video_options
-from plateplug.cli.enhance_videos import enhance_videos_command, is_video_batch
+from plateplug.cli.enhance_video import enhance_video_command, video_options
+from plateplug.cli.enhance_videos import enhance_videos_command
+from plateplug.cli.options import device_option, max_pixels_option, threads_option
 from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
-from plateplug.imageio import DEFAULT_MAX_PIXELS, read_image, write_image
+from plateplug.imageio import read_image, write_image
 from plateplug.jobs import plan_jobs
+from plateplug.video.plan import is_video_batch
+from plateplug.video.sources import is_video_source
 
 
 def enhance_image(enhancer: Enhancer, image: np.ndarray, keep_size: bool) -> np.ndarray:
@@ -31,20 +34,14 @@ def enhance_image(enhancer: Enhancer, image: np.ndarray, keep_size: bool) -> np.
     return enhancer(image)
 
 
-max_pixels_option = click.option(
-    "--max-pixels", type=click.IntRange(min=1), default=DEFAULT_MAX_PIXELS, show_default=True,
-    help="Refuse images of more pixels (width x height) than this, before decoding them.")
-
-
 @click.command()
 @click.option("-m", "--model", default="resnet", show_default=True, help="Enhancer name "
               "(see `plateplug models`).")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file (one input) or folder.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-              show_default=True)
-@click.option("--threads", type=click.IntRange(1), help="CPU threads for inference.")
+@device_option
+@threads_option()
 @click.option("--keep-size", is_flag=True,
               help="Restore a fuzzy image at its own size: shrink by the scale, then enhance.")
 @max_pixels_option

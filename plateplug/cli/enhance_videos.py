@@ -1,5 +1,6 @@
 """``plateplug enhance`` for many videos: a folder of videos, a list file or several video
-files, one after another or on Ray workers (``--workers N``, ``--ray-address``)."""
+files, one after another or on Ray workers (``--workers N``, ``--ray-address``); the plan in
+``plateplug.video.plan``, the work in ``plateplug.video.batch``."""
 
 from __future__ import annotations
 
@@ -9,74 +10,12 @@ from pathlib import Path
 import click
 
 import plateplug
-from plateplug.cli.enhance_video import _auto, _warnings_as_messages
-from plateplug.jobs import IMAGE_SUFFIXES, Job, check_targets
+from plateplug.cli.common import warnings_as_messages
+from plateplug.cli.options import auto_or_number
 from plateplug.video.batch import BatchOptions, VideoResult, run_here, run_on_ray
 from plateplug.video.pipeline import load_detector
-from plateplug.video.sources import VIDEO_SUFFIXES
+from plateplug.video.plan import plan_videos
 from plateplug.video.working import HeightChoice
-
-LIST_SUFFIXES = (".txt", ".lst")
-
-
-def list_videos(folder: Path) -> list[Path]:
-    """The video files below ``folder`` (by suffix), sorted."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in VIDEO_SUFFIXES
-                  and p.is_file())
-
-
-def read_list(path: Path) -> list[Path]:
-    """The videos a list file names, one per line (relative to the list file's folder;
-    blank lines and lines starting with # are skipped)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"cannot read the list {path}: {exc}") from None
-    return [path.parent / line.strip() for line in lines
-            if line.strip() and not line.lstrip().startswith("#")]
-
-
-def is_video_batch(inputs: tuple[str, ...], workers: int | None,
-                   ray_address: str | None) -> bool:
-    """True when ``inputs`` are many videos: a list file, a folder holding videos (and no
-    images), several video files, or any input with --workers / --ray-address."""
-    if workers is not None or ray_address is not None:
-        return True
-    paths = [Path(i) for i in inputs]
-    if any(p.suffix.lower() in LIST_SUFFIXES and p.is_file() for p in paths):
-        return True
-    if any(p.is_dir() and list_videos(p) and not _has_images(p) for p in paths):
-        return True
-    return len(paths) > 1 and all(p.suffix.lower() in VIDEO_SUFFIXES for p in paths)
-
-
-def _has_images(folder: Path) -> bool:
-    return any(p.suffix.lower() in IMAGE_SUFFIXES for p in folder.rglob("*"))
-
-
-def plan_videos(inputs: tuple[str, ...], output: Path | None) -> list[Job]:
-    """Each input video and its output: ``<stem>.enhanced.mp4`` beside it, or in ``output``
-    (a folder's videos keep their sub-folders there). Refused before any work: a missing
-    input, an output replacing an input, two videos sharing an output."""
-    jobs = []
-    for text in inputs:
-        path = Path(text)
-        if not path.exists():
-            raise click.ClickException(f"{path}: no such file or folder")
-        if path.is_dir():
-            videos = list_videos(path)
-            if not videos:
-                raise click.ClickException(f"{path}: folder holds no videos")
-            pairs = [(v, v.relative_to(path).parent) for v in videos]
-        elif path.suffix.lower() in LIST_SUFFIXES:
-            pairs = [(v, Path()) for v in read_list(path)]
-        else:
-            pairs = [(path, Path())]
-        for video, sub in pairs:
-            name = f"{video.stem}.enhanced.mp4"
-            jobs.append(Job(video, output / sub / name if output else video.with_name(name)))
-    check_targets(jobs)
-    return jobs
 
 
 def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: str,
@@ -95,7 +34,8 @@ def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: 
         raise click.UsageError(f"-o {output}: give a folder for many videos")
     jobs = plan_videos(inputs, output)
     options = BatchOptions(model, device, threads or 1, detector_name, layout,
-                           _auto(detect_every), reuse, max_input_height, _auto(inset_height))
+                           auto_or_number(detect_every), reuse, max_input_height,
+                           auto_or_number(inset_height))
     pairs = [(str(j.source), str(j.target)) for j in jobs]
     done: list[VideoResult] = []
 
@@ -106,7 +46,7 @@ def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: 
     def on_progress(index: int, frames: int, total: int | None) -> None:
         click.echo(f"  {jobs[index].source}: {frames}/{total or '?'} frames", err=True)
 
-    with _warnings_as_messages():
+    with warnings_as_messages():
         start = time.perf_counter()
         if workers is None and ray_address is None:
             click.echo(f"{len(jobs)} videos, one after another", err=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 import plateplug
+from plateplug.cli.options import device_option, reader_option
 from plateplug.data.metrics import normalise_text
 from plateplug.imageio import read_image
 from plateplug.images import to_bgr
-from plateplug.readers import DEFAULT_READER
 
 
 def _line(title: str, boxes: list[str]) -> str:
@@ -23,9 +23,8 @@ def _line(title: str, boxes: list[str]) -> str:
 @click.argument("image", type=click.Path(path_type=Path))
 @click.option("-m", "--model", default="resnet", show_default=True,
               help="Enhancer name (see `plateplug models`).")
-@click.option("--reader", default=DEFAULT_READER, show_default=True, help="OCR reader.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-              show_default=True)
+@reader_option()
+@device_option
 def read(image: Path, model: str, reader: str, device: str) -> None:
     """Print the plate text read from IMAGE as it is and after enhancing it with MODEL."""
     bgr, _ = to_bgr(read_image(image), str(image))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from plateplug.cli.options import data_option, threads_option
 from plateplug.errors import PlateplugError
 
 MODELS = ("unet", "resnet", "srgan", "mfsr")
@@ -34,9 +35,8 @@ def _scenes(value: str | None) -> str | None:
 
 @click.command("train")
 @click.argument("model", type=click.Choice(MODELS))
-@click.option("--data", "data", multiple=True, required=True,
-              help="Plates folder/labels CSV, dashcam folder with boxes.csv, or a folder "
-                   "holding plates/ and dashcam/ (e.g. ../shared/data). Repeatable.")
+@data_option("Plates folder/labels CSV, dashcam folder with boxes.csv, or a folder holding "
+             "plates/ and dashcam/. Repeatable.", multiple=True, from_env=True)
 @click.option("--steps", type=click.IntRange(min=1), help="Stop after this many steps.")
 @click.option("--minutes", type=click.FloatRange(min=0, min_open=True),
               help="Total training-time budget (counts time before a --resume).")
@@ -48,7 +48,7 @@ def _scenes(value: str | None) -> str | None:
               help="Start the generator from these weights: a training checkpoint (e.g. srgan "
                    "from resnet) or a plateplug .onnx export (e.g. a shipped model).")
 @click.option("--out", type=click.Path(file_okay=False), help="Run folder [runs/MODEL].")
-@click.option("--threads", type=click.IntRange(min=1), help="torch/OpenCV CPU threads.")
+@threads_option("torch/OpenCV CPU threads.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--recognizer", type=click.Path(dir_okay=False), default=DEFAULT_RECOGNIZER,
               show_default=True, help="srgan only: checkpoint of the text recogniser.")
@@ -89,8 +89,8 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
 
 
 @click.command("train-recognizer")
-@click.option("--data", "data", multiple=True, required=True,
-              help="Plates folder or labels CSV with plate text (train split used).")
+@data_option("Plates folder or labels CSV with plate text (train split used).",
+             multiple=True)
 @click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True)
 @click.option("--minutes", type=click.FloatRange(min=0, min_open=True))
 @click.option("--batch", type=click.IntRange(min=1), default=32, show_default=True)
@@ -98,7 +98,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
               show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default="runs/recognizer",
               show_default=True)
-@click.option("--threads", type=click.IntRange(min=1))
+@threads_option("torch CPU threads.")
 @click.option("--seed", type=int, default=0, show_default=True)
 def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed) -> None:
     """Train the CRNN plate-text recogniser used by the srgan perceptual loss."""
@@ -129,9 +129,3 @@ def export(model, checkpoint, output, opset) -> None:
         raise _fail(exc) from exc
     click.echo(str(path))
 
-
-if __name__ == "__main__":  # pragma: no cover - manual use before the main CLI wires us in
-    import sys
-
-    commands = {"train": train, "train-recognizer": train_recognizer, "export": export}
-    commands[sys.argv[1]](sys.argv[2:], prog_name=f"plateplug {sys.argv[1]}")

@@ -89,20 +89,26 @@ def synthetic_valid(data: Path, seed: int = 0) -> Iterator[Sample]:
     return synthetic_scenes(data, "valid", seed)
 
 
-def open_set(name: str, data: Path, scenes: Path = DEFAULT_SCENES) -> Iterator[Sample]:
+def open_set(name: str, data: Path | None, scenes: Path = DEFAULT_SCENES) -> Iterator[Sample]:
     """The samples of bench set ``name`` (one of SET_NAMES): ``scenes`` from the scenes
-    folder, ``dashcam`` and ``synthetic`` from the data folder; PlateplugError saying what
-    is missing when its files are absent."""
-    data, scenes = Path(data), Path(scenes)
-    needs = {"scenes": [scenes / "boxes.csv"], "dashcam": [data / "dashcam" / "boxes.csv"],
-             "synthetic": [data / "dashcam" / "boxes.csv", data / "plates"]}
-    if name not in needs:
+    folder, ``dashcam`` and ``synthetic`` from the data folder (None: not given);
+    PlateplugError saying what is missing when its files are absent."""
+    if name not in SET_NAMES:
         raise PlateplugError(f"unknown bench set {name!r}; known: {', '.join(SET_NAMES)}")
-    missing = [str(path) for path in needs[name] if not path.exists()]
-    if missing:
-        hint = (" (lay the photos out with ../shared/data/scenes/get.sh, or pass --scenes DIR)"
-                if name == "scenes" else " (pass --data DIR)")
-        raise PlateplugError(f"no {' or '.join(missing)}{hint}")
     if name == "scenes":
-        return scenes_frames(scenes)
-    return dashcam_valid(data) if name == "dashcam" else synthetic_valid(data)
+        _require([Path(scenes) / "boxes.csv"], " (lay the photos out with "
+                 "../shared/data/scenes/get.sh, or pass --scenes DIR)")
+        return scenes_frames(Path(scenes))
+    if data is None:
+        raise PlateplugError("no data folder (pass --data DIR or set PLATEPLUG_DATA)")
+    root = Path(data)
+    _require([root / "dashcam" / "boxes.csv"] + ([root / "plates"] if name == "synthetic"
+                                                  else []), " (pass --data DIR)")
+    return dashcam_valid(root) if name == "dashcam" else synthetic_valid(root)
+
+
+def _require(paths: list[Path], hint: str) -> None:
+    """PlateplugError naming the missing ``paths``, followed by ``hint``."""
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise PlateplugError(f"no {' or '.join(missing)}{hint}")

@@ -52,6 +52,11 @@ def is_camera(text: str) -> bool:
     return text.isdigit() or re.fullmatch(r"/dev/video\d+", text) is not None
 
 
+def is_video_source(text: str) -> bool:
+    """True for a video file name, a camera index or device, or a stream URL."""
+    return is_camera(text) or is_stream_url(text) or Path(text).suffix.lower() in VIDEO_SUFFIXES
+
+
 def redact(url: str) -> str:
     """``url`` with any password replaced by ``***``, for messages."""
     parts = urlsplit(url)

@@ -9,6 +9,7 @@ import pytest
 import plateplug
 from plateplug.bench.video import (
     CommandRun,
+    OcrRate,
     Timed,
     VideoBenchError,
     bench_clip,
@@ -17,6 +18,7 @@ from plateplug.bench.video import (
     median_run,
     ocr_rate,
     read_labels,
+    report,
     run_command,
     synthetic_clip,
     write_boxes,
@@ -110,3 +112,25 @@ def test_bench_clip_times_the_real_command_and_reads_its_crops(small_clip):
     assert run.frames == 4 and run.startup_seconds > 0
     assert run.stats["stage_seconds"]["enhance"] > 0 and run.stats["plates"] == 8
     assert (command.ocr.read, command.ocr.labelled) == (4, 4)
+
+
+def test_report_tables_rate_each_command_against_the_ceiling():
+    stats = {"frames": 10, "run_seconds": 0.5, "crops_enhanced": 7, "crops_reused": 3,
+             "settings": "detect every 3 frames",
+             "stage_seconds": {"decode": 0.1, "detect": 0.2, "enhance": 0.3, "draw": 0.0,
+                               "crops": 0.0, "encode": 0.1}}
+    plain = Timed("unet", runs=[CommandRun(1.0, stats), CommandRun(3.0, stats),
+                                CommandRun(2.0, stats)])
+    labelled = Timed("unet", ("--no-reuse",), runs=[CommandRun(1.0, stats)],
+                     ocr=OcrRate(read=3, labelled=4))
+    lines = report("clip.mp4", 0.01, [plain, labelled], "rapidocr").splitlines()
+    assert lines[:2] == ["", "clip.mp4"]
+    assert lines[3].split() == ["decode", "+", "encode", "only", "100.0", "1.00", "-",
+                                "100.0", "1.00"]
+    # median run 2.0 s for 10 frames: 5 fps, 1.5 s start-up, 20 fps from the first frame
+    assert lines[4].split() == ["enhance", "-m", "unet", "5.0", "0.05", "1.50", "20.0", "0.20"]
+    assert lines[9].split() == ["enhance", "-m", "unet", "10.0", "20.0", "30.0", "0.0", "0.0",
+                                "10.0", "7", "3"]
+    assert "enhance -m unet --no-reuse: detect every 3 frames" in lines
+    assert lines[-2:] == ["OCR rate of the output crops of labelled plates (rapidocr)",
+                          "enhance -m unet --no-reuse    0.750  (3/4)"]

@@ -4,7 +4,6 @@ A stub reader is registered in code; the clips are generated (tests/video/videok
 
 from __future__ import annotations
 
-import importlib
 import json
 import types
 from collections.abc import Callable
@@ -17,12 +16,12 @@ from click.testing import CliRunner
 
 from plateplug import PlateplugError, hookimpl, plugins
 from plateplug.cli import main
-from plateplug.cli.plates import default_plates_output
 from plateplug.readers import ReaderModel, ScoredText
+from plateplug.reading import run as reading_run
+from plateplug.reading.run import default_plates_output
 from tests.video.videokit import FakeDetectorModel, FakeEnhancerModel, plate_box, write_clip
 
 SIZE = (160, 120)
-plates_cli = importlib.import_module("plateplug.cli.plates")  # the name `plates` is the command
 
 
 class StubReader(ReaderModel):
@@ -121,6 +120,12 @@ def test_one_line_per_track_with_the_voted_text(stub, clip, tmp_path):
     assert clip.read_bytes() == before
 
 
+def test_the_progress_is_labelled_reading(stub, clip):
+    result = run(clip, "--detector", "bright")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0].startswith("Reading")
+
+
 def test_the_default_detector_is_used_without_detector_or_boxes(stub, clip, monkeypatch):
     asked = []
 
@@ -128,7 +133,7 @@ def test_the_default_detector_is_used_without_detector_or_boxes(stub, clip, monk
         asked.append(name)
         return FakeDetectorModel().load()
 
-    monkeypatch.setattr(plates_cli, "load_detector", load_detector)
+    monkeypatch.setattr(reading_run, "load_detector", load_detector)
     result = run(clip)
     assert result.exit_code == 0, result.output
     assert asked == [None]  # plateplug.detect's default: the shipped detector

@@ -150,3 +150,18 @@ def test_no_set_found_is_an_error(bright_plugin, tmp_path):
     result = bench("--data", str(tmp_path), "--scenes", str(tmp_path), "--detector", "bright")
     assert result.exit_code != 0
     assert "no evaluation set found" in result.output and "set dashcam: skipped" in result.output
+
+
+def test_without_data_the_data_sets_are_skipped(bright_plugin, scenes, monkeypatch):
+    monkeypatch.delenv("PLATEPLUG_DATA", raising=False)
+    result = bench("--scenes", str(scenes), "--detector", "bright", "--json")
+    assert ("set dashcam: skipped (no data folder (pass --data DIR or set PLATEPLUG_DATA))"
+            in result.stderr)
+    assert set(json_rows(result)) == {("bright", "scenes")}
+
+
+def test_the_data_folder_may_come_from_the_environment(bright_plugin, bench_data, scenes,
+                                                       monkeypatch):
+    monkeypatch.setenv("PLATEPLUG_DATA", str(bench_data))
+    rows = json_rows(bench("--scenes", str(scenes), "--detector", "bright", "--json"))
+    assert set(rows) == {("bright", "scenes"), ("bright", "dashcam")}

@@ -59,3 +59,14 @@ def fake_capture(monkeypatch: pytest.MonkeyPatch) -> Callable[..., list]:
         return opened
 
     return install
+
+
+@pytest.fixture
+def videos(tmp_path: Path) -> Path:
+    """videos/a.mp4, videos/sub/b.mp4 (12 frames each) and videos/bad.mp4 (not a video)."""
+    folder = tmp_path / "videos"
+    (folder / "sub").mkdir(parents=True)
+    write_clip(folder / "a.mp4")
+    write_clip(folder / "sub" / "b.mp4")
+    (folder / "bad.mp4").write_bytes(b"not a video at all")
+    return folder

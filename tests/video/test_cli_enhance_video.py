@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from videokit import FakeCapture, count_frames, make_frame, write_clip
 
 from plateplug.cli import main
-from plateplug.cli.enhance_video import default_output, is_video_source
+from plateplug.video.outputs import default_output
+from plateplug.video.sources import is_video_source
 
 
 def run(*args):
@@ -311,14 +312,13 @@ def test_one_video_at_a_time(fake_plugins, clip, tmp_path):
 @pytest.mark.parametrize("given, used", [((), 1), (("--threads", "2"), 2)])
 def test_video_inference_uses_one_cpu_thread_unless_told(fake_plugins, tmp_path, monkeypatch,
                                                          given, used):
-    import plateplug
-    from plateplug.cli import enhance_video
+    from plateplug.video import run as video_run
 
     seen = []
-    real = plateplug.load
-    monkeypatch.setattr(plateplug, "load", lambda name, device="auto", threads=None:
+    real = video_run.load_enhancer
+    monkeypatch.setattr(video_run, "load_enhancer", lambda name, device="auto", threads=None:
                         seen.append(threads) or real(name, device=device, threads=threads))
-    monkeypatch.setattr(enhance_video, "load_detector",
+    monkeypatch.setattr(video_run, "load_detector",
                         lambda name, device, threads: seen.append(threads) or (lambda f: []))
     clip = write_clip(tmp_path / "in.mp4", frames=3)
     result = run(clip, *given)

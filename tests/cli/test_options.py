@@ -1,0 +1,60 @@
+"""The shared options (plateplug/cli/options.py): ``--data`` is given, or taken from
+$PLATEPLUG_DATA where a command takes the data folder, never a path outside the repository."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from plateplug.cli import main
+from plateplug.cli.options import DATA_ENV
+
+CLI = Path(__file__).resolve().parents[2] / "plateplug" / "cli"
+
+
+def commands() -> list[click.Command]:
+    return list(main.commands.values())
+
+
+@pytest.mark.parametrize("command", commands(), ids=lambda c: c.name)
+def test_no_option_defaults_to_a_path_outside_the_repository(command):
+    for param in command.params:
+        defaults = param.default if isinstance(param.default, (list, tuple)) else [param.default]
+        for default in defaults:
+            if isinstance(default, (str, Path)):
+                assert not str(default).startswith(".."), f"{command.name} {param.name}"
+
+
+def test_data_comes_from_the_environment_only_where_it_is_the_data_folder():
+    by_env = {c.name for c in commands() for p in c.params
+              if p.name == "data" and p.envvar == DATA_ENV}
+    assert by_env == {"train", "train-detector", "bench-detector"}
+
+
+def test_train_detector_needs_data_given_or_set(monkeypatch, tmp_path):
+    monkeypatch.delenv(DATA_ENV, raising=False)
+    result = CliRunner().invoke(main, ["train-detector", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2 and "Missing option '--data'" in result.output
+    monkeypatch.setenv(DATA_ENV, str(tmp_path))
+    result = CliRunner().invoke(main, ["train-detector", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 1 and f"Error: {tmp_path / 'dashcam'} not found" in result.output
+
+
+def test_help_names_the_environment_variable():
+    result = CliRunner().invoke(main, ["train-detector", "--help"])
+    assert f"${DATA_ENV}" in result.output
+
+
+@pytest.mark.parametrize("path", sorted(CLI.glob("*.py")), ids=lambda p: p.name)
+def test_cli_modules_have_no_main_blocks(path):
+    """``python -m plateplug.cli`` (cli/__main__.py) is the one way to run the CLI as a
+    module."""
+    if path.name == "__main__.py":
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tests = [ast.unparse(n.test) for n in tree.body if isinstance(n, ast.If)]
+    assert "__name__ == '__main__'" not in tests
