@@ -303,16 +303,28 @@ def test_unknown_detector(fake_plugins, clip):
     assert_clean_error(run(clip, "--detector", "nope"), "unknown detector 'nope'")
 
 
-def test_one_video_at_a_time(fake_plugins, clip, tmp_path):
-    other = write_clip(tmp_path / "other.mp4")
-    result = run(clip, other)
+def test_several_videos_are_done_one_after_another(fake_plugins, clip, tmp_path):
+    (tmp_path / "more").mkdir()
+    other = write_clip(tmp_path / "more" / "other.mp4")
+    result = run(clip, other, "--detector", "bright")
+    assert result.exit_code == 0, result.output
+    assert "2 videos, one after another" in result.stderr
+    assert clip.with_name("clip.enhanced.mp4").is_file()
+    assert (tmp_path / "more" / "other.enhanced.mp4").is_file()
+
+
+def test_a_video_and_an_image_are_refused(fake_plugins, clip, tmp_path):
+    result = run(clip, tmp_path / "plate.png")
     assert result.exit_code == 2 and "one video file" in result.stderr
 
 
-@pytest.mark.parametrize("given, used", [((), 1), (("--threads", "2"), 2)])
-def test_video_inference_uses_one_cpu_thread_unless_told(fake_plugins, tmp_path, monkeypatch,
-                                                         given, used):
+@pytest.mark.parametrize("cores, given, used", [(2, (), 1), (6, (), 4), (2, ("--threads", "2"), 2)])
+def test_video_inference_threads_are_the_cores_left_unless_told(fake_plugins, tmp_path,
+                                                                 monkeypatch, cores, given, used):
     from plateplug.video import run as video_run
+    from plateplug.video import settings
+
+    monkeypatch.setattr(settings, "cpu_cores", lambda: cores)
 
     seen = []
     real = video_run.load_enhancer
