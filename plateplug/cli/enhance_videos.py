@@ -46,6 +46,12 @@ def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: 
     def on_progress(index: int, frames: int, total: int | None) -> None:
         click.echo(f"  {jobs[index].source}: {frames}/{total or '?'} frames", err=True)
 
+    ready = [0.0]
+
+    def on_ready(seconds: float) -> None:
+        ready[0] = seconds
+        click.echo(f"Ray and its workers ready (models loaded) in {seconds:.1f} s", err=True)
+
     with warnings_as_messages():
         start = time.perf_counter()
         if workers is None and ray_address is None:
@@ -59,8 +65,8 @@ def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: 
             click.echo(f"{len(jobs)} videos on {count} worker{'s' if count > 1 else ''}, "
                        f"{where} (starting)", err=True)
             results = run_on_ray(pairs, options, workers or 1, ray_address, on_result,
-                                 on_progress)
-        _summary(results, time.perf_counter() - start)
+                                 on_progress, on_ready)
+        _summary(results, time.perf_counter() - start, ready[0])
 
 
 def _report(result: VideoResult, number: int, total: int) -> None:
@@ -75,7 +81,7 @@ def _report(result: VideoResult, number: int, total: int) -> None:
                err=True)
 
 
-def _summary(results: list[VideoResult], seconds: float) -> None:
+def _summary(results: list[VideoResult], seconds: float, startup: float) -> None:
     failed = [r for r in results if r.error is not None]
     frames = sum(r.frames for r in results)
     peaks: dict[int, float] = {}
@@ -83,8 +89,10 @@ def _summary(results: list[VideoResult], seconds: float) -> None:
         if r.worker:
             peaks[r.worker] = max(peaks.get(r.worker, 0.0), r.peak_memory_mb)
     memory = ", ".join(f"{mb:.0f} MB" for mb in peaks.values())
+    after = (f", {frames / max(seconds - startup, 1e-9):.1f} fps once the workers were ready"
+             if startup else "")
     click.echo(f"{len(results) - len(failed)} of {len(results)} videos enhanced, {frames} "
-               f"frames in {seconds:.1f} s ({frames / max(seconds, 1e-9):.1f} fps overall); "
-               f"peak memory per worker: {memory or '-'}", err=True)
+               f"frames in {seconds:.1f} s ({frames / max(seconds, 1e-9):.1f} fps overall"
+               f"{after}); peak memory per worker: {memory or '-'}", err=True)
     if failed:
         raise click.ClickException(f"{len(failed)} of {len(results)} videos failed")

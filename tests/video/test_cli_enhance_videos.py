@@ -76,6 +76,8 @@ def test_on_ray_two_workers_three_clips_one_corrupt(local_ray, clips, tmp_path):
     assert "3 videos on 2 workers, a local Ray runtime" in result.stderr
     assert re.search(r"b\.mp4: Error: cannot read", result.stderr)
     assert "2 of 3 videos enhanced, 24 frames" in result.stderr
+    assert "Ray and its workers ready (models loaded) in" in result.stderr
+    assert "fps once the workers were ready" in result.stderr
     memory = re.search(r"peak memory per worker: ([\d MB,]+)$", result.stderr, re.M).group(1)
     assert 1 <= len(memory.split(",")) <= 2  # every video done by one of the 2 workers
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
