@@ -11,10 +11,11 @@ import click
 
 from plateplug.cli.options import data_option, threads_option
 from plateplug.errors import PlateplugError
+from plateplug.extras import require
+from plateplug.train.degrade import PROFILES
+from plateplug.train.recipes import TRAINABLE
 
-MODELS = ("unet", "resnet", "srgan", "mfsr")
 DEFAULT_RECOGNIZER = "runs/recognizer/last.pt"
-DEGRADATIONS = ("mixed", "camera", "balanced")  # degrade.PROFILES (torch-free listing)
 DEFAULT_SCENES = Path.home() / ".cache" / "plateplug-data" / "scenes"
 
 
@@ -34,7 +35,7 @@ def _scenes(value: str | None) -> str | None:
 
 
 @click.command("train")
-@click.argument("model", type=click.Choice(MODELS))
+@click.argument("model", type=click.Choice(tuple(TRAINABLE)))
 @data_option("Plates folder/labels CSV, dashcam folder with boxes.csv, or a folder holding "
              "plates/ and dashcam/. Repeatable.", multiple=True, from_env=True)
 @click.option("--steps", type=click.IntRange(min=1), help="Stop after this many steps.")
@@ -53,7 +54,7 @@ def _scenes(value: str | None) -> str | None:
 @click.option("--recognizer", type=click.Path(dir_okay=False), default=DEFAULT_RECOGNIZER,
               show_default=True, help="srgan only: checkpoint of the text recogniser.")
 @click.option("--val-every", type=click.IntRange(min=1), default=250, show_default=True)
-@click.option("--degradation", type=click.Choice(DEGRADATIONS),
+@click.option("--degradation", type=click.Choice(tuple(PROFILES)),
               help="LR degradation mix [default: the recipe's, balanced]: 'balanced' half "
                    "clean, half camera-like; 'camera' blurs, adds noise and JPEG to nearly "
                    "every pair; 'mixed' 35% clean, milder.")
@@ -66,6 +67,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
           recognizer, val_every, degradation, scenes, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
+        require("torch", "train")
         from plateplug.train.loop import TrainConfig
         from plateplug.train.loop import train as run
 
@@ -103,6 +105,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
 def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed) -> None:
     """Train the CRNN plate-text recogniser used by the srgan perceptual loss."""
     try:
+        require("torch", "train")
         from plateplug.train.recognizer import RecognizerConfig
         from plateplug.train.recognizer import train_recognizer as run
 
@@ -114,7 +117,7 @@ def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed) -> Non
 
 
 @click.command("export")
-@click.argument("model", type=click.Choice(MODELS))
+@click.argument("model", type=click.Choice(tuple(TRAINABLE)))
 @click.argument("checkpoint", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="ONNX file to write.")
@@ -122,6 +125,7 @@ def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed) -> Non
 def export(model, checkpoint, output, opset) -> None:
     """Export a trained MODEL CHECKPOINT to ONNX with plateplug metadata."""
     try:
+        require("torch", "train")
         from plateplug.train.export import export_checkpoint
 
         path = export_checkpoint(model, checkpoint, output, opset=opset)

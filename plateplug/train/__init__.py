@@ -1,13 +1,13 @@
-"""Training and ONNX export of the built-in enhancers (needs the ``train`` extra: torch, onnx).
+"""Training and ONNX export of the built-in models (needs the ``train`` extra: torch, onnx).
 
-Modules: ``layers`` (shared building blocks), ``degrade`` (LR degradations), ``data``
-(crop loading and LR/HR batches), ``checkpoint``, ``distributed`` (torchrun/DDP helpers),
-``loop`` (the one training loop), ``recognizer_arch``/``recognizer`` (the text-aware feature
-network used by the SRGAN perceptual loss), ``recipes`` (model name -> recipe) and ``export``.
+Modules: ``archs`` (one ``*_arch.py`` per network, plain nn.Modules, and their shared
+``layers``), ``recipes`` (``TRAINABLE``, the table of trainable models, and one recipe module
+per model), ``degrade`` (LR degradations, ``PROFILES``), ``data`` (LR/HR batches),
+``checkpoint``, ``distributed`` (torchrun/DDP helpers), ``loop`` (the one training loop),
+``recognizer`` (the text-aware feature network of the SRGAN perceptual loss), ``export`` and
+``detector`` (the plate detector's training).
+
+This package, ``recipes`` and ``degrade`` import no torch, so the CLI lists the models and
+degradation profiles without it; callers ``require("torch", "train")`` before importing the
+modules that train.
 """
-
-from plateplug.extras import require
-
-torch = require("torch", "train")
-
-__all__ = ["torch"]

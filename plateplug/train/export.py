@@ -16,8 +16,9 @@ from plateplug.errors import PlateplugError
 from plateplug.imageio import atomic_path
 from plateplug.metadata import ModelMetadata
 from plateplug.train import checkpoint
-from plateplug.train.layers import count_parameters
-from plateplug.train.recipes import TRAINING_DATA, Recipe, load_recipe
+from plateplug.train.archs.layers import count_parameters
+from plateplug.train.recipes import load_recipe
+from plateplug.train.recipes.base import TRAINING_DATA, Recipe
 
 VERSION = "1.0.0"
 

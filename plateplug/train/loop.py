@@ -25,7 +25,8 @@ from plateplug.data.metrics import psnr_y
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint, distributed
 from plateplug.train.data import to_images, to_tensor
-from plateplug.train.recipes import Recipe, load_recipe
+from plateplug.train.recipes import load_recipe
+from plateplug.train.recipes.base import Recipe
 
 WARMUP_STEPS = 100
 MIN_LR_FACTOR = 0.02

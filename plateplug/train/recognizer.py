@@ -18,10 +18,10 @@ from torch.nn import functional as F
 from plateplug.data.crops import Crop, load_sources
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
+from plateplug.train.archs.recognizer_arch import ALPHABET, BLANK, PlateCRNN, greedy_decode
 from plateplug.train.data import to_tensor
 from plateplug.train.degrade import degrade, photometric
 from plateplug.train.loop import learning_rate
-from plateplug.train.recognizer_arch import ALPHABET, BLANK, PlateCRNN, greedy_decode
 
 HEIGHTS = (24, 32, 40)
 

@@ -1,11 +1,8 @@
 """LR degradations: sizes, dtype, determinism, and a clean share."""
 
 import numpy as np
-import pytest
 
-pytest.importorskip("torch")
-
-from plateplug.train.degrade import degrade, motion_kernel, photometric, shrink  # noqa: E402
+from plateplug.train.degrade import degrade, motion_kernel, photometric, shrink
 
 
 def _hr() -> np.ndarray:
@@ -50,15 +47,6 @@ def test_camera_profile_degrades_more_often_and_harder_than_mixed():
     camera_clean, camera_error = stats("camera")
     assert camera_clean < mixed_clean
     assert camera_error > mixed_error
-
-
-# Keeps a copy in sync (cli/train.py's torch-free DEGRADATIONS); drop it when the CLI reads
-# the profiles from one torch-free table (issue 17, item 2).
-def test_cli_lists_every_profile():
-    from plateplug.cli.train import DEGRADATIONS
-    from plateplug.train.degrade import PROFILES
-
-    assert set(DEGRADATIONS) == set(PROFILES)
 
 
 def test_balanced_profile_makes_half_the_inputs_clean():

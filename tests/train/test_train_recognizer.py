@@ -6,13 +6,13 @@ torch = pytest.importorskip("torch")
 
 from plateplug.errors import PlateplugError  # noqa: E402
 from plateplug.train import checkpoint  # noqa: E402
+from plateplug.train.archs.recognizer_arch import ALPHABET, PlateCRNN, greedy_decode  # noqa: E402
 from plateplug.train.recognizer import (  # noqa: E402
     RecognizerConfig,
     TextFeatureLoss,
     load_feature_network,
     train_recognizer,
 )
-from plateplug.train.recognizer_arch import ALPHABET, PlateCRNN, greedy_decode  # noqa: E402
 
 
 def test_crnn_shapes_and_decoding():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from plateplug.builtin_plugins.resnet.resnet_arch import PlateResNet
+from plateplug.train.archs.resnet_arch import PlateResNet
 
 
 class MultiFrameResNet(PlateResNet):

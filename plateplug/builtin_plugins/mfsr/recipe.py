@@ -12,7 +12,7 @@ from plateplug.builtin_plugins.mfsr.mfsr_arch import MultiFrameResNet, spread_si
 from plateplug.data.protocol import BURST_FRAMES
 from plateplug.train.bursts import BurstSampler, burst_validation
 from plateplug.train.init_weights import initial_state, load_state
-from plateplug.train.recipes import Recipe
+from plateplug.train.recipes.base import Recipe
 
 
 def load_init(model: nn.Module, path: str | Path) -> None:

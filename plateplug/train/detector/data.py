@@ -25,7 +25,7 @@ from plateplug.data.frames import Frame
 from plateplug.data.plate_render import procedural_plate
 from plateplug.data.synth import compose, jitter_lighting, random_background, two_row_plate
 from plateplug.errors import PlateplugError
-from plateplug.train.detector.arch import INPUT_SIZE
+from plateplug.train.archs.platenet_arch import INPUT_SIZE
 from plateplug.train.detector.targets import care_map, encode
 
 STORE_SIDE = 1024

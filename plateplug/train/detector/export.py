@@ -10,7 +10,7 @@ import torch
 
 from plateplug.detect.metadata import DetectorMetadata
 from plateplug.imageio import atomic_path
-from plateplug.train.detector.arch import (
+from plateplug.train.archs.platenet_arch import (
     CHANNEL_ORDER,
     INPUT_SIZE,
     MEAN,

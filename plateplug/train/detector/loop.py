@@ -15,7 +15,7 @@ import torch
 from plateplug.data.frames import Frame, read_frames
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
-from plateplug.train.detector.arch import STRIDE, PlateNet, normalise
+from plateplug.train.archs.platenet_arch import STRIDE, PlateNet, normalise
 from plateplug.train.detector.calibrate import (
     best_threshold,
     calibration_samples,

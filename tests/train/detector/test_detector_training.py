@@ -16,7 +16,7 @@ pytest.importorskip("onnxruntime")
 from plateplug.data.synth import compose, random_background  # noqa: E402
 from plateplug.detect import OnnxDetector  # noqa: E402
 from plateplug.runtime import session  # noqa: E402
-from plateplug.train.detector.arch import Deployed, PlateNet, normalise  # noqa: E402
+from plateplug.train.archs.platenet_arch import Deployed, PlateNet, normalise  # noqa: E402
 from plateplug.train.detector.data import SampleSource, Scene, crop_boxes  # noqa: E402
 from plateplug.train.detector.export import export, metadata  # noqa: E402
 from plateplug.train.detector.loop import (  # noqa: E402

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from plateplug.builtin_plugins.resnet.resnet_arch import PlateResNet
-from plateplug.train.recipes import Recipe
+from plateplug.data.protocol import SCALE
+from plateplug.train.archs.resnet_arch import PlateResNet
+from plateplug.train.recipes.base import Recipe
 
 RECIPE = Recipe(
     name="resnet",
     build=PlateResNet,
-    arch={"num_feat": 32, "num_block": 16, "scale": 4},
+    arch={"num_feat": 32, "num_block": 16, "scale": SCALE},
     architecture=(
         "SRResNet-style: 16 residual blocks x 32 channels (no BN), one-step PixelShuffle x4, "
         "output = bicubic + residual; pixel L1 loss"

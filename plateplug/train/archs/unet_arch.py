@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from plateplug.train.layers import BicubicUpsample, ResidualBlockNoBN
+from plateplug.train.archs.layers import BicubicUpsample, ResidualBlockNoBN
 
 
 class PlateUNet(nn.Module):

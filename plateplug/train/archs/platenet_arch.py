@@ -1,5 +1,6 @@
-"""A light CenterNet-style plate detector: depthwise-separable backbone to stride 16, a small
-top-down neck back to stride 4, and one 5-channel head (see plateplug/detect/decode.py)."""
+"""PlateNet, a light CenterNet-style plate detector: depthwise-separable backbone to stride
+16, a small top-down neck back to stride 4, and one 5-channel head (see
+plateplug/detect/decode.py)."""
 
 from __future__ import annotations
 

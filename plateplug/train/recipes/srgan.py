@@ -11,9 +11,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from plateplug.builtin_plugins.srgan.srgan_arch import PatchDiscriminator, SRGANGenerator
+from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
-from plateplug.train.recipes import Recipe
+from plateplug.train.archs.srgan_arch import PatchDiscriminator, SRGANGenerator
+from plateplug.train.recipes.base import Recipe
 
 PIXEL_WEIGHT = 0.5
 FEATURE_WEIGHT = 0.05
@@ -65,7 +66,7 @@ def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualA
 RECIPE = Recipe(
     name="srgan",
     build=SRGANGenerator,
-    arch={"num_feat": 32, "num_block": 16, "scale": 4},
+    arch={"num_feat": 32, "num_block": 16, "scale": SCALE},
     architecture=(
         "SRGAN: generator = PlateResNet (16 residual blocks x 32 ch, PixelShuffle x4, bicubic "
         "residual) fine-tuned from resnet with pixel L1 + CRNN plate-recogniser feature loss "

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from plateplug.builtin_plugins.unet.unet_arch import PlateUNet
-from plateplug.train.recipes import Recipe
+from plateplug.data.protocol import SCALE
+from plateplug.train.archs.unet_arch import PlateUNet
+from plateplug.train.recipes.base import Recipe
 
 RECIPE = Recipe(
     name="unet",
     build=PlateUNet,
-    arch={"num_feat": 16, "num_mid": 3, "scale": 4},
+    arch={"num_feat": 16, "num_mid": 3, "scale": SCALE},
     architecture=(
         "U-Net: 2 levels (LR 16 ch, LR/2 32 ch, 4 residual blocks, skip connection), "
         "PixelShuffle x4 residual on a fixed bicubic x4 (grouped conv); pixel L1 loss"

@@ -1,8 +1,8 @@
-"""What a built-in model's ``recipe.py`` provides, the pixel-loss objective, and the lookup."""
+"""What a recipe provides (``Recipe``: how to build, train and describe one model), the
+pixel-loss objective, and the training data the exports describe."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -11,11 +11,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from plateplug.errors import UnknownModelError
 from plateplug.train.data import PairSampler, validation_pairs
 from plateplug.train.init_weights import load_initial_weights
-
-BUILTIN = ("unet", "resnet", "srgan", "mfsr")
 
 
 class Objective(Protocol):
@@ -76,13 +73,6 @@ class Recipe:
         """A fresh generator with the recipe's architecture arguments."""
         return self.build(**self.arch)
 
-
-def load_recipe(name: str) -> Recipe:
-    """The ``RECIPE`` of built-in model ``name`` (plateplug/builtin_plugins/<name>/recipe.py)."""
-    if name not in BUILTIN:
-        raise UnknownModelError("model", name, list(BUILTIN))
-    module = importlib.import_module(f"plateplug.builtin_plugins.{name}.recipe")
-    return module.RECIPE
 
 TRAINING_DATA = (
     "plates br/ and eu/ train split (openalpr/train-detector, AGPL-3.0; validation = all eu2/ "

@@ -6,7 +6,7 @@ torch = pytest.importorskip("torch")
 
 from torch.nn import functional as F  # noqa: E402
 
-from plateplug.train.layers import (  # noqa: E402
+from plateplug.train.archs.layers import (  # noqa: E402
     BicubicUpsample,
     ResidualBlockNoBN,
     bicubic_phase_taps,
