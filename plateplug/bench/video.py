@@ -11,6 +11,8 @@ output crops (``--crops``) says whether a faster setting costs readings.
 from __future__ import annotations
 
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -73,26 +75,42 @@ def write_boxes(path: Path, boxes: Mapping[int, Sequence[Box]]) -> Path:
     return path
 
 
-def io_ceiling(source: str | Path) -> float:
-    """Seconds per frame to decode ``source`` and encode it again (to a temporary file),
-    through the pipeline's reader and writer threads: the ceiling of any processing."""
+@dataclass(frozen=True)
+class Ceiling:
+    """Decoding + encoding alone, per frame: wall seconds, and CPU seconds (all threads)."""
+
+    seconds: float
+    cpu_seconds: float
+
+
+def cpu_time() -> float:
+    """CPU seconds (user + system) this process has used, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def io_ceiling(source: str | Path) -> Ceiling:
+    """Decode ``source`` and encode it again (to a temporary file), through the pipeline's
+    reader and writer threads: the ceiling of any processing, per frame."""
     frames = 0
-    with VideoSource(source) as src, tempfile.TemporaryDirectory() as tmp, \
-            VideoWriter(Path(tmp) / "io.mp4", src.fps, src.size) as writer:
-        start = time.perf_counter()
-        for _, frame in src:
-            writer.write(frame)
-            frames += 1
-        seconds = time.perf_counter() - start
-    return seconds / max(frames, 1)
+    with VideoSource(source) as src, tempfile.TemporaryDirectory() as tmp:
+        start, cpu = time.perf_counter(), cpu_time()
+        with VideoWriter(Path(tmp) / "io.mp4", src.fps, src.size) as writer:
+            for _, frame in src:
+                writer.write(frame)
+                frames += 1
+        seconds, cpu = time.perf_counter() - start, cpu_time() - cpu
+    return Ceiling(seconds / max(frames, 1), cpu / max(frames, 1))
 
 
 @dataclass
 class CommandRun:
-    """One run of ``plateplug enhance``: its wall time as a process, and its --stats."""
+    """One run of ``plateplug enhance``: its wall time and CPU time (user + system, all
+    threads) as a process, and its --stats."""
 
     wall_seconds: float
     stats: dict
+    cpu_seconds: float = 0.0
 
     @property
     def frames(self) -> int:
@@ -126,14 +144,19 @@ def run_command(args: Sequence[str], folder: Path) -> CommandRun:
     stats = folder / "stats.json"
     stats.unlink(missing_ok=True)
     command = [*plateplug_command(), *args, "--stats", str(stats)]
-    start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if done.returncode != 0 or not stats.is_file():
-        tail = " | ".join(done.stderr.strip().splitlines()[-3:])
+    with tempfile.TemporaryFile("w+") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        stderr = log.read()
+    if process.returncode != 0 or not stats.is_file():
+        tail = " | ".join(stderr.strip().splitlines()[-3:])
         raise VideoBenchError(f"`plateplug {' '.join(args)}` failed "
-                              f"(exit {done.returncode}): {tail}")
-    return CommandRun(wall, json.loads(stats.read_text()))
+                              f"(exit {process.returncode}): {tail}")
+    return CommandRun(wall, json.loads(stats.read_text()), usage.ru_utime + usage.ru_stime)
 
 
 def median_run(runs: Sequence[CommandRun]) -> CommandRun:
@@ -227,11 +250,11 @@ class Timed:
 def bench_clip(source: str | Path, commands: Sequence[Timed], rounds: int,
                labels: Labels | None = None,
                reader: Callable[[np.ndarray], list[str]] | None = None,
-               on_round: Callable[[int], None] | None = None) -> float:
+               on_round: Callable[[int], None] | None = None) -> Ceiling:
     """Time decoding + encoding of ``source`` and every command, ``rounds`` times taking
     turns (so that each sees the same machine); then, with ``labels`` and ``reader``, run
     each command once more with ``--crops`` for its OCR rate. Fills the commands' runs and
-    rates; returns the ceiling's median seconds per frame."""
+    rates; returns the ceiling's medians."""
     ceiling = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -250,25 +273,30 @@ def bench_clip(source: str | Path, commands: Sequence[Timed], rounds: int,
                                     (*command.extra, *command.common, "--crops", str(crops)))
                 run_command(args, folder)
                 command.ocr = ocr_rate(crops, labels, reader)
-    return statistics.median(ceiling)
+    return Ceiling(statistics.median(c.seconds for c in ceiling),
+                   statistics.median(c.cpu_seconds for c in ceiling))
 
 
-def report(source: str | Path, ceiling: float, commands: Sequence[Timed], reader: str) -> str:
+def report(source: str | Path, ceiling: Ceiling, commands: Sequence[Timed],
+           reader: str) -> str:
     """The text tables of one clip: frames per second of each command (whole process and
-    from the first frame on) against the ``ceiling`` (seconds per frame of decoding +
-    encoding), ms per frame by stage of its median run with the crops enhanced and reused,
-    its settings line, and with labels the OCR rate of its output crops (``reader``)."""
+    from the first frame on) and CPU ms per frame (whole process) against the ``ceiling``
+    (decoding + encoding alone), ms per frame by stage of its median run with the crops
+    enhanced and reused, its settings line, and with labels the OCR rate of its output
+    crops (``reader``)."""
     width = max(len(c.label) for c in commands) + 2
-    io_fps = 1 / ceiling
+    io_fps, io_cpu = 1 / ceiling.seconds, 1000 * ceiling.cpu_seconds
     lines = [f"\n{source}",
              f"{'COMMAND'.ljust(width)}{'FPS':>7}{'OF I/O':>8}{'START-UP S':>12}"
-             f"{'RUN FPS':>9}{'OF I/O':>8}",
+             f"{'RUN FPS':>9}{'OF I/O':>8}{'CPU MS/FRAME':>14}{'X I/O':>7}",
              f"{'decode + encode only'.ljust(width)}{io_fps:7.1f}{1:8.2f}{'-':>12}"
-             f"{io_fps:9.1f}{1:8.2f}"]
+             f"{io_fps:9.1f}{1:8.2f}{io_cpu:14.1f}{1:7.2f}"]
     for c in commands:
         run = median_run(c.runs)
+        cpu = 1000 * run.cpu_seconds / run.frames
         lines.append(f"{c.label.ljust(width)}{c.wall_fps:7.1f}{c.wall_fps / io_fps:8.2f}"
-                     f"{run.startup_seconds:12.2f}{c.run_fps:9.1f}{c.run_fps / io_fps:8.2f}")
+                     f"{run.startup_seconds:12.2f}{c.run_fps:9.1f}{c.run_fps / io_fps:8.2f}"
+                     f"{cpu:14.1f}{cpu / io_cpu:7.2f}")
     lines += ["\nms per frame by stage, median run (decode and encode run in threads of "
               "their own, beside the other stages)",
               f"{'COMMAND'.ljust(width)}" + "".join(f"{s.upper():>8}" for s in STAGES)

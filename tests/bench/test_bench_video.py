@@ -8,6 +8,7 @@ import pytest
 
 import plateplug
 from plateplug.bench.video import (
+    Ceiling,
     CommandRun,
     OcrRate,
     Timed,
@@ -43,7 +44,8 @@ def test_synthetic_clip_and_its_boxes_file_agree(small_clip):
     clip, boxes_file = small_clip
     boxes = read_boxes(boxes_file)
     assert sorted(boxes) == [0, 1, 2, 3] and all(len(b) == 2 for b in boxes.values())
-    assert io_ceiling(clip) > 0
+    ceiling = io_ceiling(clip)
+    assert ceiling.seconds > 0 and ceiling.cpu_seconds > 0
 
 
 def test_labels_keep_the_readable_plates(tmp_path):
@@ -107,9 +109,9 @@ def test_bench_clip_times_the_real_command_and_reads_its_crops(small_clip):
               ((i, tuple(b[0])) for i, b in read_boxes(boxes_file).items())}
     rounds = []
     ceiling = bench_clip(clip, [command], 1, labels, lambda image: ["AB 123"], rounds.append)
-    assert ceiling > 0 and rounds == [1]
+    assert ceiling.seconds > 0 and rounds == [1]
     (run,) = command.runs
-    assert run.frames == 4 and run.startup_seconds > 0
+    assert run.frames == 4 and run.startup_seconds > 0 and run.cpu_seconds > 0.1
     assert run.stats["stage_seconds"]["enhance"] > 0 and run.stats["plates"] == 8
     assert (command.ocr.read, command.ocr.labelled) == (4, 4)
 
@@ -120,15 +122,17 @@ def test_report_tables_rate_each_command_against_the_ceiling():
              "stage_seconds": {"decode": 0.1, "detect": 0.2, "enhance": 0.3, "draw": 0.0,
                                "crops": 0.0, "encode": 0.1}}
     plain = Timed("unet", runs=[CommandRun(1.0, stats), CommandRun(3.0, stats),
-                                CommandRun(2.0, stats)])
+                                CommandRun(2.0, stats, 0.4)])
     labelled = Timed("unet", ("--no-reuse",), runs=[CommandRun(1.0, stats)],
                      ocr=OcrRate(read=3, labelled=4))
-    lines = report("clip.mp4", 0.01, [plain, labelled], "rapidocr").splitlines()
+    lines = report("clip.mp4", Ceiling(0.01, 0.008), [plain, labelled], "rapidocr").splitlines()
     assert lines[:2] == ["", "clip.mp4"]
     assert lines[3].split() == ["decode", "+", "encode", "only", "100.0", "1.00", "-",
-                                "100.0", "1.00"]
-    # median run 2.0 s for 10 frames: 5 fps, 1.5 s start-up, 20 fps from the first frame
-    assert lines[4].split() == ["enhance", "-m", "unet", "5.0", "0.05", "1.50", "20.0", "0.20"]
+                                "100.0", "1.00", "8.0", "1.00"]
+    # median run 2.0 s for 10 frames: 5 fps, 1.5 s start-up, 20 fps from the first frame;
+    # 0.4 CPU seconds: 40 ms per frame, 5 times the ceiling's 8
+    assert lines[4].split() == ["enhance", "-m", "unet", "5.0", "0.05", "1.50", "20.0", "0.20",
+                                "40.0", "5.00"]
     assert lines[9].split() == ["enhance", "-m", "unet", "10.0", "20.0", "30.0", "0.0", "0.0",
                                 "10.0", "7", "3"]
     assert "enhance -m unet --no-reuse: detect every 3 frames" in lines

@@ -27,10 +27,11 @@ def test_the_command_and_a_variant_beside_the_ceiling(clip, boxes_file):
     speeds, stages = result.stdout.split("ms per frame by stage")
     rows = {m.group(1).strip(): m.groups()[1:] for m in re.finditer(
         r"^(decode \+ encode only|enhance -m unet.*?)\s+([\d.]+)\s+([\d.]+)\s+([\d.-]+)"
-        r"\s+([\d.]+)\s+([\d.]+)$", speeds, re.M)}
+        r"\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", speeds, re.M)}
     assert list(rows) == ["decode + encode only", "enhance -m unet",
                           "enhance -m unet --no-reuse --max-input-height full"]
     assert float(rows["enhance -m unet"][2]) > 0  # start-up seconds
+    assert float(rows["enhance -m unet"][5]) > 0  # CPU ms per frame
     row = re.search(r"^enhance -m unet +([\d.]+ +){6}(\d+) +(\d+)$", stages, re.M)
     assert row and int(row.group(2)) + int(row.group(3)) == 12  # enhanced + reused
     assert "enhance -m unet --no-reuse --max-input-height full: detect every 3 frames" \
