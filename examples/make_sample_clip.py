@@ -56,6 +56,21 @@ def move_box(box: tuple[float, ...], m: np.ndarray) -> list[int] | None:
     return [x1, y1, x2, y2] if x2 - x1 >= 4 and y2 - y1 >= 4 else None
 
 
+def warp(image: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """``image`` seen through the view ``m`` (edges reflected)."""
+    return cv2.warpAffine(image, m, SIZE, flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REFLECT)
+
+
+def finish(writer: cv2.VideoWriter, out: Path, lines: list[str], fps: int) -> None:
+    """Close the clip, write its boxes JSONL beside it and say what was written."""
+    writer.release()
+    boxes_path = out.with_suffix(".boxes.jsonl")
+    boxes_path.write_text("\n".join(lines) + "\n")
+    print(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB, {len(lines)} frames at "
+          f"{fps} fps, {SIZE[0]}x{SIZE[1]}) and {boxes_path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
@@ -74,15 +89,10 @@ def main() -> None:
         for j in range(HOLD):
             index = k * HOLD + j
             m = view(index / (total - 1))
-            writer.write(cv2.warpAffine(image, m, SIZE, flags=cv2.INTER_LINEAR,
-                                        borderMode=cv2.BORDER_REFLECT))
+            writer.write(warp(image, m))
             moved = [b for b in (move_box(b, m) for b in boxes[name]) if b]
             lines.append(json.dumps({"frame": index, "boxes": moved}))
-    writer.release()
-    boxes_path = args.out.with_suffix(".boxes.jsonl")
-    boxes_path.write_text("\n".join(lines) + "\n")
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB, {total} frames at "
-          f"{FPS} fps, {SIZE[0]}x{SIZE[1]}) and {boxes_path}")
+    finish(writer, args.out, lines, FPS)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from make_sample_clip import DEFAULT_DATA, SIZE, move_box, read_boxes
+from make_sample_clip import DEFAULT_DATA, SIZE, finish, move_box, read_boxes, warp
 
 HERE = Path(__file__).resolve().parent
 TEXTS = {  # valid split; texts in the order of boxes.csv (plate heights 15-70 px)
@@ -64,17 +64,12 @@ def main() -> None:
         image = cv2.resize(image, SIZE, interpolation=cv2.INTER_AREA)
         for j in range(HOLD):
             m = view(boxes[name], j / (HOLD - 1))
-            writer.write(cv2.warpAffine(image, m, SIZE, flags=cv2.INTER_LINEAR,
-                                        borderMode=cv2.BORDER_REFLECT))
+            writer.write(warp(image, m))
             moved = [(b, t) for b, t in zip((move_box(b, m) for b in boxes[name]),
                                             TEXTS[name]) if b]
             lines.append(json.dumps({"frame": k * HOLD + j, "boxes": [b for b, _ in moved],
                                      "texts": [t for _, t in moved]}))
-    writer.release()
-    boxes_path = args.out.with_suffix(".boxes.jsonl")
-    boxes_path.write_text("\n".join(lines) + "\n")
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB, {len(lines)} frames at "
-          f"{FPS} fps, {SIZE[0]}x{SIZE[1]}) and {boxes_path}")
+    finish(writer, args.out, lines, FPS)
 
 
 if __name__ == "__main__":
