@@ -20,7 +20,6 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard, cast
 
@@ -160,7 +159,6 @@ def frames_of(meta: ModelMetadata, source: str) -> int:
     return frames
 
 
-@dataclass
 class OnnxMultiFrameModel(OnnxModel):
     """A multi-frame enhancer shipped as an ONNX file (frames in its metadata)."""
 
