@@ -56,10 +56,6 @@ KNOWN_EXCEPTIONS = {
         "item 3: enhancers loaded by name through plateplug.load, in the package root",
     ("plateplug.bench.bursts", "plateplug.reading.voting"):
         "the burst benchmark votes OCR reads with the reading layer's vote",
-    ("plateplug.builtin_plugins.mfsr.mfsr_arch", "plateplug.train"):
-        "item 2: mfsr's arch joins train/archs once the mfsr work is done",
-    ("plateplug.builtin_plugins.mfsr.recipe", "plateplug.train"):
-        "item 2: mfsr's recipe joins train/recipes once the mfsr work is done",
 }
 
 

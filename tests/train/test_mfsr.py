@@ -9,12 +9,12 @@ onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
 from plateplug.align import register  # noqa: E402
-from plateplug.builtin_plugins.mfsr.mfsr_arch import MultiFrameResNet  # noqa: E402
 from plateplug.data.crops import load_plates  # noqa: E402
 from plateplug.data.protocol import make_burst  # noqa: E402
 from plateplug.metadata import ModelMetadata  # noqa: E402
 from plateplug.multiframe import OnnxBurstEnhancer, OnnxMultiFrameModel  # noqa: E402
 from plateplug.train import checkpoint  # noqa: E402
+from plateplug.train.archs.mfsr_arch import MultiFrameResNet  # noqa: E402
 from plateplug.train.archs.resnet_arch import PlateResNet  # noqa: E402
 from plateplug.train.bursts import BurstSampler, burst_validation  # noqa: E402
 from plateplug.train.data import to_images, to_tensor  # noqa: E402

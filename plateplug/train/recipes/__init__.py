@@ -20,7 +20,7 @@ TRAINABLE: dict[str, str] = {
     "unet": f"{__name__}.unet",
     "resnet": f"{__name__}.resnet",
     "srgan": f"{__name__}.srgan",
-    "mfsr": "plateplug.builtin_plugins.mfsr.recipe",  # joins the others once mfsr is finished
+    "mfsr": f"{__name__}.mfsr",
 }
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from torch import nn
 
-from plateplug.builtin_plugins.mfsr.mfsr_arch import MultiFrameResNet, spread_single_frame
 from plateplug.data.protocol import BURST_FRAMES
+from plateplug.train.archs.mfsr_arch import MultiFrameResNet, spread_single_frame
 from plateplug.train.bursts import BurstSampler, burst_validation
 from plateplug.train.init_weights import initial_state, load_state
 from plateplug.train.recipes.base import Recipe
