@@ -41,3 +41,7 @@ class PluginError(PlateplugError):
 
 class MissingExtraError(PlateplugError, ImportError):
     """An optional dependency is missing; the message says which extra installs it."""
+
+
+class ReadingError(PlateplugError, ValueError):
+    """A plate read, vote or read policy was given impossible values."""

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import plateplug
+from plateplug.data.voting import Read
 from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
 from plateplug.images import to_bgr
+from plateplug.models import load_enhancer
 from plateplug.readers import DEFAULT_READER, Reader, load_reader
 from plateplug.reading.policy import ReadPolicy, crop_quality
 from plateplug.reading.tracks import TrackReading
-from plateplug.reading.voting import Read
 from plateplug.video.enhancing import PlateEnhancer
 from plateplug.video.pipeline import (
     DEFAULT_MARGIN,
@@ -84,7 +84,7 @@ class Pipeline:
         self.detector = (load_detector(detector, device, threads) if isinstance(detector, str)
                          else detector)
         if isinstance(enhancer, str):
-            enhancer = plateplug.load(enhancer, device=device, threads=threads)
+            enhancer = load_enhancer(enhancer, device=device, threads=threads)
         self.enhancer = enhancer if enhancer is not None else Unchanged()
         self._step = PlateEnhancer(self.enhancer)  # keeps a multi-frame model's track crops
         self.reader = load_reader(reader) if isinstance(reader, str) else reader

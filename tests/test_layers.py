@@ -49,14 +49,7 @@ BELOW = {
 TORCH_FREE = {"core", "data", "inference", "video", "reading"}
 # Imports against the layers today that other work in progress (issue 17 items 3 and 4, the
 # burst benchmark) is to remove: (importer, imported module or package) -> why it is there.
-KNOWN_EXCEPTIONS = {
-    ("plateplug.video.batch", "plateplug"):
-        "item 3: enhancers loaded by name through plateplug.load, in the package root",
-    ("plateplug.pipeline", "plateplug"):
-        "item 3: enhancers loaded by name through plateplug.load, in the package root",
-    ("plateplug.bench.bursts", "plateplug.reading.voting"):
-        "the burst benchmark votes OCR reads with the reading layer's vote",
-}
+KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 def module_name(path: Path) -> str:

@@ -33,12 +33,12 @@ from plateplug.bench.baselines import InterpolationEnhancer
 from plateplug.data import metrics
 from plateplug.data.datasets import is_validation, read_crops, select
 from plateplug.data.protocol import BURST_FRAMES, SCALE, Burst, make_burst
+from plateplug.data.voting import Read, vote
 from plateplug.enhancer import Enhancer
 from plateplug.errors import MissingExtraError, PlateplugError
 from plateplug.models import EnhancerModel
 from plateplug.multiframe import MultiFrameEnhancer, OnnxMultiFrameModel, is_multiframe
 from plateplug.readers import Reader, load_reader
-from plateplug.reading.voting import Read, vote
 
 DEFAULT_MODELS = ("srgan", "mfsr")
 DEFAULT_HEIGHT = 16

@@ -6,10 +6,10 @@ and what is known about each tracked plate.
 'AB123'
 """
 
-from plateplug.reading.errors import ReadingError
+from plateplug.data.voting import Read, Vote, vote
+from plateplug.errors import ReadingError
 from plateplug.reading.policy import ReadPolicy, crop_quality
 from plateplug.reading.tracks import TrackReading
-from plateplug.reading.voting import Read, Vote, vote
 
 __all__ = ["Read", "ReadPolicy", "ReadingError", "TrackReading", "Vote", "crop_quality",
            "vote"]

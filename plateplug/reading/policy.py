@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from plateplug.reading.errors import ReadingError
+from plateplug.errors import ReadingError
 
 FOCUS_HEIGHT = 32  # the focus measure is taken at this height, so it does not grow with size
 

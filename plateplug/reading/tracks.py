@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from plateplug.data.voting import Read, Vote, vote
 from plateplug.reading.policy import ReadPolicy
-from plateplug.reading.voting import Read, Vote, vote
 
 
 @dataclass

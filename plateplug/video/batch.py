@@ -20,9 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import plateplug
 from plateplug.errors import PlateplugError
 from plateplug.extras import require
+from plateplug.models import load_enhancer
 from plateplug.runtime import cpu_cores
 from plateplug.video.overlay import output_size
 from plateplug.video.pipeline import Summary, load_detector, process_video
@@ -81,7 +81,7 @@ class VideoWorker:
 
     def __init__(self, options: BatchOptions):
         self.options = options
-        self.enhancer = plateplug.load(options.model, device=options.device,
+        self.enhancer = load_enhancer(options.model, device=options.device,
                                        threads=options.threads)
         self.detector = load_detector(options.detector, options.device, options.threads)
         self.pid = os.getpid()

@@ -217,8 +217,8 @@ def test_missing_output_folder_is_created_as_for_images(fake_plugins, clip, boxe
 @pytest.mark.parametrize("name", ["out.png", "out.jpg", "frames.txt"])
 def test_a_name_that_is_not_a_video_is_refused_before_any_work(fake_plugins, clip, tmp_path,
                                                               monkeypatch, name):
-    import plateplug
-    monkeypatch.setattr(plateplug, "load", lambda *a, **k: pytest.fail("model loaded"))
+    from plateplug.video import run as video_run
+    monkeypatch.setattr(video_run, "load_enhancer", lambda *a, **k: pytest.fail("model loaded"))
     assert_clean_error(run(clip, "-o", tmp_path / name),
                        f"cannot write {tmp_path / name}: {Path(name).suffix} is not a video "
                        "file name (use .mp4, .avi, .mkv or .mov)")
@@ -233,8 +233,8 @@ def test_a_name_that_is_not_a_video_is_refused_before_any_work(fake_plugins, cli
 ])
 def test_clashing_output_paths_fail_before_any_frame(fake_plugins, clip, tmp_path, monkeypatch,
                                                      crops, message):
-    import plateplug
-    monkeypatch.setattr(plateplug, "load", lambda *a, **k: pytest.fail("model loaded"))
+    from plateplug.video import run as video_run
+    monkeypatch.setattr(video_run, "load_enhancer", lambda *a, **k: pytest.fail("model loaded"))
     boxes = tmp_path / "crops.jsonl"
     boxes.write_text('{"frame": 0, "boxes": [[1, 1, 9, 9]]}\n')
     before = {p: p.read_bytes() for p in tmp_path.iterdir()}

@@ -1,6 +1,6 @@
 """Many videos: a worker loads the models once and never raises for a bad video."""
 
-import plateplug
+from plateplug.video import batch
 from plateplug.video.batch import BatchOptions, VideoWorker, run_here
 from plateplug.video.plan import plan_videos
 
@@ -8,8 +8,8 @@ from plateplug.video.plan import plan_videos
 def test_run_here_loads_the_models_once_and_reports_a_bad_video(fake_plugins, videos,
                                                                  tmp_path, monkeypatch):
     loads = []
-    load = plateplug.load
-    monkeypatch.setattr(plateplug, "load", lambda *a, **k: loads.append(a) or load(*a, **k))
+    load = batch.load_enhancer
+    monkeypatch.setattr(batch, "load_enhancer", lambda *a, **k: loads.append(a) or load(*a, **k))
     jobs = [(str(j.source), str(j.target)) for j in plan_videos((str(videos),), tmp_path / "o")]
     seen = []
     results = run_here(jobs, BatchOptions("fake", detector="bright"), seen.append)

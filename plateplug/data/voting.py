@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from plateplug.data.metrics import normalise_text
-from plateplug.reading.errors import ReadingError
+from plateplug.errors import ReadingError
 
 DIGITS = 9  # confidence sums are compared rounded, so 0.45 + 0.45 ties with 0.9
 
