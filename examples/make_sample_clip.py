@@ -71,14 +71,23 @@ def finish(writer: cv2.VideoWriter, out: Path, lines: list[str], fps: int) -> No
           f"{fps} fps, {SIZE[0]}x{SIZE[1]}) and {boxes_path}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def start(description: str, out: Path, fps: int) -> tuple[argparse.Namespace,
+                                                          dict[str, list[tuple[float, ...]]],
+                                                          cv2.VideoWriter]:
+    """The command line (``--data``, ``--out`` defaulting to ``out``), the dataset's boxes
+    and an mp4v writer for the clip."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
                         help="dataset folder holding boxes.csv and images/")
-    parser.add_argument("--out", type=Path, default=HERE / "sample.mp4")
+    parser.add_argument("--out", type=Path, default=out)
     args = parser.parse_args()
     boxes = read_boxes(args.data / "boxes.csv")
-    writer = cv2.VideoWriter(str(args.out), cv2.VideoWriter.fourcc(*"mp4v"), FPS, SIZE)
+    return args, boxes, cv2.VideoWriter(str(args.out), cv2.VideoWriter.fourcc(*"mp4v"), fps,
+                                        SIZE)
+
+
+def main() -> None:
+    args, boxes, writer = start(__doc__.splitlines()[0], HERE / "sample.mp4", FPS)
     total = len(FRAMES) * HOLD
     lines = []
     for k, name in enumerate(FRAMES):

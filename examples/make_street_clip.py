@@ -14,13 +14,12 @@ plate), for OCR rates (``plateplug bench-video --labels``).
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import cv2
 import numpy as np
-from make_sample_clip import DEFAULT_DATA, SIZE, finish, move_box, read_boxes, warp
+from make_sample_clip import SIZE, finish, move_box, start, warp
 
 HERE = Path(__file__).resolve().parent
 TEXTS = {  # valid split; texts in the order of boxes.csv (plate heights 15-70 px)
@@ -49,13 +48,7 @@ def view(boxes: list[tuple[float, ...]], t: float) -> np.ndarray:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="dataset folder holding boxes.csv and images/")
-    parser.add_argument("--out", type=Path, default=HERE / "street.mp4")
-    args = parser.parse_args()
-    boxes = read_boxes(args.data / "boxes.csv")
-    writer = cv2.VideoWriter(str(args.out), cv2.VideoWriter.fourcc(*"mp4v"), FPS, SIZE)
+    args, boxes, writer = start(__doc__.splitlines()[0], HERE / "street.mp4", FPS)
     lines = []
     for k, name in enumerate(FRAMES):
         image = cv2.imread(str(args.data / "images" / name))
