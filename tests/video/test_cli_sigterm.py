@@ -15,7 +15,8 @@ from videokit import count_frames, plate_box, write_clip
 from plateplug.cli import main
 from plateplug.video import partial_path
 
-FRAMES = 600  # about 3 s of work with unet, far more than is done before the signal
+FRAMES = 600  # about 3 s of work with unet on every crop (no reuse), far more than is done
+# before the signal
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM is a POSIX signal")
@@ -28,7 +29,7 @@ def test_sigterm_keeps_a_playable_partial_video(tmp_path):
     out = tmp_path / "out.mp4"
     process = subprocess.Popen(
         [sys.executable, "-m", "plateplug.cli", "enhance", "-m", "unet", str(clip),
-         "--boxes", str(boxes), "-o", str(out)],
+         "--boxes", str(boxes), "-o", str(out), "--no-reuse", "--max-input-height", "full"],
         stderr=subprocess.PIPE, text=True)
     try:
         seen = []
