@@ -1,1 +1,1 @@
-"""Measuring enhancement by the one protocol of BENCHMARK.md: pairs, metrics, OCR, speed."""
+"""Measuring enhancement by the one protocol of docs/benchmark.md: pairs, metrics, OCR, speed."""

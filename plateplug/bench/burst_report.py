@@ -59,7 +59,7 @@ def to_json(result: BurstResult, environment: dict[str, Any]) -> dict[str, Any]:
     """All numbers of the run, plus the machine."""
     return {
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "protocol": "BENCHMARK.md bursts",
+        "protocol": "docs/benchmark.md bursts",
         **{k: v for k, v in asdict(result).items() if k != "rows"},
         "rows": [{**asdict(r), "ocr_rate": r.ocr_rate} for r in result.rows],
         "environment": environment,

@@ -53,7 +53,7 @@ def to_json(result: BenchResult, environment: dict[str, Any]) -> dict[str, Any]:
     """All numbers of the run, plus versions and machine."""
     return {
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "protocol": "BENCHMARK.md (plate-x4)",
+        "protocol": "docs/benchmark.md (plate-x4)",
         "data": result.data, "split": result.split, "crops": result.crops,
         "labelled": result.labelled, "reader": result.reader,
         "lr_heights": result.lr_heights, "tracks": result.tracks,
@@ -225,7 +225,7 @@ def markdown(result: BenchResult, environment: dict[str, Any]) -> str:
         f"({result.labelled} labelled"
         + (f", {result.agreement_crops} scenes crops judged by agreement with HR"
            if result.agreement_crops else "")
-        + "). Protocol: BENCHMARK.md (x4, PSNR-Y/SSIM-Y on the whole "
+        + "). Protocol: docs/benchmark.md (x4, PSNR-Y/SSIM-Y on the whole "
         f"image; OCR: {result.reader or 'not run'}).",
         f"Machine: {machine.get('cpu', '?')}, {machine.get('cores', '?')} cores, load "
         f"{'/'.join(map(str, machine.get('load_average') or ['?']))} (1/5/15 min) at the end; "

@@ -197,7 +197,7 @@ def ocr_rate(crops_dir: Path, labels: Labels,
              reader: Callable[[np.ndarray], list[str]]) -> OcrRate:
     """The OCR rate of the crops a ``--crops`` run wrote: each crop whose box overlaps a
     labelled plate of its frame (IoU >= MATCH_IOU) counts, read when the plate's text is
-    in what ``reader`` reads (BENCHMARK.md's rule); a PNG shown in several frames is read
+    in what ``reader`` reads (docs/benchmark.md's rule); a PNG shown in several frames is read
     once."""
     result, readings = OcrRate(), {}
     for line in (crops_dir / "crops.jsonl").read_text().splitlines():

@@ -60,7 +60,7 @@ def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
           tracks: tuple[str, ...], split: str | None, ocr: str, baselines: Path | None,
           scenes: Path | None, limit: int | None, device: str, torch_compare: tuple[Path, ...],
           frames: int | None, output: Path) -> None:
-    """Measure every model and the baselines by the protocol of BENCHMARK.md, in all and
+    """Measure every model and the baselines by the protocol of docs/benchmark.md, in all and
     per source (first folder of the crop paths, and the scenes crops); with --frames, on
     bursts of K views per plate."""
     if frames is not None:

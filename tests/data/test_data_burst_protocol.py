@@ -1,4 +1,4 @@
-"""Bursts are built exactly as BENCHMARK.md ("Bursts") says (recomputed step by step)."""
+"""Bursts are built exactly as docs/benchmark.md ("Bursts") says (recomputed step by step)."""
 
 import zlib
 

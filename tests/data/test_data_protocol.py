@@ -1,4 +1,4 @@
-"""Pairs are built exactly as BENCHMARK.md says (recomputed here step by step)."""
+"""Pairs are built exactly as docs/benchmark.md says (recomputed here step by step)."""
 
 import zlib
 

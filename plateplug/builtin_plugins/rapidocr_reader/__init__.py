@@ -1,7 +1,7 @@
 """Built-in plugin: RapidOCR readers (``ocr`` extra), the OCR of the benchmark protocol.
 
 RapidOCR runs offline from the ONNX models inside its wheel. ``rapidocr`` uses its default
-settings (text detection, then recognition: the configuration BENCHMARK.md was calibrated
+settings (text detection, then recognition: the configuration docs/benchmark.md was calibrated
 with); when its detector finds no text at all, which happens on tightly cropped plates whose
 characters touch the border (most of ``br/``), it recognises the whole crop as one line
 instead. ``rapidocr-rec`` always skips detection: faster, but blind to two-row plates.
