@@ -30,15 +30,16 @@ import numpy as np
 
 from plateplug import plugins
 from plateplug.bench.baselines import InterpolationEnhancer
+from plateplug.bench.runner import load_ocr_reader
 from plateplug.data import metrics
 from plateplug.data.datasets import is_validation, read_crops, select
 from plateplug.data.protocol import BURST_FRAMES, SCALE, Burst, make_burst
 from plateplug.data.voting import Read, vote
 from plateplug.enhancer import Enhancer
-from plateplug.errors import MissingExtraError, PlateplugError
+from plateplug.errors import PlateplugError
 from plateplug.models import EnhancerModel
 from plateplug.multiframe import MultiFrameEnhancer, OnnxMultiFrameModel, is_multiframe
-from plateplug.readers import Reader, load_reader
+from plateplug.readers import Reader
 
 DEFAULT_MODELS = ("srgan", "mfsr")
 DEFAULT_HEIGHT = 16
@@ -126,7 +127,7 @@ def run_bursts(config: BurstConfig, progress: Progress = lambda _: None) -> Burs
     heights = sorted(set(config.lr_heights))
     plates, split = _load_plates(config, heights)
     labelled = sum(1 for p in plates if p.text)
-    reader, notes = _reader(config.ocr, labelled)
+    reader, notes = load_ocr_reader(config.ocr, labelled)
     result = BurstResult(str(config.data), split, config.frames, len(plates), labelled,
                          config.ocr if reader else None, notes=notes)
     methods: list[tuple[str, Enhancer]] = [(BICUBIC, InterpolationEnhancer(BICUBIC))]
@@ -167,17 +168,6 @@ def _load_plates(config: BurstConfig, heights: list[int]) -> tuple[list[_Plate],
     if not plates:
         raise PlateplugError(f"no readable plate crops in {config.data} (split {split})")
     return plates, split
-
-
-def _reader(name: str | None, labelled: int) -> tuple[Reader | None, list[str]]:
-    if name is None:
-        return None, ["OCR not run (--ocr none): OCR columns left out"]
-    if labelled == 0:
-        return None, ["no crop has a text label: OCR columns left out"]
-    try:
-        return load_reader(name), []
-    except MissingExtraError as exc:
-        return None, [f"OCR skipped: {exc}"]
 
 
 def _load(name: str, device: str, result: BurstResult) -> tuple[str, Enhancer] | None:

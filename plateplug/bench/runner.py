@@ -90,7 +90,7 @@ def run_bench(config: BenchConfig, progress: Progress = lambda _: None) -> Bench
     crops, split, notes = _load_crops(config, heights, tracks)
     labelled = sum(1 for c in crops if c.text)
     agreement = sum(c.agreement for c in crops)
-    reader, reader_note = _load_reader(config.ocr, labelled + agreement)
+    reader, reader_note = load_ocr_reader(config.ocr, labelled + agreement)
     result = BenchResult(
         data=str(config.data), split=split, crops=len(crops), labelled=labelled,
         agreement_crops=agreement,
@@ -210,7 +210,9 @@ def _load_crops(config: BenchConfig, heights: list[int],
     return crops, split, notes
 
 
-def _load_reader(name: str | None, readable: int) -> tuple[Reader | None, list[str]]:
+def load_ocr_reader(name: str | None, readable: int) -> tuple[Reader | None, list[str]]:
+    """The OCR reader ``name`` for ``readable`` crops with something to compare, or None with
+    the note that says why OCR is left out (not asked for, nothing labelled, extra missing)."""
     if name is None:
         return None, ["OCR not run (--ocr none): OCR columns left out"]
     if readable == 0:
