@@ -30,10 +30,10 @@ import numpy as np
 
 from plateplug import plugins
 from plateplug.bench.baselines import InterpolationEnhancer
-from plateplug.bench.runner import load_ocr_reader
+from plateplug.bench.runner import load_ocr_reader, load_protocol_model
 from plateplug.data import metrics
 from plateplug.data.datasets import is_validation, read_crops, select
-from plateplug.data.protocol import BURST_FRAMES, SCALE, Burst, make_burst
+from plateplug.data.protocol import BURST_FRAMES, Burst, make_burst
 from plateplug.data.voting import Read, vote
 from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
@@ -177,17 +177,9 @@ def _load(name: str, device: str, result: BurstResult) -> tuple[str, Enhancer] |
         model: EnhancerModel = OnnxMultiFrameModel(path.stem, path, f"ONNX file {path}")
     else:
         model = plugins.lookup("enhancer", name).item
-    reason = model.unavailable_reason()
-    if reason is None:
-        try:
-            enhancer = model.load(device=device)
-        except PlateplugError as exc:
-            reason = f"failed to load: {exc}"
-        else:
-            if enhancer.scale != SCALE:
-                reason = f"scale x{enhancer.scale}; the benchmark protocol is x{SCALE}"
-    if reason is not None:
-        result.skipped.append((model.name, reason))
+    enhancer, reason = load_protocol_model(model, device)
+    if enhancer is None:
+        result.skipped.append((model.name, reason or "unavailable"))
         return None
     return model.name, enhancer
 

@@ -223,6 +223,20 @@ def load_ocr_reader(name: str | None, readable: int) -> tuple[Reader | None, lis
         return None, [f"OCR skipped: {exc}"]
 
 
+def load_protocol_model(model: EnhancerModel, device: str) -> tuple[Enhancer | None, str | None]:
+    """``model`` loaded on ``device`` when it can run the x4 protocol, else None and why."""
+    reason = model.unavailable_reason()
+    if reason is not None:
+        return None, reason
+    try:
+        enhancer = model.load(device=device)
+    except PlateplugError as exc:
+        return None, f"failed to load: {exc}"
+    if enhancer.scale != SCALE:
+        return None, f"scale x{enhancer.scale}; the benchmark protocol is x{SCALE}"
+    return enhancer, None
+
+
 def _load_methods(config: BenchConfig, result: BenchResult) -> list[Enhancer]:
     baselines, notes = load_baselines(config.baselines)
     result.notes += notes
@@ -235,18 +249,14 @@ def _load_methods(config: BenchConfig, result: BenchResult) -> list[Enhancer]:
     for name in names:
         model = _model(name)
         name = model.name
-        reason = model.unavailable_reason()
-        if reason is None:
+        enhancer, reason = load_protocol_model(model, config.device)
+        if enhancer is not None:
             try:
-                enhancer = model.load(device=config.device)
                 info = model.info()
             except PlateplugError as exc:
-                reason = f"failed to load: {exc}"
-            else:
-                if enhancer.scale != SCALE:
-                    reason = f"scale x{enhancer.scale}; the benchmark protocol is x{SCALE}"
-        if reason is not None:
-            result.skipped.append((name, reason))
+                enhancer, reason = None, f"failed to load: {exc}"
+        if enhancer is None:
+            result.skipped.append((name, reason or "unavailable"))
             continue
         result.methods.append(Method(name, "model", enhancer.providers, info.get("parameters"),
                                      info.get("file_size"), model.description))
