@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import sys
 import textwrap
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from plateplug import plugins
+from plateplug import hookimpl, plugins
 from plateplug.metadata import ModelMetadata
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -121,3 +122,18 @@ def plate_like(h: int = 20, w: int = 60, seed: int = 0) -> np.ndarray:
     img[:] = np.linspace(40, 220, w, dtype=np.uint8)[None, :, None]
     img[h // 4: 3 * h // 4, ::5] = 0
     return (img + rng.integers(0, 20, img.shape, dtype=np.uint8)).astype(np.uint8)
+
+
+def register_in_code(plugin: str, *, enhancers: tuple = (), detectors: tuple = (),
+                     readers: tuple = ()) -> None:
+    """Register models through the hooks, as a plugin module named ``plugin`` would."""
+    module = types.ModuleType(plugin)
+    for hook, items in (("register_enhancers", enhancers), ("register_detectors", detectors),
+                        ("register_readers", readers)):
+        if items:
+            def implementation(register: Callable, items: tuple = items) -> None:
+                for item in items:
+                    register(item)
+            implementation.__name__ = hook
+            setattr(module, hook, hookimpl(implementation))
+    plugins.register_module(module, plugin)

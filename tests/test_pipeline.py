@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import types
-
 import numpy as np
 import pytest
 
 import plateplug
-from plateplug import InvalidImageError, hookimpl, plugins
+from plateplug import InvalidImageError
 from plateplug.detect import Detection
 from plateplug.enhancer import Enhancer
 from plateplug.models import EnhancerModel
@@ -17,6 +15,7 @@ from plateplug.pipeline import Pipeline, PipelineError
 from plateplug.readers import ReaderModel, ScoredText
 from plateplug.reading import ReadPolicy
 from plateplug.video import IoUTracker
+from tests.conftest import register_in_code
 
 SIZE = (120, 200)  # frame height, width
 
@@ -165,19 +164,7 @@ class EchoModel(ReaderModel):
 
 @pytest.fixture
 def named(fresh_plugins):
-    module = types.ModuleType("pipeline_plugin")
-
-    @hookimpl
-    def register_enhancers(register):
-        register(TwiceModel())
-
-    @hookimpl
-    def register_readers(register):
-        register(EchoModel())
-
-    module.register_enhancers = register_enhancers
-    module.register_readers = register_readers
-    plugins.register_module(module, "pipeline-test")
+    register_in_code("pipeline-test", enhancers=(TwiceModel(),), readers=(EchoModel(),))
 
 
 def test_names_are_loaded_from_the_registry(named):

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 import plateplug
-from plateplug import hookimpl, plugins
+from plateplug import plugins
 from plateplug.errors import PluginError
+from tests.conftest import register_in_code
 
 GOOD = '''
 import numpy as np
@@ -103,7 +104,6 @@ def test_env_var_restricts_external_plugins(install_distribution, monkeypatch, a
 
 
 def test_register_module_by_hand(fresh_plugins):
-    import types
 
     module = types.ModuleType("inline_plugin")
     exec(GOOD, module.__dict__)
@@ -228,19 +228,8 @@ def test_a_detector_or_reader_plugin_that_raises_is_named_not_a_traceback(fresh_
         def load(self):
             raise RuntimeError("bang")
 
-    module = types.ModuleType("broken_plugin")
-
-    @hookimpl
-    def register_detectors(register):
-        register(BrokenDetector())
-
-    @hookimpl
-    def register_readers(register):
-        register(BrokenReader())
-
-    module.register_detectors = register_detectors
-    module.register_readers = register_readers
-    plugins.register_module(module, "broken_plugin")
+    register_in_code("broken_plugin", detectors=(BrokenDetector(),),
+                     readers=(BrokenReader(),))
     with pytest.raises(PluginError, match="broken_plugin.*boom"):
         load_detector("broken-det")
     with pytest.raises(PluginError, match="broken_plugin.*bang"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,9 +10,10 @@ import cv2
 import numpy as np
 import pytest
 
-from plateplug import Enhancer, EnhancerModel, ModelNotTrainedError, hookimpl, plugins
+from plateplug import Enhancer, EnhancerModel, ModelNotTrainedError
 from plateplug.bench import speed
 from plateplug.readers import ReaderModel
+from tests.conftest import register_in_code
 from tests.data.conftest import text_crop
 from tests.detect.conftest import bright, plate_frame  # noqa: F401 (fixtures for test_bench_detector)
 
@@ -69,20 +69,8 @@ class FakeReaderModel(ReaderModel):
 def fake_plugin(fresh_plugins: None) -> Callable[..., None]:
     """Register enhancers (default: cubic, untrained) and the fake reader in code."""
     def register(*models: EnhancerModel) -> None:
-        module = types.ModuleType("bench_fake_plugin")
-
-        @hookimpl
-        def register_enhancers(register):
-            for model in models or (CubicModel(), UntrainedModel()):
-                register(model)
-
-        @hookimpl
-        def register_readers(register):
-            register(FakeReaderModel())
-
-        module.register_enhancers = register_enhancers
-        module.register_readers = register_readers
-        plugins.register_module(module, "bench_fake")
+        register_in_code("bench_fake", enhancers=models or (CubicModel(), UntrainedModel()),
+                         readers=(FakeReaderModel(),))
     return register
 
 
