@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from plateplug.bench.environment import environment
 from plateplug.bench.report import write_report
 from plateplug.bench.runner import DEFAULT_HEIGHTS, BenchConfig, run_bench
 from plateplug.cli.bench_bursts import bench_bursts
+from plateplug.cli.common import echo_skipped_and_notes, timed_progress
 from plateplug.cli.options import data_option, device_option
 from plateplug.data.datasets import SPLITS
 from plateplug.data.protocol import TRACKS
@@ -75,16 +75,8 @@ def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
         baselines=baselines, limit=limit, device=device,
         torch_compare=torch_compare, scenes=scenes,
     )
-    start = time.monotonic()
-
-    def progress(message: str) -> None:
-        click.echo(f"[{time.monotonic() - start:6.0f}s] {message}", err=True)
-
-    result = run_bench(config, progress)
-    for name, reason in result.skipped:
-        click.echo(f"Skipped {name}: {reason}", err=True)
-    for note in result.notes:
-        click.echo(f"Note: {note}", err=True)
+    result = run_bench(config, timed_progress())
+    echo_skipped_and_notes(result.skipped, result.notes)
     for w in result.worst_sources():
         click.echo(f"Worst source, {w.track} {w.lr_height} px: {w.source} (best model "
                    f"{w.method} recovers {w.gap_recovered:.2f} of the OCR gap)", err=True)

@@ -3,7 +3,6 @@ over K frames, multi-frame methods and their vote over K windows, on protocol bu
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import click
 from plateplug.bench.burst_report import table, write_burst_report
 from plateplug.bench.bursts import DEFAULT_HEIGHT, DEFAULT_MODELS, BurstConfig, run_bursts
 from plateplug.bench.environment import environment
+from plateplug.cli.common import echo_skipped_and_notes, timed_progress
 from plateplug.errors import PlateplugError
 
 
@@ -30,16 +30,8 @@ def bench_bursts(data: Path, frames: int, models: Sequence[str] | None,
     config = BurstConfig(data=data, models=models or DEFAULT_MODELS, frames=frames,
                          lr_heights=lr_heights or (DEFAULT_HEIGHT,), split=split, ocr=ocr,
                          limit=limit, device=device)
-    start = time.monotonic()
-
-    def progress(message: str) -> None:
-        click.echo(f"[{time.monotonic() - start:6.0f}s] {message}", err=True)
-
-    result = run_bursts(config, progress)
-    for name, reason in result.skipped:
-        click.echo(f"Skipped {name}: {reason}", err=True)
-    for note in result.notes:
-        click.echo(f"Note: {note}", err=True)
+    result = run_bursts(config, timed_progress())
+    echo_skipped_and_notes(result.skipped, result.notes)
     click.echo(table(result), err=True)
     for path in write_burst_report(result, environment(), output):
         click.echo(path)

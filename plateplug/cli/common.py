@@ -55,3 +55,21 @@ def warnings_as_messages() -> Iterator[None]:
 def echo_err(message: str) -> None:
     """One line on standard error (the commands' ``log``)."""
     click.echo(message, err=True)
+
+
+def timed_progress() -> Callable[[str], None]:
+    """A progress callback printing each message on stderr after the seconds since now."""
+    start = time.monotonic()
+
+    def progress(message: str) -> None:
+        click.echo(f"[{time.monotonic() - start:6.0f}s] {message}", err=True)
+
+    return progress
+
+
+def echo_skipped_and_notes(skipped: list[tuple[str, str]], notes: list[str]) -> None:
+    """One stderr line per method a benchmark skipped and per note it made."""
+    for name, reason in skipped:
+        click.echo(f"Skipped {name}: {reason}", err=True)
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
