@@ -102,7 +102,10 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
               show_default=True)
 @threads_option("torch CPU threads.")
 @click.option("--seed", type=int, default=0, show_default=True)
-def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed) -> None:
+@click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
+              help="Rendered plates of made-up styles (with their text) added to the "
+                   "training crops.")
+def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed, synthetic) -> None:
     """Train the CRNN plate-text recogniser used by the srgan perceptual loss."""
     try:
         require("torch", "train")
@@ -110,7 +113,8 @@ def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed) -> Non
         from plateplug.train.recognizer import train_recognizer as run
 
         path = run(RecognizerConfig(data=list(data), steps=steps, minutes=minutes, batch=batch,
-                                    lr=lr, out=out, threads=threads, seed=seed))
+                                    lr=lr, out=out, threads=threads, seed=seed,
+                                    synthetic=synthetic))
     except PlateplugError as exc:
         raise _fail(exc) from exc
     click.echo(str(path))

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from plateplug.data.crops import Crop, load_sources
+from plateplug.data.crops import Crop, load_sources, synthetic_crops
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
 from plateplug.train.archs.recognizer_arch import ALPHABET, BLANK, PlateCRNN, greedy_decode
@@ -38,6 +38,7 @@ class RecognizerConfig:
     lr: float = 1e-3
     threads: int | None = None
     seed: int = 0
+    synthetic: int = 0
 
 
 def _labelled(crops: list[Crop]) -> list[Crop]:
@@ -90,6 +91,7 @@ def train_recognizer(config: RecognizerConfig) -> Path:
     val_crops = _labelled(load_sources(config.data, "val"))
     if not train_crops:
         raise PlateplugError("no labelled training crops (labels.csv text column) found")
+    train_crops += _labelled(synthetic_crops(config.synthetic, config.seed))
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     model = PlateCRNN()
@@ -131,7 +133,7 @@ def train_recognizer(config: RecognizerConfig) -> Path:
     payload = {
         "model_name": "recognizer", "model": model.state_dict(), "step": step,
         "alphabet": ALPHABET, "config": json.dumps(asdict(config)),
-        "val_accuracy": accuracy(model, val_crops),
+        "val_accuracy": accuracy(model, val_crops), "train_crops": len(train_crops),
     }
     checkpoint.save(out / "last.pt", payload)
     return out / "last.pt"

@@ -11,6 +11,7 @@ pytest.importorskip("onnx")
 from click.testing import CliRunner  # noqa: E402
 
 from plateplug.cli.train import export, train, train_recognizer  # noqa: E402
+from plateplug.train import checkpoint  # noqa: E402
 
 
 def test_train_then_export(synthetic_plates, tmp_path):
@@ -57,9 +58,21 @@ def test_train_scenes_option(tmp_path, monkeypatch):
 def test_train_recognizer_command(synthetic_plates, tmp_path):
     result = CliRunner().invoke(train_recognizer, [
         "--data", str(synthetic_plates), "--steps", "2", "--batch", "4",
-        "--out", str(tmp_path / "rec"), "--threads", "1"])
+        "--out", str(tmp_path / "rec"), "--threads", "1", "--synthetic", "0"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "rec" / "last.pt").is_file()
+
+
+def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
+    args = ["--data", str(synthetic_plates), "--steps", "1", "--batch", "2", "--threads", "1"]
+    counts = []
+    for synthetic in ("0", "7"):
+        out = tmp_path / f"rec{synthetic}"
+        result = CliRunner().invoke(train_recognizer,
+                                    [*args, "--out", str(out), "--synthetic", synthetic])
+        assert result.exit_code == 0, result.output
+        counts.append(checkpoint.load(out / "last.pt")["train_crops"])
+    assert counts[0] > 0 and counts[1] == counts[0] + 7
 
 
 @pytest.mark.parametrize(
