@@ -35,6 +35,7 @@ from plateplug.video.tracker import IoUTracker
 
 DEFAULT_DETECTOR = "plateplug"
 DEFAULT_ENHANCER = "srgan"
+DEFAULT_REJOIN = 25  # frames an ended track waits for a successor (1 s at 25 fps)
 
 
 class PipelineError(PlateplugError):
@@ -70,7 +71,9 @@ class Pipeline:
     ``detector=None``: boxes come with each call; ``enhancer=None``: crops are read as they
     are; ``reader=None``: nothing is read. ``policy`` says which crops of a track are read
     (default: the first, then one every 5 frames, at most 5). The detector runs on every
-    ``detect_every``-th call; in between the tracker moves the boxes on.
+    ``detect_every``-th call; in between the tracker moves the boxes on. A track that ends
+    waits ``rejoin`` frames for a later track of the same voted text (the same plate, lost
+    by the tracker for a moment: a jump, an occlusion) and is joined to it; 0: never.
     """
 
     def __init__(self, detector: str | Detector | None = DEFAULT_DETECTOR,
@@ -78,9 +81,12 @@ class Pipeline:
                  reader: str | Reader | None = DEFAULT_READER, *,
                  policy: ReadPolicy | None = None, margin: float = DEFAULT_MARGIN,
                  detect_every: int = 1, tracker: IoUTracker | None = None,
-                 device: str = "auto", threads: int | None = None):
+                 rejoin: int = DEFAULT_REJOIN, device: str = "auto",
+                 threads: int | None = None):
         if detect_every < 1:
             raise PipelineError(f"detect_every must be at least 1, got {detect_every}")
+        if rejoin < 0:
+            raise PipelineError(f"rejoin must be 0 or more frames, got {rejoin}")
         self.detector = (load_detector(detector, device, threads) if isinstance(detector, str)
                          else detector)
         if isinstance(enhancer, str):
@@ -91,6 +97,7 @@ class Pipeline:
         self.policy = policy or ReadPolicy()
         self.margin = margin
         self.detect_every = detect_every
+        self.rejoin = rejoin
         self.tracker = tracker or IoUTracker()
         self.frames = 0
         self._next_index = 0
@@ -110,13 +117,16 @@ class Pipeline:
         given = {index: boxes} if boxes is not None else None
         found = plates_in_frame(index, bgr, self._step, self.detector, given, self.margin,
                                 self.tracker, detect=detect)
-        plates = [self._read(index, p) for p in found]
+        read = [(plate, *self._read(index, plate)) for plate in found]
         self.frames += 1
         self._next_index = index + 1
         self._end_lost()
-        return plates
+        self._rejoin()
+        return [Plate(p.box, p.region, track.track_id, p.crop, p.enhanced, p.score, track.text,
+                      track.confidence, this_read) for p, track, this_read in read]
 
-    def _read(self, index: int, plate: PlateResult) -> Plate:
+    def _read(self, index: int, plate: PlateResult) -> tuple[TrackReading, Read | None]:
+        """Add the plate's enhanced crop to its track and read it when the policy says so."""
         track = self._active.get(plate.track_id)
         if track is None:
             track = self._active[plate.track_id] = TrackReading(plate.track_id, index, index)
@@ -126,8 +136,21 @@ class Pipeline:
         if self.reader is not None and track.due(self.policy, index, quality):
             read = Read.from_texts(self.reader(plate.enhanced), index)
             track.add(read, index, quality)
-        return Plate(plate.box, plate.region, plate.track_id, plate.crop, plate.enhanced,
-                     plate.score, track.text, track.confidence, read)
+        return track, read
+
+    def _rejoin(self) -> None:
+        """Join to each track with a text the ended track of the same text that ended at
+        most ``rejoin`` frames before it began."""
+        if not self.rejoin:
+            return
+        for track in [*self._active.values(), *self._ended]:
+            if track.text is None or (track.ended and not _holds(self._ended, track)):
+                continue  # no text yet, or already joined to a later track in this pass
+            earlier = next((e for e in self._ended if e is not track and e.text == track.text
+                            and 0 < track.first_frame - e.last_frame <= self.rejoin), None)
+            if earlier is not None:
+                self._ended = [e for e in self._ended if e is not earlier]
+                track.absorb(earlier)
 
     def _end_lost(self) -> None:
         """Move the tracks the tracker has dropped to the ended ones."""
@@ -144,19 +167,29 @@ class Pipeline:
         return sorted([*self._ended, *self._active.values()], key=lambda t: t.track_id)
 
     def pop_ended(self) -> list[TrackReading]:
-        """The tracks that ended since the last call, forgotten by the pipeline from now on
-        (what a long-running loop should do with them to keep memory bounded)."""
-        ended, self._ended = self._ended, []
-        return ended
+        """The tracks that ended since the last call and can no longer be joined (ended
+        ``rejoin`` frames or more before the last frame), forgotten by the pipeline from
+        now on (what a long-running loop should do with them to keep memory bounded)."""
+        last = self._next_index - 1
+        done = [t for t in self._ended if last - t.last_frame >= self.rejoin]
+        self._ended = [t for t in self._ended if not _holds(done, t)]
+        return done
 
     def finish(self) -> list[TrackReading]:
-        """End every track (the video is over) and pop all ended ones; the next frame
-        starts new tracks."""
+        """End every track (the video is over), join what can be joined and pop all ended
+        ones; the next frame starts new tracks."""
         for track_id in list(self._active):
             self._finish(track_id)
         self.tracker.tracks.clear()
-        return self.pop_ended()
+        self._rejoin()
+        ended, self._ended = self._ended, []
+        return ended
 
 
-__all__ = ["DEFAULT_DETECTOR", "DEFAULT_ENHANCER", "Pipeline", "PipelineError", "Plate",
-           "Unchanged"]
+def _holds(tracks: list[TrackReading], track: TrackReading) -> bool:
+    """Whether ``track`` itself (not an equal one) is in ``tracks``."""
+    return any(t is track for t in tracks)
+
+
+__all__ = ["DEFAULT_DETECTOR", "DEFAULT_ENHANCER", "DEFAULT_REJOIN", "Pipeline",
+           "PipelineError", "Plate", "Unchanged"]

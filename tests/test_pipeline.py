@@ -90,7 +90,8 @@ def test_tracks_end_when_the_tracker_drops_them_and_are_popped_once():
     script = [[box_at(i), box_at(i, x=120)] for i in range(3)]
     script += [[box_at(i)] for i in range(3, 20)]
     pipeline = Pipeline(ScriptedDetector(script), Twice(), ScriptedReader(["AB1"], ["XY9"]),
-                        policy=ReadPolicy(max_reads=1), tracker=IoUTracker(max_lost=2))
+                        policy=ReadPolicy(max_reads=1), tracker=IoUTracker(max_lost=2),
+                        rejoin=0)
     for _ in range(6):
         pipeline(frame())
     ended = [t.track_id for t in pipeline.tracks() if t.ended]
@@ -199,3 +200,45 @@ def test_a_multi_frame_enhancer_fuses_each_tracks_newest_crops():
         plates = pipeline(frame(), boxes=[box_at(i), box_at(i, x=120)])
         assert [p.enhanced.shape for p in plates] == [(24, 96, 3)] * 2
     assert enhancer.burst_lengths == [1, 1, 2, 2, 3, 3, 3, 3, 3, 3]
+
+
+def jumping_plate(pipeline: Pipeline, frames: int = 12) -> list[list[plateplug.Plate]]:
+    """Run a plate that jumps 100 px at frame 5: the tracker starts a second track."""
+    return [pipeline(frame(), boxes=[box_at(i, x=20 if i < 5 else 120)]) for i in range(frames)]
+
+
+def test_a_plate_lost_and_found_with_the_same_text_is_one_track():
+    pipeline = Pipeline(None, Twice(), ScriptedReader(["AB1"], ["AB1"]),
+                        policy=ReadPolicy(max_reads=1), tracker=IoUTracker(max_lost=2), rejoin=3)
+    seen = jumping_plate(pipeline)
+    assert [p[0].track_id for p in seen] == [1] * 5 + [2, 2] + [1] * 5  # joined at frame 7
+    assert pipeline.pop_ended() == []  # nothing ended apart from the joined track
+    (track,) = pipeline.finish()
+    assert (track.track_id, track.merged, track.first_frame, track.last_frame) == \
+        (1, [1, 2], 0, 11)
+    assert (track.seen, track.text, len(track.reads), track.attempts) == (12, "AB1", 2, 2)
+
+
+@pytest.mark.parametrize(("answers", "rejoin"), [((["AB1"], ["XY9"]), 3), ((["AB1"], ["AB1"]), 0)])
+def test_other_texts_or_rejoin_0_keep_tracks_apart(answers, rejoin):
+    pipeline = Pipeline(None, Twice(), ScriptedReader(*answers), policy=ReadPolicy(max_reads=1),
+                        tracker=IoUTracker(max_lost=2), rejoin=rejoin)
+    seen = jumping_plate(pipeline)
+    assert [p[0].track_id for p in seen] == [1] * 5 + [2] * 7
+    assert [(t.track_id, t.merged) for t in pipeline.finish()] == [(1, [1]), (2, [2])]
+
+
+def test_an_ended_track_waits_rejoin_frames_then_is_popped():
+    pipeline = Pipeline(None, Twice(), ScriptedReader(["AB1"]), tracker=IoUTracker(max_lost=2),
+                        rejoin=4)
+    for i in range(5):
+        pipeline(frame(), boxes=[box_at(i)])
+    popped = []
+    for i in range(5, 12):
+        pipeline(frame(), boxes=[])
+        popped.append((i, [t.track_id for t in pipeline.pop_ended()]))
+    # dropped by the tracker at frame 7 (2 lost frames), held until frame 4 + 4
+    assert [i for i, ids in popped if ids] == [8]
+    assert [t.track_id for t in pipeline.tracks()] == []
+    with pytest.raises(PipelineError, match="rejoin must be 0 or more frames"):
+        Pipeline(None, None, None, rejoin=-1)

@@ -12,7 +12,7 @@ from plateplug.cli.common import echo_err, frame_progress, warnings_as_messages
 from plateplug.cli.options import detector_option, device_option, reader_option, threads_option
 from plateplug.pipeline import DEFAULT_ENHANCER
 from plateplug.reading.policy import ReadPolicy
-from plateplug.reading.run import NO_ENHANCER, read_plates
+from plateplug.reading.run import DEFAULT_REJOIN_S, NO_ENHANCER, read_plates
 
 
 @click.command()
@@ -41,12 +41,16 @@ from plateplug.reading.run import NO_ENHANCER, read_plates
                    "crop read before.")
 @click.option("--min-frames", type=click.IntRange(min=1), default=3, show_default=True,
               help="Leave out tracks seen in fewer frames (brief false detections).")
+@click.option("--rejoin", type=click.FloatRange(min=0), default=DEFAULT_REJOIN_S,
+              show_default=True,
+              help="Seconds an ended track waits for a later track with the same voted "
+                   "text, which is then joined to it (one line per plate); 0: never.")
 @device_option
 @threads_option()
 def plates(source: str, output: Path | None, crops_dir: Path | None, model: str, reader: str,
            detector_name: str | None, boxes_file: Path | None, detect_every: int,
            read_every: int, max_reads: int, sharper_only: bool, min_frames: int,
-           device: str, threads: int | None) -> None:
+           rejoin: float, device: str, threads: int | None) -> None:
     """Read the plates of a video file, camera index or stream URL: one JSON line per
     tracked plate (track id, voted text, confidence, reads, first and last frame and time,
     best crop), written as soon as the plate leaves the picture."""
@@ -55,7 +59,8 @@ def plates(source: str, output: Path | None, crops_dir: Path | None, model: str,
         with warnings_as_messages():
             read_plates(source, output, model, reader, crops_dir=crops_dir,
                         detector_name=detector_name, boxes_file=boxes_file, policy=policy,
-                        detect_every=detect_every, min_frames=min_frames, device=device,
+                        detect_every=detect_every, min_frames=min_frames, rejoin=rejoin,
+                        device=device,
                         threads=threads, log=echo_err,
                         progress=lambda src: frame_progress(src, "Reading"))
     except KeyboardInterrupt:

@@ -15,7 +15,8 @@ from plateplug.video.errors import OutputError
 
 def track_record(track: TrackReading, fps: float, crop: str | None = None) -> dict[str, Any]:
     """The JSON line of ``track``: id, voted text and confidence, reads, first and last
-    frame and time (s, from ``fps``), frames seen and the path of its best crop."""
+    frame and time (s, from ``fps``), frames seen, the tracker ids joined into it and the
+    path of its best crop."""
     return {
         "track_id": track.track_id,
         "text": track.text,
@@ -26,6 +27,7 @@ def track_record(track: TrackReading, fps: float, crop: str | None = None) -> di
         "first_time": round(track.first_frame / fps, 3),
         "last_time": round(track.last_frame / fps, 3),
         "frames": track.seen,
+        "tracks": track.merged,
         "crop": crop,
     }
 

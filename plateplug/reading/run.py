@@ -20,6 +20,7 @@ from plateplug.video.run import Progress, quiet
 from plateplug.video.sources import VideoSource
 
 NO_ENHANCER = "none"  # the model name that reads the crops as they are
+DEFAULT_REJOIN_S = 1.0  # seconds an ended track waits for a successor of the same text
 READ_THREADS = 1  # inference threads on a CPU: decoding runs in a thread of its own
 
 Boxes = Mapping[int, Sequence[Sequence[float]]]
@@ -35,15 +36,17 @@ def read_plates(source: str, output: Path | None, model: str | None,
                 reader: str = DEFAULT_READER, *, crops_dir: Path | None = None,
                 detector_name: str | None = None,
                 boxes_file: Path | None = None, policy: ReadPolicy | None = None,
-                detect_every: int = 1, min_frames: int = 3, device: str = "auto",
+                detect_every: int = 1, min_frames: int = 3,
+                rejoin: float = DEFAULT_REJOIN_S, device: str = "auto",
                 threads: int | None = None, log: Callable[[str], None] = quiet,
                 progress: Progress | None = None) -> Path | None:
     """Write one JSON line per tracked plate of ``source`` (``PlatesWriter``) to ``output``
     (a file, a folder for the default name, None: standard output), checked before any
     model loads. ``model`` None or ``NO_ENHANCER`` reads the crops as they are. The outcome,
     or on Ctrl-C or an error the lines kept, is said through ``log``; ``progress(src)`` is
-    entered around the frames and yields the function called after each one. Returns where
-    the lines went (None: standard output)."""
+    entered around the frames and yields the function called after each one. A track that
+    ends waits ``rejoin`` seconds of video for a later track of the same text to join.
+    Returns where the lines went (None: standard output)."""
     boxes = read_boxes(boxes_file) if boxes_file is not None else None
     with VideoSource(source) as src:
         target = _target(source, src, output)
@@ -51,7 +54,7 @@ def read_plates(source: str, output: Path | None, model: str | None,
         detector = None if boxes is not None else load_detector(detector_name, device, threads)
         pipeline = Pipeline(detector, None if model == NO_ENHANCER else model, reader,
                             policy=policy, detect_every=detect_every,
-                            device=device, threads=threads)
+                            rejoin=round(rejoin * src.fps), device=device, threads=threads)
         with PlatesWriter(target, src.fps, crops_dir, min_frames) as writer:
             start = time.perf_counter()
             try:

@@ -18,7 +18,8 @@ class TrackReading:
     ``seen`` counts the frames it was in; ``attempts`` the times it was given to the reader,
     ``reads`` the readings that had plate characters (those vote); ``best_crop`` is its
     enhanced crop of the highest ``crop_quality``, from ``best_frame``; ``ended`` turns True
-    once the tracker has let it go.
+    once the tracker has let it go. ``merged`` lists the tracker ids joined into this one
+    (see ``absorb``), in order; ``track_id`` is the first of them.
     """
 
     track_id: int
@@ -32,8 +33,12 @@ class TrackReading:
     best_quality: float = -1.0
     best_frame: int | None = None
     ended: bool = False
+    merged: list[int] = field(default_factory=list)
     _last_read: int | None = field(default=None, repr=False)
     _read_quality: float = field(default=-1.0, repr=False)
+
+    def __post_init__(self) -> None:
+        self.merged = self.merged or [self.track_id]
 
     @property
     def text(self) -> str | None:
@@ -65,3 +70,16 @@ class TrackReading:
         if read is not None:
             self.reads.append(read)
             self.vote = vote(self.reads)
+
+    def absorb(self, earlier: TrackReading) -> None:
+        """Join ``earlier``, a track of the same plate that ended before this one began:
+        its id, first frame, frames, reads (voted again) and best crop become this one's."""
+        self.track_id, self.first_frame = earlier.track_id, earlier.first_frame
+        self.merged = earlier.merged + self.merged
+        self.seen += earlier.seen
+        self.attempts += earlier.attempts
+        self.reads = earlier.reads + self.reads
+        self.vote = vote(self.reads)
+        if earlier.best_quality > self.best_quality:
+            self.best_crop, self.best_quality = earlier.best_crop, earlier.best_quality
+            self.best_frame = earlier.best_frame

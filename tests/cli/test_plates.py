@@ -112,7 +112,7 @@ def test_one_line_per_track_with_the_voted_text(stub, clip, tmp_path):
     assert lines(tmp_path / "plates.jsonl") == [{
         "track_id": 1, "text": "AB1", "confidence": round(1.3 / 3, 4), "reads": 3,
         "first_frame": 0, "last_frame": 11, "first_time": 0.0, "last_time": 1.1,
-        "frames": 12, "crop": None}]
+        "frames": 12, "tracks": [1], "crop": None}]
     assert stub.calls == 3  # frames 0, 5 and 10 (--read-every 5)
     # the weakest character is the last: '1' has 0.9 + 0.4 of three reads
     assert "12 frames, 1 plates read with stub after fake" in result.stderr
@@ -175,6 +175,20 @@ def test_a_track_is_written_as_soon_as_it_ends(stub, two_plates, tmp_path):
         ["AB1"]
     assert [(r["track_id"], r["text"], r["first_frame"], r["last_frame"]) for r in lines(out)] \
         == [(1, "AB1", 0, 4), (2, "XY9", 20, 29)]
+
+
+def test_a_plate_found_again_with_the_same_text_is_one_line(stub, tmp_path):
+    clip = write_clip(tmp_path / "clip.mp4", frames=30)
+    frames = {i: [plate_box(i, SIZE)] for i in range(5)}
+    frames |= {i: [(100, 10, 140, 30)] for i in range(12, 30)}  # 7 frames later, elsewhere
+    boxes = boxes_file(tmp_path / "boxes.jsonl", frames)
+    result = run(clip, "--boxes", boxes)
+    assert result.exit_code == 0, result.output
+    assert [(r["track_id"], r["tracks"], r["first_frame"], r["last_frame"], r["frames"],
+             r["reads"]) for r in map(json.loads, result.stdout.splitlines())] == \
+        [(1, [1, 2], 0, 29, 23, 5)]
+    result = run(clip, "--boxes", boxes, "--rejoin", "0.5")  # 5 frames at 10 fps: too short
+    assert [json.loads(x)["tracks"] for x in result.stdout.splitlines()] == [[1], [2]]
 
 
 def test_ctrl_c_keeps_the_lines_done_and_the_tracks_in_view(stub, two_plates, tmp_path):
