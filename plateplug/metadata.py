@@ -30,6 +30,7 @@ MAX_TILE_OVERLAP = 128  # below the enhancer's 256-pixel tile
 MEAN_LIMIT = 100.0  # |mean| in units of value / 255
 STD_RANGE = (1e-4, 100.0)
 MAX_INPUT_HEIGHT = 4096  # pixels
+PRECISIONS = ("fp32", "int8")  # of an enhancer's weights and activations
 IF_ABSENT = "plateplug.if_absent"  # field metadata: the value of a file without the key
 ON_READ = "plateplug.on_read"  # field metadata: applied to the text read for the field
 UPPER_CASE = {ON_READ: str.upper}
@@ -162,7 +163,8 @@ class ModelMetadata(Metadata):
 
     ``min_input_height`` .. ``max_input_height`` (optional, pixels) is the crop height the
     model is useful for: the video pipeline shrinks taller plate crops to
-    ``max_input_height`` before enhancing them (None: no limit).
+    ``max_input_height`` before enhancing them (None: no limit). ``precision`` is ``int8``
+    for a quantised copy (``plateplug quantize``); None (not stored) or ``fp32`` otherwise.
     """
 
     HEADER: ClassVar[dict[str, str]] = {"format_version": FORMAT_VERSION}
@@ -179,10 +181,14 @@ class ModelMetadata(Metadata):
     training_data: str = ""
     max_input_height: int | None = None
     min_input_height: int | None = None
+    precision: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_name(self.name)
+        if self.precision is not None and self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, "
+                             f"got {self.precision!r}")
         check_range("scale", self.scale, 1, MAX_SCALE)
         check_channel_order(self.channel_order)
         check_normalisation(self.mean, self.std)

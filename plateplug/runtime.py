@@ -61,6 +61,12 @@ def _open(path: Path, options: Any, providers: list[str]) -> Any:
         raise ModelFileError(f"cannot load model file {path}: {exc}") from exc
 
 
+def runs_on_cpu(device: str) -> bool:
+    """Whether ``device`` ('auto', 'cpu' or 'cuda') means the CPU here: 'cpu', or 'auto'
+    with no CUDA provider in this onnxruntime."""
+    return device == "cpu" or (device == "auto" and CUDA not in _ort().get_available_providers())
+
+
 @cache
 def session(path: Path, device: str = "auto", threads: int | None = None) -> Any:
     """A cached InferenceSession for ``path`` on ``device`` ('auto', 'cpu' or 'cuda').

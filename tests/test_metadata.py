@@ -38,7 +38,7 @@ def test_round_trip_keeps_every_field():
                          std=(0.2, 0.2, 0.25), pad_multiple=4, tile_overlap=24,
                          architecture="a", parameters=123, version="1.0.0",
                          training_data="plates", max_input_height=32, min_input_height=12,
-                         extra={"recipe": "l1"})
+                         precision="int8", extra={"recipe": "l1"})
     assert_no_field_at_its_default(meta)
     assert ModelMetadata.from_props(meta.to_props()) == meta
 
@@ -188,3 +188,10 @@ def test_absent_keys_take_the_default_or_their_if_absent_value():
 def test_codec_errors_name_the_file_and_the_field(props, message):
     with pytest.raises(ModelFileError, match=message):
         Gadget.from_props(props, source="g.bin")
+
+
+def test_precision_is_int8_fp32_or_not_stated():
+    assert ModelMetadata(name="m", scale=4).precision is None
+    assert "plateplug.precision" not in ModelMetadata(name="m", scale=4).to_props()
+    with pytest.raises(ValueError, match="precision must be one of fp32, int8, got 'fp16'"):
+        ModelMetadata(name="m", scale=4, precision="fp16")

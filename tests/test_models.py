@@ -98,7 +98,7 @@ def test_an_enhancer_file_loads_and_describes_itself(tiny_onnx):
     path = tiny_onnx("e.onnx", name="tiny")
     model = OnnxModel("e", path, "an enhancer file")
     info = model.info()
-    assert info == {"scale": 4, "parameters": 144, "version": "0",
+    assert info == {"scale": 4, "precision": "fp32", "parameters": 144, "version": "0",
                     "architecture": "fixed nearest upsampler (test)",
                     "file_size": path.stat().st_size}
     assert model.metadata() == ModelMetadata.from_props(model.metadata().to_props())

@@ -13,7 +13,7 @@ from plateplug.cli.errors import PlateplugGroup
 from plateplug.cli.listing import models, plugins
 from plateplug.cli.plates import plates
 from plateplug.cli.read import read
-from plateplug.cli.train import export, train, train_recognizer
+from plateplug.cli.train import export, quantize, train, train_recognizer
 
 
 @click.group(cls=PlateplugGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,3 +35,4 @@ main.add_command(bench_video)
 main.add_command(train)
 main.add_command(train_recognizer)
 main.add_command(export)
+main.add_command(quantize)

@@ -23,7 +23,8 @@ def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: 
                            ray_address: str | None, *, layout: str, crops_dir: Path | None,
                            boxes_file: Path | None, detector_name: str | None,
                            detect_every: int | str, reuse: bool, max_input_height: HeightChoice,
-                           inset_height: int | str, stats_file: Path | None) -> None:
+                           inset_height: int | str, precision: str,
+                           stats_file: Path | None) -> None:
     """Enhance many videos; each one's outcome is a line, a failed one does not stop the
     others, and the command fails at the end when any did."""
     for name, value in (("--crops", crops_dir), ("--boxes", boxes_file),
@@ -35,7 +36,7 @@ def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: 
     jobs = plan_videos(inputs, output)
     options = BatchOptions(model, device, threads or 1, detector_name, layout,
                            auto_or_number(detect_every), reuse, max_input_height,
-                           auto_or_number(inset_height))
+                           auto_or_number(inset_height), precision)
     pairs = [(str(j.source), str(j.target)) for j in jobs]
     done: list[VideoResult] = []
 

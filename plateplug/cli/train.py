@@ -1,6 +1,7 @@
-"""``plateplug train``, ``plateplug train-recognizer`` and ``plateplug export`` (torch extra).
+"""``plateplug train``, ``plateplug train-recognizer``, ``plateplug export`` (torch extra) and
+``plateplug quantize`` (onnx, in the train extra).
 
-torch is imported inside the commands, so ``plateplug --help`` works without it.
+torch and onnx are imported inside the commands, so ``plateplug --help`` works without them.
 """
 
 from __future__ import annotations
@@ -137,3 +138,43 @@ def export(model, checkpoint, output, opset) -> None:
         raise _fail(exc) from exc
     click.echo(str(path))
 
+
+
+@click.command("quantize")
+@click.argument("model")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="int8 ONNX file to write (a built-in NAME's copy goes to "
+                   "NAME-int8.onnx beside NAME.onnx).")
+@data_option("Plates folder or labels CSV: LR crops made from its train split calibrate "
+             "the int8 ranges.", multiple=True)
+@click.option("--samples", type=click.IntRange(min=1), default=64, show_default=True,
+              help="LR crops to calibrate on.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def quantize(model: str, output: Path, data: tuple[str, ...], samples: int, seed: int) -> None:
+    """Quantise enhancer MODEL (a registered name or a plateplug .onnx file) to int8 for
+    CPUs (static, per-channel), keeping its metadata; the copy is named MODEL-int8."""
+    try:
+        require("onnx", "train")
+        from plateplug.data.crops import load_sources
+        from plateplug.train.quantize import quantize_enhancer
+
+        path = quantize_enhancer(onnx_file(model), output, load_sources(data, "train"),
+                                 samples, seed)
+    except PlateplugError as exc:
+        raise _fail(exc) from exc
+    click.echo(str(path))
+
+
+def onnx_file(model: str) -> Path:
+    """The .onnx file of ``model``: a path, or a registered ONNX enhancer's file."""
+    from plateplug.models import OnnxModel
+    from plateplug.plugins import lookup
+
+    if model.endswith(".onnx"):
+        if not Path(model).is_file():
+            raise PlateplugError(f"model file {model} does not exist")
+        return Path(model)
+    registered = lookup("enhancer", model).item
+    if not isinstance(registered, OnnxModel):
+        raise PlateplugError(f"enhancer {model!r} is not an ONNX file model")
+    return Path(registered.path)

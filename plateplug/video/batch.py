@@ -26,7 +26,7 @@ from plateplug.models import load_enhancer
 from plateplug.runtime import cpu_cores
 from plateplug.video.overlay import output_size
 from plateplug.video.pipeline import Summary, load_detector, process_video
-from plateplug.video.settings import choose
+from plateplug.video.settings import choose, choose_model
 from plateplug.video.sources import VideoSource
 from plateplug.video.working import AUTO, HeightChoice
 from plateplug.video.writer import VideoWriter
@@ -51,6 +51,7 @@ class BatchOptions:
     reuse: bool = True
     max_input_height: HeightChoice = AUTO
     inset_height: int | None = None
+    precision: str = "auto"
 
 
 @dataclass
@@ -81,8 +82,8 @@ class VideoWorker:
 
     def __init__(self, options: BatchOptions):
         self.options = options
-        self.enhancer = load_enhancer(options.model, device=options.device,
-                                       threads=options.threads)
+        model = choose_model(options.model, options.precision, options.device)
+        self.enhancer = load_enhancer(model, device=options.device, threads=options.threads)
         self.detector = load_detector(options.detector, options.device, options.threads)
         self.pid = os.getpid()
 

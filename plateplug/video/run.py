@@ -21,7 +21,7 @@ from plateplug.video.crops import CropWriter
 from plateplug.video.outputs import check_outputs, output_path
 from plateplug.video.overlay import output_size
 from plateplug.video.pipeline import DEFAULT_MARGIN, Summary, load_detector, process_video
-from plateplug.video.settings import choose
+from plateplug.video.settings import choose, choose_model
 from plateplug.video.sources import VideoSource
 from plateplug.video.stats import StageTimes
 from plateplug.video.working import AUTO, HeightChoice, resolve_max_height
@@ -48,12 +48,14 @@ def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
               threads: int | None = None, margin: float = DEFAULT_MARGIN,
               detect_every: int | None = None, reuse: bool = True,
               max_input_height: HeightChoice = AUTO, inset_height: int | None = None,
-              stats_file: Path | None = None, log: Callable[[str], None] = quiet,
+              precision: str = "auto", stats_file: Path | None = None,
+              log: Callable[[str], None] = quiet,
               progress: Progress | None = None) -> Path:
     """Enhance every plate of a video file, camera or stream into ``output`` (a video of
     the same size and fps; twice as wide for side-by-side; None or a folder: see
     ``output_path``). ``enhancer`` may be a model name, loaded once the source, boxes and
-    output paths are known to be good. The detector cadence, inference threads and inset
+    output paths are known to be good (its int8 copy on a CPU with ``precision`` auto, see
+    ``choose_model``). The detector cadence, inference threads and inset
     height (None: chosen for the source, see ``plateplug.video.settings``), crop reuse and
     the working height are said once through ``log``, and so is the outcome;
     ``progress(src)`` is entered around the frames and yields the function called after
@@ -75,7 +77,8 @@ def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
                 detector = (None if boxes is not None
                             else load_detector(detector_name, device, settings.threads))
                 if isinstance(enhancer, str):
-                    enhancer = load_enhancer(enhancer, device=device, threads=settings.threads)
+                    enhancer = load_enhancer(choose_model(enhancer, precision, device),
+                                             device=device, threads=settings.threads)
                 crops = (stack.enter_context(CropWriter(crops_dir, src.fps))
                          if crops_dir else None)
                 height = resolve_max_height(settings.max_input_height, enhancer)

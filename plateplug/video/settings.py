@@ -7,7 +7,8 @@
   in the main thread), at most ``MAX_THREADS`` (these small models gain little from more);
 * crop reuse: on (``ReusePolicy``), a result standing for at most one second of video;
 * working height: the model's declared ``max_input_height``;
-* inset height: ``INSET_SHARE`` of the frame height, at least ``MIN_INSET_HEIGHT`` px.
+* inset height: ``INSET_SHARE`` of the frame height, at least ``MIN_INSET_HEIGHT`` px;
+* precision: on a CPU, the model's int8 copy (``NAME-int8``) when one is installed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from plateplug.runtime import cpu_cores
+from plateplug.errors import PlateplugError
+from plateplug.models import INT8_SUFFIX, enhancers
+from plateplug.runtime import cpu_cores, runs_on_cpu
 from plateplug.video.reuse import ReusePolicy
 from plateplug.video.working import AUTO, HeightChoice
 
@@ -24,6 +27,7 @@ MAX_DETECT_EVERY = 12
 MAX_THREADS = 4
 INSET_SHARE = 0.15
 MIN_INSET_HEIGHT = 48
+PRECISIONS = ("auto", "fp32", "int8")
 
 
 @dataclass(frozen=True)
@@ -87,3 +91,20 @@ def choose(fps: float, frame_height: int, live: bool, *, detect_every: int | Non
         max_input_height=max_input_height,
         inset_height=inset_height or auto_inset_height(frame_height),
     )
+
+
+def choose_model(name: str, precision: str, device: str) -> str:
+    """The enhancer to load for ``name``: its int8 copy ``NAME-int8`` for ``precision``
+    int8 (PlateplugError when none is installed), or for auto when it is installed and
+    ``device`` means the CPU; else ``name`` itself."""
+    if precision not in PRECISIONS:
+        raise PlateplugError(f"unknown precision {precision!r}; use one of "
+                             f"{', '.join(PRECISIONS)}")
+    if precision == "fp32" or name.endswith(INT8_SUFFIX):
+        return name
+    copy = enhancers().get(name + INT8_SUFFIX)
+    ready = copy is not None and copy.item.unavailable_reason() is None
+    if precision == "int8" and not ready:
+        raise PlateplugError(f"enhancer {name!r} has no int8 copy installed "
+                             f"({name + INT8_SUFFIX}; make one with `plateplug quantize`)")
+    return name + INT8_SUFFIX if ready and (precision == "int8" or runs_on_cpu(device)) else name

@@ -303,6 +303,12 @@ def test_unknown_detector(fake_plugins, clip):
     assert_clean_error(run(clip, "--detector", "nope"), "unknown detector 'nope'")
 
 
+def test_int8_without_an_installed_copy_is_a_clean_error(fake_plugins, clip, boxes_file):
+    assert_clean_error(run(clip, "--boxes", boxes_file, "--precision", "int8"),
+                       "enhancer 'fake' has no int8 copy installed (fake-int8")
+    assert run(clip, "--boxes", boxes_file, "--precision", "fp16").exit_code == 2
+
+
 def test_several_videos_are_done_one_after_another(fake_plugins, clip, tmp_path):
     (tmp_path / "more").mkdir()
     other = write_clip(tmp_path / "more" / "other.mp4")

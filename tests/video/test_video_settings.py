@@ -2,6 +2,7 @@
 
 import pytest
 
+from plateplug import PlateplugError
 from plateplug.video import settings
 from plateplug.video.reuse import ReusePolicy
 
@@ -28,3 +29,32 @@ def test_choose_fills_in_only_what_is_not_given(monkeypatch):
                             max_input_height="full", inset_height=200)
     assert given == settings.VideoSettings(1, 2, None, "full", 200)
     assert settings.choose(10.0, 200, live=True).inset_height == settings.MIN_INSET_HEIGHT
+
+
+@pytest.fixture
+def with_copies(fresh_plugins, tiny_onnx):
+    """Enhancers 'm' (with an installed int8 copy 'm-int8') and 'solo' (copy not installed)."""
+    from plateplug.models import OnnxModel
+    from tests.conftest import register_in_code
+
+    m = OnnxModel(name="m", path=tiny_onnx("m.onnx"))
+    tiny_onnx("m-int8.onnx", name="m-int8")
+    solo = OnnxModel(name="solo", path=tiny_onnx("solo.onnx"))
+    register_in_code("copies", enhancers=(m, m.int8(), solo, solo.int8()))
+
+
+@pytest.mark.parametrize("name, precision, cpu, chosen", [
+    ("m", "auto", True, "m-int8"), ("m", "auto", False, "m"), ("m", "fp32", True, "m"),
+    ("m", "int8", False, "m-int8"), ("m-int8", "fp32", True, "m-int8"),
+    ("solo", "auto", True, "solo")])
+def test_int8_copy_on_a_cpu_when_installed(with_copies, monkeypatch, name, precision, cpu,
+                                           chosen):
+    monkeypatch.setattr(settings, "runs_on_cpu", lambda device: cpu)
+    assert settings.choose_model(name, precision, "auto") == chosen
+
+
+def test_int8_asked_without_a_copy_is_an_error(with_copies):
+    with pytest.raises(PlateplugError, match="'solo' has no int8 copy installed"):
+        settings.choose_model("solo", "int8", "cpu")
+    with pytest.raises(PlateplugError, match="unknown precision 'fp16'"):
+        settings.choose_model("m", "fp16", "cpu")

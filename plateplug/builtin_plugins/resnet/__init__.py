@@ -1,4 +1,5 @@
-"""Built-in plugin: the resnet enhancer (weights: resnet.onnx beside this file)."""
+"""Built-in plugin: the resnet enhancer and its int8 copy (weights: resnet.onnx and
+resnet-int8.onnx beside this file)."""
 
 from importlib.resources import files
 from pathlib import Path
@@ -8,8 +9,10 @@ from plateplug import OnnxModel, hookimpl
 
 @hookimpl
 def register_enhancers(register):
-    register(OnnxModel(
+    model = OnnxModel(
         name="resnet",
         path=Path(str(files(__name__) / "resnet.onnx")),
         description="16 residual blocks, pixel-shuffle x4, trained on pixel loss (highest PSNR)",
-    ))
+    )
+    register(model)
+    register(model.int8())
