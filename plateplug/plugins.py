@@ -37,6 +37,7 @@ from plateplug import hookspecs
 from plateplug.errors import PlateplugError, PluginError, UnknownModelError
 
 GROUP = "plateplug"
+BUILTIN_DISTRIBUTION = "plateplug"
 ALLOW_ENV = "PLATEPLUG_LOAD_PLUGINS"
 OVERRIDE_ENV = "PLATEPLUG_OVERRIDE"
 HOOKS = {"enhancer": "register_enhancers", "detector": "register_detectors",
@@ -113,9 +114,11 @@ def _state() -> _State:
     state.overrides = _overrides(state)
     allowed = os.environ.get(ALLOW_ENV)
     allow = None if allowed is None else {n.strip() for n in allowed.split(",") if n.strip()}
-    for ep in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda e: not _builtin(e)):
-        dist = ep.dist.name if ep.dist else "?"
-        builtin = _builtin(ep)
+    facts: dict[int, tuple[str, str]] = {}  # the entry points of one distribution share it
+    entries = [(ep, *_distribution(ep, facts))
+               for ep in importlib.metadata.entry_points(group=GROUP)]
+    for ep, dist, version in sorted(entries, key=lambda e: e[1] != BUILTIN_DISTRIBUTION):
+        builtin = dist == BUILTIN_DISTRIBUTION
         if not builtin and allow is not None and ep.name not in allow:
             continue
         if manager.get_plugin(ep.name) is not None:
@@ -126,15 +129,20 @@ def _state() -> _State:
         except (Exception, SystemExit) as exc:  # a broken plugin must not take the others down
             _report(state, f"plugin {ep.name!r} ({dist}) failed to load: {_describe(exc)}")
             continue
-        state.plugins.append(
-            PluginInfo(ep.name, dist, ep.dist.version if ep.dist else "?",
-                       _hooks_of(module), builtin)
-        )
+        state.plugins.append(PluginInfo(ep.name, dist, version, _hooks_of(module), builtin))
     return state
 
 
-def _builtin(ep: importlib.metadata.EntryPoint) -> bool:
-    return ep.dist is not None and ep.dist.name == "plateplug"
+def _distribution(ep: importlib.metadata.EntryPoint,
+                  facts: dict[int, tuple[str, str]]) -> tuple[str, str]:
+    """Name and version of the distribution that declares ``ep``, kept in ``facts`` so that
+    its metadata file is parsed once (parsing is most of the start-up cost of discovery)."""
+    if ep.dist is None:
+        return "?", "?"
+    if id(ep.dist) not in facts:
+        metadata = ep.dist.metadata
+        facts[id(ep.dist)] = metadata["Name"], metadata["Version"]
+    return facts[id(ep.dist)]
 
 
 def _hooks_of(module: ModuleType) -> tuple[str, ...]:
