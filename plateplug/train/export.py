@@ -20,11 +20,12 @@ from plateplug.train.archs.layers import count_parameters
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import TRAINING_DATA, Recipe
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 
 def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> ModelMetadata:
-    """Metadata of a recipe's model: RGB in 0..1 (mean 0, std 1), x4."""
+    """Metadata of a recipe's model: RGB in 0..1 (mean 0, std 1), x4, with the recipe's
+    working input heights."""
     return ModelMetadata(
         name=recipe.name,
         scale=SCALE,
@@ -36,6 +37,8 @@ def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> Mod
         parameters=count_parameters(model),
         version=VERSION,
         training_data=recipe.notes.get("training_data", TRAINING_DATA),
+        min_input_height=recipe.input_heights[0] if recipe.input_heights else None,
+        max_input_height=recipe.input_heights[1] if recipe.input_heights else None,
         extra=extra,
     )
 

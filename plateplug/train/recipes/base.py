@@ -68,6 +68,7 @@ class Recipe:
     validation: Callable[..., list[tuple[Any, Any]]] = validation_pairs  # (crops, count)
     validation_setting: str = "clean20"  # what ``validation`` measures, for the export
     load_init: Callable[[nn.Module, Any], None] = load_initial_weights  # --init
+    input_heights: tuple[int, int] | None = None  # working LR heights (min, max) for video
 
     def model(self) -> nn.Module:
         """A fresh generator with the recipe's architecture arguments."""

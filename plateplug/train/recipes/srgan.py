@@ -65,6 +65,7 @@ def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualA
 
 RECIPE = Recipe(
     name="srgan",
+    input_heights=(12, 32),  # where its OCR gain over bicubic vanishes (docs/video.md)
     build=SRGANGenerator,
     arch={"num_feat": 32, "num_block": 16, "scale": SCALE},
     architecture=(
