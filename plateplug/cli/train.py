@@ -158,8 +158,10 @@ def quantize(model: str, output: Path, data: tuple[str, ...], samples: int, seed
         from plateplug.data.crops import load_sources
         from plateplug.train.quantize import quantize_enhancer
 
-        path = quantize_enhancer(onnx_file(model), output, load_sources(data, "train"),
-                                 samples, seed)
+        source = onnx_file(model)
+        if output.resolve() == source.resolve():
+            raise PlateplugError(f"{output}: refusing to overwrite the input model")
+        path = quantize_enhancer(source, output, load_sources(data, "train"), samples, seed)
     except PlateplugError as exc:
         raise _fail(exc) from exc
     click.echo(str(path))

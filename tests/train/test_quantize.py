@@ -69,7 +69,17 @@ def test_quantize_command(tiny_onnx, synthetic_plates, tmp_path):
     ("missing.onnx", "model file missing.onnx does not exist"),
 ])
 def test_quantize_errors_are_one_line(synthetic_plates, tmp_path, model, message):
+    """Unknown names and missing files are one Error line, and nothing is written."""
     result = CliRunner().invoke(main, ["quantize", model, "-o", str(tmp_path / "x.onnx"),
                                        "--data", str(synthetic_plates)])
     assert result.exit_code == 1 and message in result.output, result.output
     assert "Traceback" not in result.output and not (tmp_path / "x.onnx").exists()
+
+
+def test_quantize_never_replaces_its_input(tiny_onnx, synthetic_plates):
+    source = tiny_onnx("m.onnx", name="m")
+    before = source.read_bytes()
+    result = CliRunner().invoke(main, ["quantize", str(source), "-o", str(source), "--data",
+                                       str(synthetic_plates)])
+    assert result.exit_code == 1 and "refusing to overwrite the input model" in result.output
+    assert source.read_bytes() == before
