@@ -144,6 +144,15 @@ def enhancers() -> dict[str, plugins.Registered[EnhancerModel]]:
     return plugins.registry("enhancer")
 
 
+def enhancer_model(name: str) -> EnhancerModel:
+    """A registered enhancer, or an ``.onnx`` file with plateplug metadata (a candidate
+    before it is shipped), named after the file."""
+    if name.lower().endswith(".onnx"):
+        path = Path(name)
+        return OnnxModel(path.stem, path, f"ONNX file {path}")
+    return plugins.lookup("enhancer", name).item
+
+
 def load_enhancer(name: str, device: str = "auto", threads: int | None = None) -> Enhancer:
     """Load the enhancer registered as ``name`` on ``device`` ('auto', 'cpu' or 'cuda')."""
     return plugins.lookup("enhancer", name).call("load", device=device, threads=threads)

@@ -144,12 +144,12 @@ class Pipeline:
         if not self.rejoin:
             return
         for track in [*self._active.values(), *self._ended]:
-            if track.text is None or (track.ended and not _holds(self._ended, track)):
+            if track.text is None or (track.ended and track not in self._ended):
                 continue  # no text yet, or already joined to a later track in this pass
             earlier = next((e for e in self._ended if e is not track and e.text == track.text
                             and 0 < track.first_frame - e.last_frame <= self.rejoin), None)
             if earlier is not None:
-                self._ended = [e for e in self._ended if e is not earlier]
+                self._ended.remove(earlier)
                 track.absorb(earlier)
 
     def _end_lost(self) -> None:
@@ -172,7 +172,7 @@ class Pipeline:
         now on (what a long-running loop should do with them to keep memory bounded)."""
         last = self._next_index - 1
         done = [t for t in self._ended if last - t.last_frame >= self.rejoin]
-        self._ended = [t for t in self._ended if not _holds(done, t)]
+        self._ended = [t for t in self._ended if t not in done]
         return done
 
     def finish(self) -> list[TrackReading]:
@@ -184,11 +184,6 @@ class Pipeline:
         self._rejoin()
         ended, self._ended = self._ended, []
         return ended
-
-
-def _holds(tracks: list[TrackReading], track: TrackReading) -> bool:
-    """Whether ``track`` itself (not an equal one) is in ``tracks``."""
-    return any(t is track for t in tracks)
 
 
 __all__ = ["DEFAULT_DETECTOR", "DEFAULT_ENHANCER", "DEFAULT_REJOIN", "Pipeline",

@@ -24,7 +24,7 @@ from plateplug.data.datasets import crop_boxes, is_validation, read_crops, selec
 from plateplug.data.protocol import SCALE, TRACKS, Pair, make_pair
 from plateplug.enhancer import Enhancer
 from plateplug.errors import MissingExtraError, PlateplugError
-from plateplug.models import EnhancerModel, OnnxModel
+from plateplug.models import EnhancerModel, enhancer_model
 from plateplug.readers import Reader, load_reader
 
 DEFAULT_HEIGHTS = (16, 20, 24)
@@ -247,7 +247,7 @@ def _load_methods(config: BenchConfig, result: BenchResult) -> list[Enhancer]:
         enhancers.append(b.enhancer)
     names = config.models if config.models is not None else sorted(plugins.registry("enhancer"))
     for name in names:
-        model = _model(name)
+        model = enhancer_model(name)
         name = model.name
         enhancer, reason = load_protocol_model(model, config.device)
         if enhancer is not None:
@@ -262,15 +262,6 @@ def _load_methods(config: BenchConfig, result: BenchResult) -> list[Enhancer]:
                                      info.get("file_size"), model.description))
         enhancers.append(enhancer)
     return enhancers
-
-
-def _model(name: str) -> EnhancerModel:
-    """A registered enhancer, or an ``.onnx`` file with plateplug metadata (a candidate
-    before it is shipped), named after the file."""
-    if name.lower().endswith(".onnx"):
-        path = Path(name)
-        return OnnxModel(path.stem, path, f"ONNX file {path}")
-    return plugins.lookup("enhancer", name).item
 
 
 def _sample_ids(crops: list[_Crop], rows: int) -> list[int]:

@@ -169,14 +169,11 @@ def quantize(model: str, output: Path, data: tuple[str, ...], samples: int, seed
 
 def onnx_file(model: str) -> Path:
     """The .onnx file of ``model``: a path, or a registered ONNX enhancer's file."""
-    from plateplug.models import OnnxModel
-    from plateplug.plugins import lookup
+    from plateplug.models import OnnxModel, enhancer_model
 
-    if model.endswith(".onnx"):
-        if not Path(model).is_file():
-            raise PlateplugError(f"model file {model} does not exist")
-        return Path(model)
-    registered = lookup("enhancer", model).item
+    registered = enhancer_model(model)
     if not isinstance(registered, OnnxModel):
         raise PlateplugError(f"enhancer {model!r} is not an ONNX file model")
+    if not Path(registered.path).is_file():
+        raise PlateplugError(f"model file {registered.path} does not exist")
     return Path(registered.path)

@@ -11,7 +11,7 @@ from plateplug.data.voting import Read, Vote, vote
 from plateplug.reading.policy import ReadPolicy
 
 
-@dataclass
+@dataclass(eq=False)  # one object per tracked plate: compared by identity
 class TrackReading:
     """One tracked plate so far.
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plateplug.errors import PlateplugError
+from plateplug.metadata import PRECISIONS as METADATA_PRECISIONS
 from plateplug.models import INT8_SUFFIX, enhancers
 from plateplug.runtime import cpu_cores, runs_on_cpu
 from plateplug.video.reuse import ReusePolicy
@@ -27,7 +28,7 @@ MAX_DETECT_EVERY = 12
 MAX_THREADS = 4
 INSET_SHARE = 0.15
 MIN_INSET_HEIGHT = 48
-PRECISIONS = ("auto", "fp32", "int8")
+PRECISIONS = ("auto", *METADATA_PRECISIONS)
 
 
 @dataclass(frozen=True)
