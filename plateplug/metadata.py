@@ -96,6 +96,12 @@ class Metadata:
         return f"has no plateplug metadata ({', '.join(required)})"
 
 
+def task_mismatch(ours: dict[str, str], task: str) -> str | None:
+    """For schemas of files that name their task (``plateplug.task``): why keys ``ours`` are
+    not of ``task``, None when they are."""
+    return None if ours.get("task") == task else f"is not a plateplug {task} (no {PREFIX}task)"
+
+
 def format_value(value: Any, hint: Any) -> str:
     """A field value as stored: tuples comma-separated (float items as floats)."""
     if not isinstance(value, tuple):

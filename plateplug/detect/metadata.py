@@ -12,22 +12,26 @@ dynamic, each of ``scales`` is one pass on a canvas of ``input_size`` times that
 to a multiple of 32); passes after the first keep only boxes at least ``scale_min_height``
 pixels high in their own canvas (the very large plates the first pass misses); a graph with
 fixed dimensions runs the first pass only.
+
+``verifier`` names an ONNX file beside the detector's (see verifier.py) that takes a second
+look at every box; boxes it scores below ``verifier_threshold`` are dropped. Absent: none.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
 from plateplug.metadata import (
     IF_ABSENT,
-    PREFIX,
     UPPER_CASE,
     Metadata,
     check_channel_order,
     check_name,
     check_normalisation,
     check_range,
+    task_mismatch,
 )
 
 TASK = "detector"
@@ -58,6 +62,8 @@ class DetectorMetadata(Metadata):
     scales: tuple[float, ...] = (1.0,)
     max_upscale: float = field(default=1.0, metadata={IF_ABSENT: LEGACY_MAX_UPSCALE})
     scale_min_height: int = 16
+    verifier: str | None = None
+    verifier_threshold: float | None = None
     architecture: str = ""
     parameters: int = 0
     version: str = "0"
@@ -66,8 +72,9 @@ class DetectorMetadata(Metadata):
     def __post_init__(self) -> None:
         """Bounds of every field (ValueError): ``stride`` 1..64 dividing both input sides,
         input sides times the largest scale at most 4096, 1..8 ``scales`` each 0.01..8,
-        ``max_upscale`` 0.01..16, ``pad_value`` 0..255, ``score_threshold`` and ``nms_iou``
-        0..1, ``max_detections`` 1..10000, mean and std as for enhancers."""
+        ``max_upscale`` 0.01..16, ``pad_value`` 0..255, ``score_threshold``, ``nms_iou`` and
+        ``verifier_threshold`` 0..1, ``max_detections`` 1..10000, mean and std as for
+        enhancers, ``verifier`` a file name without folders, with a threshold."""
         check_name(self.name)
         check_range("stride", self.stride, 1, MAX_STRIDE)
         check_range("number of scales", len(self.scales), 1, MAX_SCALES)
@@ -86,11 +93,17 @@ class DetectorMetadata(Metadata):
         check_range("score_threshold", self.score_threshold, 0.0, 1.0)
         check_range("nms_iou", self.nms_iou, 0.0, 1.0)
         check_range("max_detections", self.max_detections, 1, MAX_DETECTIONS)
+        if self.verifier is not None:
+            if not self.verifier or Path(self.verifier).name != self.verifier:
+                raise ValueError(f"verifier {self.verifier!r} is not a file name beside the "
+                                 "detector's")
+            if self.verifier_threshold is None:
+                raise ValueError("a verifier needs its verifier_threshold")
+        if self.verifier_threshold is not None:
+            check_range("verifier_threshold", self.verifier_threshold, 0.0, 1.0)
         check_range("parameters", self.parameters, 0, float("inf"))
 
     @classmethod
     def not_ours(cls, ours: dict[str, str]) -> str | None:
         """Detector files say so: ``plateplug.task=detector``."""
-        if ours.get("task") == TASK:
-            return None
-        return f"is not a plateplug detector (no {PREFIX}task)"
+        return task_mismatch(ours, TASK)

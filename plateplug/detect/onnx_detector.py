@@ -2,12 +2,13 @@
 
 A graph with dynamic input height and width runs one pass per metadata scale (see
 ``plateplug.detect.metadata``) on a canvas trimmed to the letterboxed frame; the boxes of all
-passes are merged by NMS.
+passes are merged by NMS, then checked by the file's verifier when it names one.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from plateplug.detect.decode import ENCODINGS, decode_centernet, letterbox, nms
 from plateplug.detect.detection import Detection
 from plateplug.detect.detector import Detector, DetectorModel
 from plateplug.detect.metadata import DetectorMetadata
+from plateplug.detect.verifier import Verifier, load_verifier
 from plateplug.errors import ModelFileError
 from plateplug.images import to_blob
 from plateplug.models import OnnxFileModel
@@ -29,16 +31,27 @@ class OnnxDetectorModel(OnnxFileModel["OnnxDetector", DetectorMetadata], Detecto
 
     schema = DetectorMetadata
 
+    def load(self, device: str = "auto", threads: int | None = None) -> OnnxDetector:
+        """The detector, with the verifier its metadata names (a file beside it) loaded on
+        the same device."""
+        detector = super().load(device, threads)
+        if detector.metadata.verifier:
+            detector.verifier = load_verifier(Path(self.path).with_name(
+                detector.metadata.verifier), device, threads)
+        return detector
+
     def _build(self, session: Any, meta: DetectorMetadata) -> OnnxDetector:
         return OnnxDetector(session, str(self.path), meta)
 
 
 class OnnxDetector(Detector):
     """Runs a detector graph; input size, normalisation and decoding come from its metadata
-    (``meta``, else read from the session; ``source`` names the file in errors)."""
+    (``meta``, else read from the session; ``source`` names the file in errors). With a
+    ``verifier``, only the boxes it scores at least ``metadata.verifier_threshold`` are kept
+    (None: every box above the score threshold)."""
 
     def __init__(self, session: Any, source: str = "model",
-                 meta: DetectorMetadata | None = None):
+                 meta: DetectorMetadata | None = None, verifier: Verifier | None = None):
         if meta is None:
             meta = runtime.metadata_of(session, source, DetectorMetadata)
         if meta.box_encoding not in ENCODINGS:
@@ -47,6 +60,7 @@ class OnnxDetector(Detector):
         self.session = session
         self.metadata = meta
         self.score_threshold = meta.score_threshold
+        self.verifier = verifier
         graph_input = session.get_inputs()[0]
         self._input = graph_input.name
         self.dynamic = not all(isinstance(d, int) for d in graph_input.shape[2:])
@@ -91,6 +105,9 @@ class OnnxDetector(Detector):
         if len(all_boxes) > 1 and len(boxes):
             keep = nms(boxes, scores, meta.nms_iou)[:meta.max_detections]
             boxes, scores = boxes[keep], scores[keep]
+        if self.verifier is not None and len(boxes):
+            kept = self.verifier(frame, boxes) >= (meta.verifier_threshold or 0.0)
+            boxes, scores = boxes[kept], scores[kept]
         return to_detections(boxes, scores, frame.shape[1], frame.shape[0])
 
 

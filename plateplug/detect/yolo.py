@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from plateplug import runtime
@@ -81,7 +82,7 @@ class YoloDetector(Detector):
 
     def _detect(self, frame: np.ndarray) -> list[Detection]:
         canvas, scale, (dx, dy) = letterbox(frame, self.size, PAD_VALUE, float("inf"),
-                                            centre=True)
+                                            centre=True, interpolation=cv2.INTER_LINEAR)
         x = to_blob([canvas], (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), rgb=True).astype(self.dtype)
         rows = self.session.run([self._output], {self._input: x})[0][0].astype(np.float32)
         keep = np.flatnonzero(rows[4] > self.score_threshold)

@@ -32,7 +32,7 @@ def test_no_option_defaults_to_a_path_outside_the_repository(command):
 def test_data_comes_from_the_environment_only_where_it_is_the_data_folder():
     by_env = {c.name for c in commands() for p in c.params
               if p.name == "data" and p.envvar == DATA_ENV}
-    assert by_env == {"train", "train-detector", "bench-detector"}
+    assert by_env == {"train", "train-detector", "train-verifier", "bench-detector"}
 
 
 def test_train_detector_needs_data_given_or_set(monkeypatch, tmp_path):
@@ -42,6 +42,16 @@ def test_train_detector_needs_data_given_or_set(monkeypatch, tmp_path):
     monkeypatch.setenv(DATA_ENV, str(tmp_path))
     result = CliRunner().invoke(main, ["train-detector", "--out", str(tmp_path / "run")])
     assert result.exit_code == 1 and f"Error: {tmp_path / 'dashcam'} not found" in result.output
+
+
+def test_train_verifier_needs_the_dashcam_folder_and_a_detector_file(tmp_path):
+    detector = tmp_path / "d.onnx"
+    detector.write_bytes(b"")
+    args = ["train-verifier", "--data", str(tmp_path), "--detector", str(detector)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and f"Error: {tmp_path / 'dashcam'} not found" in result.output
+    result = CliRunner().invoke(main, args[:3] + ["--detector", str(tmp_path / "none.onnx")])
+    assert result.exit_code == 2 and "does not exist" in result.output
 
 
 def test_help_names_the_environment_variable():

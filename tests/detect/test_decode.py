@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -65,6 +66,17 @@ def test_letterbox_enlarges_at_most_max_upscale_times_and_can_centre():
     canvas, scale, offset = letterbox(frame, (640, 640), 114, float("inf"), centre=True)
     assert scale == 3.2 and offset == (0, 160)
     assert canvas[159, 0, 0] == 114 and canvas[160, 0, 0] == 200 and canvas[480, 0, 0] == 114
+
+
+@pytest.mark.parametrize("width, interpolation", [(960, cv2.INTER_LINEAR),
+                                                 (1280, cv2.INTER_LINEAR),
+                                                 (1920, cv2.INTER_AREA)])
+def test_letterbox_shrinks_bilinearly_down_to_half_size_and_by_area_below(width,
+                                                                          interpolation):
+    frame = np.random.default_rng(0).integers(0, 256, (width * 9 // 16, width, 3), np.uint8)
+    canvas, scale, _ = letterbox(frame, (640, 384), 114)
+    expected = cv2.resize(frame, (640, 360), interpolation=interpolation)
+    assert np.array_equal(canvas[:360], expected)
 
 
 def test_to_detections_clips_rounds_and_drops_empty_boxes():

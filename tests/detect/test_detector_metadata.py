@@ -3,6 +3,7 @@
 import pytest
 
 from plateplug.detect.metadata import DetectorMetadata
+from plateplug.detect.verifier import VerifierMetadata
 from plateplug.errors import ModelFileError
 from plateplug.metadata import ModelMetadata
 from tests.test_metadata import BUILTINS, assert_no_field_at_its_default, file_props
@@ -21,7 +22,8 @@ def test_good_metadata_round_trips():
     ("score_threshold", "nan"), ("score_threshold", "2"), ("nms_iou", "-0.1"),
     ("max_detections", "0"), ("max_detections", "100000000"), ("scales", "1,0"),
     ("scales", "1000"), ("max_upscale", "inf"), ("scale_min_height", "-1"),
-    ("parameters", "-5"), ("name", ""),
+    ("parameters", "-5"), ("name", ""), ("verifier_threshold", "1.5"),
+    ("verifier", "../v.onnx"),
 ])
 def test_out_of_bounds_values_are_rejected_naming_the_file(key, value):
     props = GOOD.to_props()
@@ -35,7 +37,8 @@ def test_round_trip_keeps_every_field():
         name="d", input_size=(320, 192), stride=8, box_encoding="other", channel_order="RGB",
         mean=(0.4, 0.5, 0.6), std=(0.2, 0.3, 0.4), pad_value=0, score_threshold=0.5,
         nms_iou=0.6, max_detections=7, scales=(1.0, 0.5), max_upscale=2.0,
-        scale_min_height=24, architecture="a", parameters=9, version="3", training_data="t")
+        scale_min_height=24, verifier="v.onnx", verifier_threshold=0.4, architecture="a",
+        parameters=9, version="3", training_data="t")
     assert_no_field_at_its_default(meta)
     props = meta.to_props()
     assert list(props)[0] == "plateplug.task" and props["plateplug.task"] == "detector"
@@ -68,3 +71,12 @@ def test_an_enhancer_file_is_not_a_detector():
         DetectorMetadata.from_props(props, source="m.onnx")
     with pytest.raises(ModelFileError, match="m.onnx has no plateplug metadata"):
         ModelMetadata.from_props(GOOD.to_props(), source="m.onnx")
+
+
+def test_the_shipped_verifier_file_keeps_its_keys_exactly():
+    detector = BUILTINS / "plate_detector" / "plate_detector.onnx"
+    name = DetectorMetadata.from_props(file_props(detector)).verifier
+    if name is None:
+        pytest.skip("the shipped detector names no verifier")
+    props = file_props(detector.with_name(name))
+    assert VerifierMetadata.from_props(props, source=name).to_props() == props

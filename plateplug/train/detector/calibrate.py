@@ -16,9 +16,10 @@ from plateplug.data.benchsets import Sample
 from plateplug.data.boxes import match_count
 from plateplug.data.frames import read_frames
 from plateplug.detect.detection import Detection
-from plateplug.detect.metadata import PREFIX
+from plateplug.detect.metadata import DetectorMetadata
 from plateplug.detect.onnx_detector import OnnxDetectorModel
 from plateplug.imageio import atomic_path, write_bytes_atomic
+from plateplug.metadata import PREFIX
 
 CANDIDATES = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
 CALIBRATION_STEP = 3
@@ -83,11 +84,24 @@ def write_table(path: Path, table: list[Row]) -> None:
 
 def write_threshold(model: Path, threshold: float) -> None:
     """Set ``plateplug.score_threshold`` in the ONNX file's metadata (atomically)."""
+    set_metadata(model, {"score_threshold": str(threshold)})
+
+
+def set_metadata(model: Path, values: dict[str, str | None]) -> None:
+    """Set, add or (value None) remove ``plateplug.<key>`` entries of the detector file
+    ``model`` atomically; ModelFileError, and the file unchanged, when the result is not valid
+    detector metadata."""
     proto = onnx.load(str(model))
-    key = PREFIX + "score_threshold"
-    for entry in proto.metadata_props:
-        if entry.key == key:
-            entry.value = str(threshold)
+    props = {entry.key: entry.value for entry in proto.metadata_props}
+    for key, value in values.items():
+        if value is None:
+            props.pop(PREFIX + key, None)
+        else:
+            props[PREFIX + key] = value
+    DetectorMetadata.from_props(props, str(model))
+    del proto.metadata_props[:]
+    for key, value in props.items():
+        proto.metadata_props.add(key=key, value=value)
     onnx.checker.check_model(proto)
     with atomic_path(model) as tmp:
         onnx.save(proto, str(tmp))

@@ -38,19 +38,27 @@ def metadata(net: PlateNet, version: str, training_data: str) -> DetectorMetadat
 def export(net: PlateNet, path: Path, meta: DetectorMetadata) -> Path:
     """Write ``net`` (dynamic batch, height and width; opset 17) with ``meta`` to ``path``
     atomically."""
-    path = Path(path)
-    deployed = Deployed(net).eval()
     w, h = meta.input_size
+    return export_graph(Deployed(net).eval(), torch.zeros(1, 3, h, w), path, meta.to_props(),
+                        outputs={"output": {0: "batch", 2: "rows", 3: "cols"}},
+                        input_axes={0: "batch", 2: "height", 3: "width"})
+
+
+def export_graph(module: torch.nn.Module, example: torch.Tensor, path: Path,
+                 props: dict[str, str], outputs: dict[str, dict[int, str]],
+                 input_axes: dict[int, str] | None = None) -> Path:
+    """Write ``module`` (input ``image`` shaped like ``example``; ``input_axes`` dynamic,
+    batch only by default; ``outputs`` names the outputs and their dynamic axes) with the
+    metadata ``props`` to ``path`` atomically."""
+    path = Path(path)
     with atomic_path(path) as tmp:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # dynamo=False is deliberate
-            torch.onnx.export(deployed, (torch.zeros(1, 3, h, w),), str(tmp),
-                              input_names=["image"], output_names=["output"],
-                              opset_version=OPSET, dynamo=False,
-                              dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
-                                            "output": {0: "batch", 2: "rows", 3: "cols"}})
+            torch.onnx.export(module, (example,), str(tmp), input_names=["image"],
+                              output_names=list(outputs), opset_version=OPSET, dynamo=False,
+                              dynamic_axes={"image": input_axes or {0: "batch"}, **outputs})
         model = onnx.load(str(tmp))
-        for key, value in meta.to_props().items():
+        for key, value in props.items():
             entry = model.metadata_props.add()
             entry.key, entry.value = key, value
         onnx.checker.check_model(model)

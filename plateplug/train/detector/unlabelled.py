@@ -16,8 +16,9 @@ import numpy as np
 from plateplug.data.boxes import iou
 from plateplug.data.frames import Frame
 from plateplug.detect.detection import Detection
-from plateplug.detect.onnx_detector import OnnxDetector, OnnxDetectorModel
+from plateplug.detect.onnx_detector import OnnxDetector
 from plateplug.imageio import atomic_path
+from plateplug.runtime import session
 
 MIN_SCORE = 0.5  # unlabelled plates
 NEGATIVE_SCORE = 0.3  # hard negatives
@@ -25,8 +26,9 @@ MAX_IOU = 0.1  # a detection overlapping a label by more than this is that label
 
 
 def mining_detector(model: Path, min_score: float = MIN_SCORE) -> OnnxDetector:
-    """The detector file ``model``, keeping detections down to ``min_score``."""
-    detector = OnnxDetectorModel(Path(model).stem, Path(model)).load(device="cpu")
+    """The detector file ``model`` alone (without its verifier), keeping detections down to
+    ``min_score``."""
+    detector = OnnxDetector(session(Path(model), "cpu"), str(model))
     detector.score_threshold = min_score
     return detector
 

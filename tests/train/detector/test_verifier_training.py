@@ -1,0 +1,93 @@
+"""Verifier training: proposal labels, the joint threshold table, export parity, and a tiny
+end-to-end run that points a detector file at its verifier."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("onnx")
+pytest.importorskip("onnxruntime")
+
+import plateplug  # noqa: E402
+from plateplug.detect import OnnxDetectorModel  # noqa: E402
+from plateplug.detect.verifier import load_verifier  # noqa: E402
+from plateplug.train.archs.plateverifier_arch import PlateVerifier  # noqa: E402
+from plateplug.train.detector.verifier import (  # noqa: E402
+    BACKGROUND,
+    ONNX_NAME,
+    PLATE,
+    TABLE_NAME,
+    UNSURE,
+    Config,
+    Samples,
+    export_verifier,
+    joint_table,
+    label_proposals,
+    probabilities,
+    train_verifier,
+)
+
+SHIPPED = plateplug.__file__.replace("__init__.py", "builtin_plugins/plate_detector/"
+                                     "plate_detector.onnx")
+
+
+def test_proposals_are_plates_background_or_left_out():
+    truth = np.array([[0, 0, 100, 30]], np.float32)
+    boxes = np.array([[0, 0, 100, 30], [0, 0, 40, 30], [300, 0, 400, 30], [500, 0, 600, 30]],
+                     np.float32)
+    ignored = np.array([[500, 0, 600, 30]], np.float32)  # a plate the labels miss
+    np.testing.assert_array_equal(label_proposals(boxes, truth, ignored),
+                                  [PLATE, UNSURE, BACKGROUND, UNSURE])
+    assert list(label_proposals(boxes[:1], np.zeros((0, 4)), np.zeros((0, 4)))) == [BACKGROUND]
+
+
+def test_joint_table_counts_only_proposals_passing_both_thresholds():
+    truth = np.array([[0, 0, 100, 30]], np.float32)
+    boxes = np.array([[0, 0, 100, 30], [300, 0, 400, 30], [0, 0, 100, 30]], np.float32)
+    samples = Samples(crops=np.zeros((3, 32, 96, 3), np.uint8), labels=np.array([1, 0, 1]),
+                      frames=np.array([0, 0, 0]), boxes=boxes,
+                      scores=np.array([0.6, 0.9, -1.0]))  # the last is the labelled box
+    verified = np.array([0.8, 0.2, np.nan])
+    table = {(low, row.threshold): row for low, row in joint_table(samples, verified, [truth])}
+    alone = table[(0.0, 0.5)]
+    assert (alone.recall, alone.precision) == (1.0, 0.5)
+    both = table[(0.5, 0.5)]
+    assert (both.recall, both.precision, both.f1) == (1.0, 1.0, 1.0)
+    assert table[(0.5, 0.7)].recall == 0.0
+
+
+def test_exported_verifier_matches_torch(tmp_path):
+    torch.manual_seed(0)
+    net = PlateVerifier().eval()
+    path = export_verifier(net, tmp_path / "v.onnx", "none")
+    verifier = load_verifier(path, device="cpu")
+    crops = np.random.default_rng(0).integers(0, 256, (5, 32, 96, 3), np.uint8)
+    assert verifier.metadata.input_size == (96, 32) and verifier.metadata.parameters > 0
+    got = verifier.session.run(None, {"image": crops.transpose(0, 3, 1, 2)
+                                      .astype(np.float32) / 255})[0]
+    assert got.shape == (5, 1)
+    np.testing.assert_allclose(got[:, 0], probabilities(net, crops), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_tiny_run_writes_the_verifier_and_its_thresholds(tiny_data, tmp_path):
+    detector = tmp_path / "run" / "plate_detector.onnx"
+    detector.parent.mkdir()
+    shutil.copyfile(SHIPPED, detector)
+    lines: list[str] = []
+    path = train_verifier(Config(data=tiny_data, detector=detector, steps=3, batch=4),
+                          log=lines.append)
+    assert path == detector.with_name(ONNX_NAME) and path.is_file()
+    table = detector.with_name(TABLE_NAME).read_text().splitlines()
+    assert table[0] == "score_threshold,verifier_threshold,recall,precision,f1"
+    assert len(table) == 1 + 20 * 11  # 20 verifier thresholds (0: none) x 11 score ones
+    assert any(line.startswith("thresholds: score") for line in lines)
+    loaded = OnnxDetectorModel("run", detector).load(device="cpu")
+    meta = loaded.metadata
+    assert (loaded.verifier is None) == (meta.verifier is None)
+    assert meta.verifier in (None, ONNX_NAME)
+    assert isinstance(loaded(np.zeros((180, 320, 3), np.uint8)), list)
