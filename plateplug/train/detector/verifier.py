@@ -29,6 +29,7 @@ from plateplug.data.boxes import iou, match_count
 from plateplug.data.frames import Frame, read_frames
 from plateplug.detect.detection import Detection
 from plateplug.detect.verifier import CONTEXT, CROP_SIZE, VerifierMetadata, context_crop
+from plateplug.errors import PlateplugError
 from plateplug.imageio import write_bytes_atomic
 from plateplug.train.archs.plateverifier_arch import (
     CHANNEL_ORDER,
@@ -218,6 +219,8 @@ def train_verifier(config: Config, log: Callable[[str], None] = print) -> Path:
     torch.set_num_threads(config.threads)
     start = time.monotonic()
     frames, ignored = train_frames(config)
+    if len(frames) < 2:
+        raise PlateplugError(f"train-verifier needs at least 2 train frames, found {len(frames)}")
     detector = mining_detector(config.detector, PROPOSAL_FLOOR)
     samples, truths = collect(detector, frames, ignored)
     counts = {name: int((samples.labels == label).sum())

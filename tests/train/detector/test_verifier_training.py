@@ -15,6 +15,7 @@ pytest.importorskip("onnxruntime")
 import plateplug  # noqa: E402
 from plateplug.detect import OnnxDetectorModel  # noqa: E402
 from plateplug.detect.verifier import load_verifier  # noqa: E402
+from plateplug.errors import PlateplugError  # noqa: E402
 from plateplug.train.archs.plateverifier_arch import PlateVerifier  # noqa: E402
 from plateplug.train.detector.verifier import (  # noqa: E402
     BACKGROUND,
@@ -91,3 +92,10 @@ def test_tiny_run_writes_the_verifier_and_its_thresholds(tiny_data, tmp_path):
     assert (loaded.verifier is None) == (meta.verifier is None)
     assert meta.verifier in (None, ONNX_NAME)
     assert isinstance(loaded(np.zeros((180, 320, 3), np.uint8)), list)
+
+
+def test_too_few_train_frames_is_a_clear_error(tmp_path):
+    (tmp_path / "dashcam").mkdir()
+    (tmp_path / "dashcam" / "boxes.csv").write_text("image,split,xmin,ymin,xmax,ymax\n")
+    with pytest.raises(PlateplugError, match="at least 2 train frames, found 0"):
+        train_verifier(Config(data=tmp_path, detector=tmp_path / "d.onnx"))
