@@ -88,11 +88,16 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
                    "background.")
 @click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True,
               help="Training steps of each of the three fits (two halves, then all).")
+@click.option("--input-height", type=click.IntRange(8, 128), default=32, show_default=True,
+              help="Height of the verifier's crops (3 times as wide).")
+@click.option("--context", type=click.FloatRange(1.0, 8.0), default=1.5, show_default=True,
+              help="The crop spans the box times this, at 3:1.")
 @threads_option("Torch CPU threads.", default=1)
 @click.option("--ship", is_flag=True,
               help="Also install the detector and its verifier as the built-in 'plateplug'.")
 def train_verifier(data: Path, detector_path: Path, scenes: Path | None,
-                   ignored: Path | None, steps: int, threads: int, ship: bool) -> None:
+                   ignored: Path | None, steps: int, input_height: int, context: float,
+                   threads: int, ship: bool) -> None:
     """Train the verifier of a detector (a second look at each box it proposes) on the real
     train frames, and choose both thresholds there."""
     if not (data / "dashcam").is_dir():
@@ -104,9 +109,10 @@ def train_verifier(data: Path, detector_path: Path, scenes: Path | None,
     beside = detector_path.with_name("ignored.csv")
     if ignored is None and beside.is_file():
         ignored = beside
-    verifier.train_verifier(verifier.Config(data=data, detector=detector_path, scenes=scenes,
-                                            ignored=ignored, steps=steps, threads=threads),
-                            log=click.echo)
+    config = verifier.Config(data=data, detector=detector_path, scenes=scenes, ignored=ignored,
+                             size=(3 * input_height, input_height), context=context,
+                             steps=steps, threads=threads)
+    verifier.train_verifier(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(detector_path)}")
 

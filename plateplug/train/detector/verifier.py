@@ -61,6 +61,8 @@ class Config:
     detector: Path
     scenes: Path | None = None
     ignored: Path | None = None
+    size: tuple[int, int] = CROP_SIZE  # W, H of the crops
+    context: float = CONTEXT
     steps: int = 1500
     batch: int = 64
     lr: float = 2e-3
@@ -95,8 +97,10 @@ def label_proposals(boxes: np.ndarray, truth: np.ndarray, ignored: np.ndarray) -
 
 
 def collect(detector: Callable[[np.ndarray], list[Detection]], frames: list[Frame],
-            ignored: dict[Path, np.ndarray]) -> tuple[Samples, list[np.ndarray]]:
-    """The samples of ``frames`` and the true boxes of each frame."""
+            ignored: dict[Path, np.ndarray], size: tuple[int, int] = CROP_SIZE,
+            context: float = CONTEXT) -> tuple[Samples, list[np.ndarray]]:
+    """The samples of ``frames`` (crops of ``size`` with ``context``) and the true boxes of
+    each frame."""
     crops, labels, index, boxes, scores, truths = [], [], [], [], [], []
     for i, frame in enumerate(frames):
         image, truth = frame.read(), frame.box_array()
@@ -107,7 +111,7 @@ def collect(detector: Callable[[np.ndarray], list[Detection]], frames: list[Fram
         labels += [PLATE] * len(truth)
         scores += [d.score for d in found] + [-1.0] * len(truth)
         for box in [*proposed, *truth]:
-            crops.append(context_crop(image, box))
+            crops.append(context_crop(image, box, size, context))
             boxes.append(box)
             index.append(i)
         truths.append(truth)
@@ -193,15 +197,17 @@ def write_joint_table(path: Path, table: list[tuple[float, Row]]) -> None:
     write_bytes_atomic(path, ("\n".join(lines) + "\n").encode())
 
 
-def export_verifier(net: PlateVerifier, path: Path, training_data: str) -> Path:
-    """Write ``net`` (dynamic batch) with its VerifierMetadata to ``path`` atomically."""
+def export_verifier(net: PlateVerifier, path: Path, training_data: str,
+                    size: tuple[int, int] = CROP_SIZE, context: float = CONTEXT) -> Path:
+    """Write ``net`` (dynamic batch, crops of ``size`` with ``context``) with its
+    VerifierMetadata to ``path`` atomically."""
     meta = VerifierMetadata(
-        name="plateplug-verifier", input_size=CROP_SIZE, context=CONTEXT,
+        name="plateplug-verifier", input_size=size, context=context,
         channel_order=CHANNEL_ORDER, mean=MEAN, std=STD,
         architecture="PlateVerifier (4 conv blocks, 16-64 channels)",
         parameters=sum(p.numel() for p in net.parameters()), version=VERSION,
         training_data=training_data)
-    w, h = CROP_SIZE
+    w, h = size
     return export_graph(Deployed(net).eval(), torch.zeros(1, 3, h, w), path, meta.to_props(),
                         outputs={"plate": {0: "batch"}})
 
@@ -222,7 +228,7 @@ def train_verifier(config: Config, log: Callable[[str], None] = print) -> Path:
     if len(frames) < 2:
         raise PlateplugError(f"train-verifier needs at least 2 train frames, found {len(frames)}")
     detector = mining_detector(config.detector, PROPOSAL_FLOOR)
-    samples, truths = collect(detector, frames, ignored)
+    samples, truths = collect(detector, frames, ignored, config.size, config.context)
     counts = {name: int((samples.labels == label).sum())
               for name, label in (("plate", PLATE), ("background", BACKGROUND),
                                   ("unsure", UNSURE))}
@@ -238,7 +244,8 @@ def train_verifier(config: Config, log: Callable[[str], None] = print) -> Path:
         f"alone: F1 {alone.f1:.3f} at {alone.threshold}); table in {out / TABLE_NAME}")
     labelled = samples.labels != UNSURE
     net = fit(samples.crops[labelled], samples.labels[labelled], config)
-    path = export_verifier(net, out / ONNX_NAME, detector.metadata.training_data)
+    path = export_verifier(net, out / ONNX_NAME, detector.metadata.training_data, config.size,
+                           config.context)
     attached = low > 0  # 0: the detector does best alone
     set_metadata(config.detector, {"score_threshold": str(best.threshold),
                                    "verifier": ONNX_NAME if attached else None,

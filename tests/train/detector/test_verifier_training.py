@@ -99,3 +99,12 @@ def test_too_few_train_frames_is_a_clear_error(tmp_path):
     (tmp_path / "dashcam" / "boxes.csv").write_text("image,split,xmin,ymin,xmax,ymax\n")
     with pytest.raises(PlateplugError, match="at least 2 train frames, found 0"):
         train_verifier(Config(data=tmp_path, detector=tmp_path / "d.onnx"))
+
+
+def test_other_crop_sizes_and_context_are_exported_in_the_metadata(tmp_path):
+    net = PlateVerifier().eval()
+    path = export_verifier(net, tmp_path / "v.onnx", "none", size=(60, 20), context=2.0)
+    verifier = load_verifier(path, device="cpu")
+    assert verifier.metadata.input_size == (60, 20) and verifier.metadata.context == 2.0
+    frame = np.random.default_rng(1).integers(0, 256, (100, 200, 3), np.uint8)
+    assert verifier(frame, np.array([[50, 40, 110, 60]], np.float32)).shape == (1,)
