@@ -146,10 +146,11 @@ def enhancers() -> dict[str, plugins.Registered[EnhancerModel]]:
 
 def enhancer_model(name: str) -> EnhancerModel:
     """A registered enhancer, or an ``.onnx`` file with plateplug metadata (a candidate
-    before it is shipped), named after the file."""
+    before it is shipped), named by its path as given, so that a candidate never shares the
+    name of a registered model in a table."""
     if name.lower().endswith(".onnx"):
         path = Path(name)
-        return OnnxModel(path.stem, path, f"ONNX file {path}")
+        return OnnxModel(name, path, f"ONNX file {path}")
     return plugins.lookup("enhancer", name).item
 
 

@@ -160,14 +160,15 @@ def test_a_model_failing_mid_run_is_skipped(plate_dir, fake_plugin, fast_speed):
     assert all("broken" not in s.cells for s in result.samples)
 
 
-def test_an_onnx_file_is_measured_under_its_file_name(plate_dir, fake_plugin, fast_speed,
-                                                       tiny_onnx):
+def test_an_onnx_file_is_measured_under_its_path(plate_dir, fake_plugin, fast_speed,
+                                                  tiny_onnx):
     fake_plugin()
     path = tiny_onnx("candidate.onnx")
     result = run_bench(BenchConfig(data=plate_dir, models=[str(path)], lr_heights=(16,),
                                    tracks=("clean",), ocr=None))
-    assert [m.name for m in result.methods][-1] == "candidate"
-    assert {r.method for r in result.rows} >= {"candidate"}
-    missing = run_bench(BenchConfig(data=plate_dir, models=[str(path.with_name("no.onnx"))],
-                                    lr_heights=(16,), tracks=("clean",), ocr=None))
-    assert missing.skipped[0][0] == "no" and "no weights at" in missing.skipped[0][1]
+    assert [m.name for m in result.methods][-1] == str(path)
+    assert {r.method for r in result.rows} >= {str(path)}
+    absent = str(path.with_name("no.onnx"))
+    missing = run_bench(BenchConfig(data=plate_dir, models=[absent], lr_heights=(16,),
+                                    tracks=("clean",), ocr=None))
+    assert missing.skipped[0][0] == absent and "no weights at" in missing.skipped[0][1]
