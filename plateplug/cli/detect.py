@@ -23,6 +23,7 @@ from plateplug.cli.options import (
 from plateplug.data.benchsets import DEFAULT_SCENES, DEFAULT_SETS, SET_NAMES, open_set
 from plateplug.detect import load_detector
 from plateplug.detect.draw import draw_detections
+from plateplug.detect.verifier import CONTEXT, CROP_SIZE
 from plateplug.errors import PlateplugError
 from plateplug.extras import require
 from plateplug.imageio import read_image, write_image
@@ -88,9 +89,9 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
                    "background.")
 @click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True,
               help="Training steps of each of the three fits (two halves, then all).")
-@click.option("--input-height", type=click.IntRange(8, 128), default=32, show_default=True,
-              help="Height of the verifier's crops (3 times as wide).")
-@click.option("--context", type=click.FloatRange(1.0, 8.0), default=1.5, show_default=True,
+@click.option("--input-height", type=click.IntRange(8, 128), default=CROP_SIZE[1],
+              show_default=True, help="Height of the verifier's crops (3 times as wide).")
+@click.option("--context", type=click.FloatRange(1.0, 8.0), default=CONTEXT, show_default=True,
               help="The crop spans the box times this, at 3:1.")
 @threads_option("Torch CPU threads.", default=1)
 @click.option("--ship", is_flag=True,
@@ -104,9 +105,10 @@ def train_verifier(data: Path, detector_path: Path, scenes: Path | None,
         raise click.ClickException(f"{data / 'dashcam'} not found (pass --data)")
     require("torch", "train")
     from plateplug.train.detector import verifier
+    from plateplug.train.detector.loop import IGNORED
     from plateplug.train.detector.ship import ship_model
 
-    beside = detector_path.with_name("ignored.csv")
+    beside = detector_path.with_name(IGNORED)
     if ignored is None and beside.is_file():
         ignored = beside
     config = verifier.Config(data=data, detector=detector_path, scenes=scenes, ignored=ignored,

@@ -46,10 +46,18 @@ def match_count(found: Sequence[ScoredBox], truth: np.ndarray, threshold: float 
 def matched_truths(found: Sequence[ScoredBox], truth: np.ndarray,
                    threshold: float = 0.5) -> np.ndarray:
     """Which true boxes are matched (see ``match_count``), as a boolean array."""
-    free = np.ones(len(truth), bool)
     if not found or len(truth) == 0:
+        return np.zeros(len(truth), bool)
+    ranked = np.array([d.box for d in sorted(found, key=lambda d: -d.score)])
+    return greedy_match(iou(ranked, truth), threshold)
+
+
+def greedy_match(overlaps: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """Which true boxes (columns of the IoU matrix ``overlaps``) the found boxes (rows, best
+    first) match, each row taking the free truth it overlaps most, at IoU >= threshold."""
+    free = np.ones(overlaps.shape[1], bool)
+    if not free.size:
         return ~free
-    overlaps = iou(np.array([d.box for d in sorted(found, key=lambda d: -d.score)]), truth)
     for row in overlaps:
         row = np.where(free, row, -1.0)
         best = int(np.argmax(row))

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from plateplug.data.boxes import iou, match_count
+from plateplug.data.boxes import greedy_match, iou
 from plateplug.data.frames import Frame, read_frames
 from plateplug.detect.detection import Detection
 from plateplug.detect.verifier import CONTEXT, CROP_SIZE, VerifierMetadata, context_crop
@@ -171,19 +171,24 @@ def out_of_fold(samples: Samples, config: Config, log: Callable[[str], None]) ->
 def joint_table(samples: Samples, verified: np.ndarray, truths: list[np.ndarray]
                 ) -> list[tuple[float, Row]]:
     """(verifier threshold, Row at that detector threshold) for every pair of thresholds;
-    ``verified`` holds the proposals' probabilities."""
+    ``verified`` holds the proposals' probabilities. Each frame's proposals are ranked and
+    overlapped with its labels once; every pair only selects rows."""
     proposals = np.flatnonzero(samples.proposals)
-    by_frame = [proposals[samples.frames[proposals] == i] for i in range(len(truths))]
+    frames = []
+    for i, truth in enumerate(truths):
+        picks = proposals[samples.frames[proposals] == i]
+        picks = picks[np.argsort(-samples.scores[picks], kind="stable")]  # best first
+        frames.append((samples.scores[picks], verified[picks],
+                       iou(samples.boxes[picks], truth)))
     total = sum(len(t) for t in truths)
     table = []
     for low in VERIFIER_THRESHOLDS:
         for threshold in DETECTOR_THRESHOLDS:
             found = matched = 0
-            for picks, truth in zip(by_frame, truths):
-                kept = picks[(samples.scores[picks] >= threshold) & (verified[picks] >= low)]
-                found += len(kept)
-                matched += match_count([Detection(tuple(samples.boxes[k]), samples.scores[k])
-                                        for k in kept], truth)
+            for scores, probabilities, overlaps in frames:
+                kept = (scores >= threshold) & (probabilities >= low)
+                found += int(kept.sum())
+                matched += int(greedy_match(overlaps[kept]).sum())
             table.append((low, Row(threshold, matched / max(total, 1), matched / max(found, 1),
                                    2 * matched / max(total + found, 1))))
     return table
