@@ -17,7 +17,7 @@ CLI = Path(__file__).resolve().parents[2] / "plateplug" / "cli"
 
 
 def commands() -> list[click.Command]:
-    return list(main.commands.values())
+    return list(main.all_commands.values())
 
 
 @pytest.mark.parametrize("command", commands(), ids=lambda c: c.name)
