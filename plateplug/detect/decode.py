@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from plateplug.data.boxes import iou
+from plateplug.images import shrink_interpolation
 
 ENCODINGS = ("centernet",)
 
@@ -48,12 +49,6 @@ def decode_centernet(output: np.ndarray, stride: int, threshold: float, max_dete
         return boxes.reshape(0, 4), scores
     keep = nms(boxes, scores, nms_iou)
     return boxes[keep], scores[keep]
-
-
-def shrink_interpolation(scale: float) -> int:
-    """Bilinear down to half size (much cheaper than area averaging, and the detector is
-    trained on both), area averaging below (anti-aliasing), bilinear up."""
-    return cv2.INTER_AREA if scale < 0.5 else cv2.INTER_LINEAR
 
 
 def letterbox(frame: np.ndarray, size: tuple[int, int], pad_value: int,

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from plateplug.images import shrink_interpolation
+
 if TYPE_CHECKING:
     from plateplug.video.pipeline import PlateResult
 
@@ -84,7 +86,7 @@ def _draw_inset(out: np.ndarray, plate: PlateResult, height: int | None) -> None
     if scale != 1.0:
         big = cv2.resize(big, (max(1, round(big.shape[1] * scale)),
                                max(1, round(big.shape[0] * scale))),
-                         interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+                         interpolation=shrink_interpolation(scale))
     ih, iw = big.shape[:2]
     x1, y1, x2, y2 = plate.box
     gap = int(10 + 24 * _font_scale(out))  # room for the track label
