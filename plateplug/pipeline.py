@@ -23,6 +23,7 @@ from plateplug.models import load_enhancer
 from plateplug.readers import DEFAULT_READER, Reader, load_reader
 from plateplug.reading.policy import ReadPolicy, crop_quality
 from plateplug.reading.tracks import TrackReading
+from plateplug.video.cadence import DetectCadence
 from plateplug.video.enhancing import PlateEnhancer
 from plateplug.video.pipeline import (
     DEFAULT_MARGIN,
@@ -71,7 +72,8 @@ class Pipeline:
     ``detector=None``: boxes come with each call; ``enhancer=None``: crops are read as they
     are; ``reader=None``: nothing is read. ``policy`` says which crops of a track are read
     (default: the first, then one every 5 frames, at most 5). The detector runs on every
-    ``detect_every``-th call; in between the tracker moves the boxes on. A track that ends
+    ``detect_every``-th call, and with ``detect_at_cuts`` on each frame that starts a new
+    shot (``plateplug.video.cadence``); in between the tracker moves the boxes on. A track that ends
     waits ``rejoin`` frames for a later track of the same voted text (the same plate, lost
     by the tracker for a moment: a jump, an occlusion) and is joined to it; 0: never.
     """
@@ -80,7 +82,8 @@ class Pipeline:
                  enhancer: str | Enhancer | None = DEFAULT_ENHANCER,
                  reader: str | Reader | None = DEFAULT_READER, *,
                  policy: ReadPolicy | None = None, margin: float = DEFAULT_MARGIN,
-                 detect_every: int = 1, tracker: IoUTracker | None = None,
+                 detect_every: int = 1, detect_at_cuts: bool = True,
+                 tracker: IoUTracker | None = None,
                  rejoin: int = DEFAULT_REJOIN, device: str = "auto",
                  threads: int | None = None):
         if detect_every < 1:
@@ -96,10 +99,9 @@ class Pipeline:
         self.reader = load_reader(reader) if isinstance(reader, str) else reader
         self.policy = policy or ReadPolicy()
         self.margin = margin
-        self.detect_every = detect_every
+        self.cadence = DetectCadence(detect_every, detect_at_cuts)
         self.rejoin = rejoin
         self.tracker = tracker or IoUTracker()
-        self.frames = 0
         self._next_index = 0
         self._active: dict[int, TrackReading] = {}
         self._ended: list[TrackReading] = []
@@ -113,12 +115,11 @@ class Pipeline:
         if boxes is None and self.detector is None:
             raise PipelineError("this pipeline has no detector: pass the frame's boxes")
         index = self._next_index if index is None else index
-        detect = boxes is not None or self.frames % self.detect_every == 0
+        detect = self.cadence(bgr) or boxes is not None
         given = {index: boxes} if boxes is not None else None
         found = plates_in_frame(index, bgr, self._step, self.detector, given, self.margin,
                                 self.tracker, detect=detect)
         read = [(plate, *self._read(index, plate)) for plate in found]
-        self.frames += 1
         self._next_index = index + 1
         self._end_lost()
         self._rejoin()

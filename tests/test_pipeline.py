@@ -137,6 +137,15 @@ def test_detect_every_moves_boxes_along_between_detections():
     assert seen[1][0].box == seen[0][0].box  # no velocity before a second detection
 
 
+def test_a_new_shot_is_detected_at_once():
+    detector = ScriptedDetector([[box_at(0)], [box_at(0, x=120)]])
+    pipeline = Pipeline(detector, Twice(), None, detect_every=10)
+    pipeline(frame())
+    seen = pipeline(255 - frame())  # a different picture: a cut
+    assert detector.calls == 2 and seen[0].box == box_at(0, x=120)
+    assert Pipeline(detector, Twice(), None, detect_every=10, detect_at_cuts=False)
+
+
 def test_frame_index_and_bad_frames():
     pipeline = Pipeline(None, Twice(), ScriptedReader(["AB1"]))
     pipeline(frame(), boxes=[box_at(0)], index=40)

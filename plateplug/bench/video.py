@@ -300,12 +300,13 @@ def report(source: str | Path, ceiling: Ceiling, commands: Sequence[Timed],
     lines += ["\nms per frame by stage, median run (decode and encode run in threads of "
               "their own, beside the other stages)",
               f"{'COMMAND'.ljust(width)}" + "".join(f"{s.upper():>8}" for s in STAGES)
-              + f"{'ENHANCED':>10}{'REUSED':>8}"]
+              + f"{'DETECTED':>10}{'ENHANCED':>10}{'REUSED':>8}"]
     for c in commands:
         stats = median_run(c.runs).stats
         per_frame = [1000 * stats["stage_seconds"][s] / stats["frames"] for s in STAGES]
         lines.append(c.label.ljust(width) + "".join(f"{v:8.1f}" for v in per_frame)
-                     + f"{stats['crops_enhanced']:10d}{stats['crops_reused']:8d}")
+                     + f"{stats['detections']:10d}{stats['crops_enhanced']:10d}"
+                     f"{stats['crops_reused']:8d}")
     lines += [f"{c.label}: {median_run(c.runs).stats['settings']}" for c in commands]
     rated = [c for c in commands if c.ocr is not None]
     if rated:

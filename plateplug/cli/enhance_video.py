@@ -35,6 +35,9 @@ def video_options(command: F) -> F:
         click.option("--detect-every", type=AutoOr(AUTO), default=AUTO, show_default=True,
                      help="Video: run the detector on every N-th frame only, the tracker "
                      "moving the boxes along in between (auto: about every 0.3 s of video)."),
+        click.option("--detect-at-cuts/--no-detect-at-cuts", default=True, show_default=True,
+                     help="Video: also detect on each frame that starts a new shot (a frame "
+                     "that looks nothing like the one before), whatever --detect-every says."),
         click.option("--reuse/--no-reuse", default=True, show_default=True,
                      help="Video: show a plate's last enhanced crop again while it has not "
                      "changed enough (size, look, age up to 1 s) instead of enhancing anew."),
@@ -61,6 +64,7 @@ def enhance_video_command(inputs: tuple[str, ...], output: Path | None, model: s
                           device: str, threads: int | None, *, layout: str,
                           crops_dir: Path | None, boxes_file: Path | None,
                           detector_name: str | None, detect_every: int | str = AUTO,
+                          detect_at_cuts: bool = True,
                           reuse: bool = True, max_input_height: HeightChoice = AUTO,
                           inset_height: int | str = AUTO, precision: str = "auto",
                           stats_file: Path | None = None) -> None:
@@ -72,7 +76,8 @@ def enhance_video_command(inputs: tuple[str, ...], output: Path | None, model: s
         with warnings_as_messages():
             run_video(inputs[0], output, model, layout=layout, crops_dir=crops_dir,
                       boxes_file=boxes_file, detector_name=detector_name, device=device,
-                      threads=threads, detect_every=auto_or_number(detect_every), reuse=reuse,
+                      threads=threads, detect_every=auto_or_number(detect_every),
+                      detect_at_cuts=detect_at_cuts, reuse=reuse,
                       max_input_height=max_input_height,
                       inset_height=auto_or_number(inset_height), precision=precision,
                       stats_file=stats_file,

@@ -22,7 +22,8 @@ def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: 
                            device: str, threads: int | None, workers: int | None,
                            ray_address: str | None, *, layout: str, crops_dir: Path | None,
                            boxes_file: Path | None, detector_name: str | None,
-                           detect_every: int | str, reuse: bool, max_input_height: HeightChoice,
+                           detect_every: int | str, detect_at_cuts: bool, reuse: bool,
+                           max_input_height: HeightChoice,
                            inset_height: int | str, precision: str,
                            stats_file: Path | None) -> None:
     """Enhance many videos; each one's outcome is a line, a failed one does not stop the
@@ -35,8 +36,8 @@ def enhance_videos_command(inputs: tuple[str, ...], output: Path | None, model: 
         raise click.UsageError(f"-o {output}: give a folder for many videos")
     jobs = plan_videos(inputs, output)
     options = BatchOptions(model, device, threads or 1, detector_name, layout,
-                           auto_or_number(detect_every), reuse, max_input_height,
-                           auto_or_number(inset_height), precision)
+                           auto_or_number(detect_every), detect_at_cuts, reuse,
+                           max_input_height, auto_or_number(inset_height), precision)
     pairs = [(str(j.source), str(j.target)) for j in jobs]
     done: list[VideoResult] = []
 

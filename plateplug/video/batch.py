@@ -48,6 +48,7 @@ class BatchOptions:
     detector: str | None = None
     layout: str = "inset"
     detect_every: int | None = None
+    detect_at_cuts: bool = True
     reuse: bool = True
     max_input_height: HeightChoice = AUTO
     inset_height: int | None = None
@@ -112,6 +113,7 @@ class VideoWorker:
         o = self.options
         with VideoSource(source) as src:
             settings = choose(src.fps, src.size[1], src.is_live, detect_every=o.detect_every,
+                              detect_at_cuts=o.detect_at_cuts,
                               threads=o.threads, reuse=o.reuse,
                               max_input_height=o.max_input_height, inset_height=o.inset_height)
             on_frame = None

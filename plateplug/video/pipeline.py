@@ -16,6 +16,7 @@ import numpy as np
 from plateplug.enhancer import Enhancer
 from plateplug.errors import InvalidImageError
 from plateplug.video.boxes import Box, read_boxes
+from plateplug.video.cadence import DetectCadence
 from plateplug.video.crops import CropWriter
 from plateplug.video.enhancing import Enhanced, PlateEnhancer
 from plateplug.video.errors import VideoError
@@ -96,15 +97,17 @@ def iter_plates(source: VideoSource | str | int | os.PathLike | Iterable[np.ndar
                 enhancer: Enhancer | StepEnhancer, detector: Detector | None = None,
                 boxes: Mapping[int, Sequence[Sequence[float]]] | str | os.PathLike | None = None,
                 *, margin: float = DEFAULT_MARGIN, tracker: IoUTracker | None = None,
-                detect_every: int = 1, max_input_height: HeightChoice = AUTO,
+                detect_every: int = 1, detect_at_cuts: bool = True,
+                max_input_height: HeightChoice = AUTO,
                 reuse: ReusePolicy | None = None) -> Iterator[FramePlates]:
     """Yield ``(index, frame, plates)`` for each frame of ``source``.
 
     ``source`` is a VideoSource, a file/camera index/URL, or any iterable of BGR frames.
     Plates come from ``boxes`` (frame index -> boxes, or a JSONL file path), else from
     ``detector(frame)``, else from the default detector (``plateplug.detect``). With
-    ``detect_every`` N > 1 the detector runs on every N-th frame only; in between, the
-    tracker moves the last boxes along at their measured velocity. Crops taller than
+    ``detect_every`` N > 1 the detector runs on every N-th frame only, and with
+    ``detect_at_cuts`` also on each frame that starts a new shot (``cadence.py``); in
+    between, the tracker moves the last boxes along at their measured velocity. Crops taller than
     ``max_input_height`` (``"auto"``: the model's declared working height; ``"full"``: no
     limit) are shrunk to it before enhancing; with a ``reuse`` policy a track's last result
     is shown again while its plate has not changed enough (``PlateEnhancer``, which may
@@ -119,20 +122,21 @@ def iter_plates(source: VideoSource | str | int | os.PathLike | Iterable[np.ndar
     tracker = tracker or IoUTracker()
     if isinstance(enhancer, Enhancer):
         enhancer = PlateEnhancer(enhancer, max_input_height, reuse)
+    cadence = DetectCadence(detect_every, detect_at_cuts and boxes is None)
     if isinstance(source, (str, int, os.PathLike)):
         with VideoSource(source) as opened:
-            yield from _iter(opened, enhancer, detector, boxes, margin, tracker, detect_every)
+            yield from _iter(opened, enhancer, detector, boxes, margin, tracker, cadence)
     else:
         frames = source if isinstance(source, VideoSource) else enumerate(source)
-        yield from _iter(frames, enhancer, detector, boxes, margin, tracker, detect_every)
+        yield from _iter(frames, enhancer, detector, boxes, margin, tracker, cadence)
 
 
 def _iter(frames: Iterable[tuple[int, np.ndarray]], enhancer: StepEnhancer,
           detector: Detector | None, boxes: Mapping[int, Sequence[Sequence[float]]] | None,
-          margin: float, tracker: IoUTracker, detect_every: int) -> Iterator[FramePlates]:
-    for count, (index, frame) in enumerate(frames):
+          margin: float, tracker: IoUTracker, cadence: DetectCadence) -> Iterator[FramePlates]:
+    for index, frame in frames:
         plates = plates_in_frame(index, frame, enhancer, detector, boxes, margin, tracker,
-                                 detect=count % detect_every == 0)
+                                 detect=cadence(frame))
         yield FramePlates(index, frame, plates)
 
 
@@ -218,6 +222,7 @@ def process_video(source: VideoSource, writer: VideoWriter, enhancer: Enhancer, 
                   boxes: Mapping[int, Sequence[Sequence[float]]] | None = None,
                   margin: float = DEFAULT_MARGIN, crops: CropWriter | None = None,
                   tracker: IoUTracker | None = None, detect_every: int = 1,
+                  detect_at_cuts: bool = True,
                   on_frame: Callable[[Summary], None] | None = None,
                   max_input_height: HeightChoice = AUTO, reuse: ReusePolicy | None = None,
                   inset_height: int | None = None,
@@ -235,7 +240,8 @@ def process_video(source: VideoSource, writer: VideoWriter, enhancer: Enhancer, 
     for index, frame, plates in iter_plates(
             source, times.timed("enhance", step),
             None if detector is None else times.timed("detect", detector), boxes,
-            margin=margin, tracker=tracker, detect_every=detect_every):
+            margin=margin, tracker=tracker, detect_every=detect_every,
+            detect_at_cuts=detect_at_cuts):
         writer.write(draw(frame, plates, layout, inset_height, in_place=True))  # frame is ours
         if crops is not None:
             start = time.perf_counter()

@@ -46,7 +46,8 @@ def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
               crops_dir: Path | None = None, boxes_file: Path | None = None,
               detector_name: str | None = None, device: str = "auto",
               threads: int | None = None, margin: float = DEFAULT_MARGIN,
-              detect_every: int | None = None, reuse: bool = True,
+              detect_every: int | None = None, detect_at_cuts: bool = True,
+              reuse: bool = True,
               max_input_height: HeightChoice = AUTO, inset_height: int | None = None,
               precision: str = "auto", stats_file: Path | None = None,
               log: Callable[[str], None] = quiet,
@@ -68,6 +69,7 @@ def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
         inputs = [Path(source)] if src.kind == "file" else []
         check_outputs(target, crops_dir, inputs + ([boxes_file] if boxes_file else []))
         settings = choose(src.fps, src.size[1], src.is_live, detect_every=detect_every,
+                          detect_at_cuts=detect_at_cuts,
                           threads=threads, reuse=reuse, max_input_height=max_input_height,
                           inset_height=inset_height)
         writer = VideoWriter(target, src.fps, output_size(layout, src.size))
@@ -112,9 +114,11 @@ def run_video(source: str, output: Path | None, enhancer: Enhancer | str, *,
 
 def write_stats(path: Path, summary: Summary, times: StageTimes, run_seconds: float,
                 settings: str) -> None:
-    """The ``--stats`` JSON: counts, the seconds from the first frame to the closed output
-    (``run``) and per stage, and the settings line."""
-    record = {"frames": summary.frames, "plates": summary.plates,
+    """The ``--stats`` JSON: counts (frames the detector ran on among them), the seconds
+    from the first frame to the closed output (``run``) and per stage, and the settings
+    line."""
+    record = {"frames": summary.frames, "detections": times.calls["detect"],
+              "plates": summary.plates,
               "crops_enhanced": summary.enhanced, "crops_reused": summary.reused,
               "run_seconds": round(run_seconds, 4), "stage_seconds": times.as_dict(),
               "settings": settings}

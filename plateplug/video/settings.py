@@ -1,7 +1,8 @@
 """The defaults of ``plateplug enhance VIDEO``, chosen for the source; each can be set.
 
 * detector cadence: detect about every ``DETECT_INTERVAL_S`` seconds of video (every 3rd
-  frame at 10 fps, every 8th at 25 fps), the tracker moving the boxes on in between;
+  frame at 10 fps, every 8th at 25 fps), the tracker moving the boxes on in between, and at
+  once on a frame that starts a new shot (``cadence.py``);
 * inference threads: the CPU cores left once decoding and encoding have theirs (files
   decode ahead and encode behind in two background threads, cameras and streams decode
   in the main thread), at most ``MAX_THREADS`` (these small models gain little from more);
@@ -33,25 +34,28 @@ PRECISIONS = ("auto", *METADATA_PRECISIONS)
 
 @dataclass(frozen=True)
 class VideoSettings:
-    """How a video is processed: detector cadence, inference threads, crop reuse (None:
-    enhance every crop of every frame), working height choice and inset height (pixels;
-    None: the enhanced crop at its own size)."""
+    """How a video is processed: detector cadence (every N frames, and at scene cuts),
+    inference threads, crop reuse (None: enhance every crop of every frame), working
+    height choice and inset height (pixels; None: the enhanced crop at its own size)."""
 
     detect_every: int = 1
+    detect_at_cuts: bool = True
     threads: int = 1
     reuse: ReusePolicy | None = None
     max_input_height: HeightChoice = AUTO
     inset_height: int | None = None
 
-
     def pipeline_options(self) -> dict[str, Any]:
         """The keyword arguments of ``process_video`` these settings stand for."""
-        return {"detect_every": self.detect_every, "reuse": self.reuse,
-                "max_input_height": self.max_input_height, "inset_height": self.inset_height}
+        return {"detect_every": self.detect_every, "detect_at_cuts": self.detect_at_cuts,
+                "reuse": self.reuse, "max_input_height": self.max_input_height,
+                "inset_height": self.inset_height}
 
     def describe(self, working_height: int | None) -> str:
         """One line for people: what was chosen (``working_height``: the resolved limit)."""
         every = "every frame" if self.detect_every == 1 else f"every {self.detect_every} frames"
+        if self.detect_every > 1 and self.detect_at_cuts:
+            every += " and at cuts"
         height = f"{working_height} px" if working_height else "full size"
         return (f"detect {every}, {self.threads} inference thread"
                 f"{'s' if self.threads > 1 else ''}, enhance at {height}, reuse "
@@ -80,13 +84,14 @@ def auto_reuse(fps: float) -> ReusePolicy:
 
 
 def choose(fps: float, frame_height: int, live: bool, *, detect_every: int | None = None,
-           threads: int | None = None, reuse: bool = True,
+           detect_at_cuts: bool = True, threads: int | None = None, reuse: bool = True,
            max_input_height: HeightChoice = AUTO,
            inset_height: int | None = None) -> VideoSettings:
     """The settings for a source of ``fps`` and ``frame_height`` (``live``: a camera or a
     stream), the given values kept and the others (None) chosen as the module says."""
     return VideoSettings(
         detect_every=detect_every or auto_detect_every(fps),
+        detect_at_cuts=detect_at_cuts,
         threads=threads or auto_threads(live),
         reuse=auto_reuse(fps) if reuse else None,
         max_input_height=max_input_height,

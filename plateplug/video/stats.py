@@ -16,10 +16,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class StageTimes:
-    """Seconds per stage, added up over a run."""
+    """Seconds per stage added up over a run, and the calls of each ``timed`` function."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+        self.calls: dict[str, int] = dict.fromkeys(STAGES, 0)
 
     def add(self, stage: str, seconds: float) -> None:
         """Add ``seconds`` to ``stage``."""
@@ -29,6 +30,7 @@ class StageTimes:
         """``function`` wrapped so that each call's wall time is added to ``stage``."""
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            self.calls[stage] = self.calls.get(stage, 0) + 1
             start = time.perf_counter()
             try:
                 return function(*args, **kwargs)

@@ -117,8 +117,8 @@ def test_bench_clip_times_the_real_command_and_reads_its_crops(small_clip):
 
 
 def test_report_tables_rate_each_command_against_the_ceiling():
-    stats = {"frames": 10, "run_seconds": 0.5, "crops_enhanced": 7, "crops_reused": 3,
-             "settings": "detect every 3 frames",
+    stats = {"frames": 10, "detections": 4, "run_seconds": 0.5, "crops_enhanced": 7,
+             "crops_reused": 3, "settings": "detect every 3 frames",
              "stage_seconds": {"decode": 0.1, "detect": 0.2, "enhance": 0.3, "draw": 0.0,
                                "crops": 0.0, "encode": 0.1}}
     plain = Timed("unet", runs=[CommandRun(1.0, stats), CommandRun(3.0, stats),
@@ -134,7 +134,7 @@ def test_report_tables_rate_each_command_against_the_ceiling():
     assert lines[4].split() == ["enhance", "-m", "unet", "5.0", "0.05", "1.50", "20.0", "0.20",
                                 "40.0", "5.00"]
     assert lines[9].split() == ["enhance", "-m", "unet", "10.0", "20.0", "30.0", "0.0", "0.0",
-                                "10.0", "7", "3"]
+                                "10.0", "4", "7", "3"]
     assert "enhance -m unet --no-reuse: detect every 3 frames" in lines
     assert lines[-2:] == ["OCR rate of the output crops of labelled plates (rapidocr)",
                           "enhance -m unet --no-reuse    0.750  (3/4)"]

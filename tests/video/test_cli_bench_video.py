@@ -32,8 +32,9 @@ def test_the_command_and_a_variant_beside_the_ceiling(clip, boxes_file):
                           "enhance -m unet --no-reuse --max-input-height full"]
     assert float(rows["enhance -m unet"][2]) > 0  # start-up seconds
     assert float(rows["enhance -m unet"][5]) > 0  # CPU ms per frame
-    row = re.search(r"^enhance -m unet +([\d.]+ +){6}(\d+) +(\d+)$", stages, re.M)
-    assert row and int(row.group(2)) + int(row.group(3)) == 12  # enhanced + reused
+    row = re.search(r"^enhance -m unet +([\d.]+ +){6}(\d+) +(\d+) +(\d+)$", stages, re.M)
+    assert row and int(row.group(3)) + int(row.group(4)) == 12  # enhanced + reused
+    assert int(row.group(2)) == 0  # frames detected on: none, the boxes are given
     assert "enhance -m unet --no-reuse --max-input-height full: detect every 3 frames" \
         in result.stdout and "reuse off" in result.stdout
 

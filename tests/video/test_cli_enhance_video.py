@@ -86,7 +86,7 @@ def test_by_default_a_steady_plate_is_enhanced_again_only_once_a_second(
     crops, stats = tmp_path / "crops", tmp_path / "stats.json"
     result = run(clip, "--boxes", boxes_file, "--crops", crops, "--stats", stats)
     assert result.exit_code == 0, result.output
-    assert "fake: detect every 3 frames, " in result.stderr  # 10 fps clip
+    assert "fake: detect every 3 frames and at cuts, " in result.stderr  # 10 fps clip
     assert "reuse on, inset 48 px" in result.stderr
     records = [json.loads(line) for line in (crops / "crops.jsonl").read_text().splitlines()]
     assert [r["reused_from"] for r in records] == [None] + [0] * 10 + [None]  # max age 10
@@ -94,6 +94,7 @@ def test_by_default_a_steady_plate_is_enhanced_again_only_once_a_second(
     assert "(10 shown again unchanged)" in result.stderr
     report = json.loads(stats.read_text())
     assert (report["frames"], report["crops_enhanced"], report["crops_reused"]) == (12, 2, 10)
+    assert report["detections"] == 0  # boxes were given
     assert report["run_seconds"] > 0 and report["stage_seconds"]["encode"] > 0
 
 
@@ -123,6 +124,10 @@ def test_detect_every_keeps_every_frame_and_plate(fake_plugins, clip, tmp_path):
     result = run(clip, "--detector", "bright", "--detect-every", "4", "-o", tmp_path / "d.mp4")
     assert result.exit_code == 0, result.output
     assert "12 frames, 12 plates" in result.stderr
+    assert "detect every 4 frames and at cuts" in result.stderr
+    result = run(clip, "--detector", "bright", "--detect-every", "4", "--no-detect-at-cuts",
+                 "-o", tmp_path / "f.mp4")
+    assert result.exit_code == 0 and "detect every 4 frames, 1" in result.stderr
     result = run(clip, "--detector", "bright", "--detect-every", "0", "-o", tmp_path / "e.mp4")
     assert result.exit_code == 2 and "--detect-every" in result.output
 

@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 from videokit import BrightDetector, make_frame, plate_box
@@ -90,6 +91,28 @@ def test_detect_every_runs_the_detector_on_every_nth_frame_and_coasts_between(en
     for i in (4, 5, 7, 8):
         assert results[i].plates[0].box == plate_box(i, (160, 120))
         assert results[i].plates[0].score == 0.9
+
+
+def test_a_cut_brings_the_next_detection_forward(enhancer):
+    calls = []
+    detector = BrightDetector("bright")
+
+    def counting(frame):
+        calls.append(len(calls))
+        return detector(frame)
+
+    # frames 4-8 are a new shot: the background 60 grey levels brighter, the plate elsewhere
+    brighter = np.full((120, 160, 3), 60, np.uint8)
+    frames = [make_frame(i) for i in range(4)]
+    frames += [cv2.add(make_frame(i + 20), brighter) for i in range(4, 9)]
+    results = list(iter_plates(frames, enhancer, detector=counting, detect_every=3))
+    assert len(calls) == 4  # frames 0, 3, the cut at 4, then 7
+    # the new shot's plate from the cut on (a new track: it stays put until frame 7)
+    assert {r.plates[0].box for r in results[4:7]} == {plate_box(24, (160, 120))}
+    assert results[4].plates[0].track_id == 2
+    plain = list(iter_plates(frames, enhancer, detector=BrightDetector("b"), detect_every=3,
+                             detect_at_cuts=False))
+    assert plain[4].plates[0].box == plate_box(4, (160, 120))  # the old shot's plate, moved on
 
 
 def test_detect_every_below_one_is_an_error(enhancer):

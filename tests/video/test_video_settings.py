@@ -27,7 +27,18 @@ def test_choose_fills_in_only_what_is_not_given(monkeypatch):
                                             max_input_height="auto", inset_height=108)
     given = settings.choose(25.0, 720, live=False, detect_every=1, threads=2, reuse=False,
                             max_input_height="full", inset_height=200)
-    assert given == settings.VideoSettings(1, 2, None, "full", 200)
+    assert given == settings.VideoSettings(detect_every=1, threads=2, reuse=None,
+                                           max_input_height="full", inset_height=200)
+    assert not settings.choose(25.0, 720, live=False, detect_at_cuts=False).detect_at_cuts
+
+
+def test_describe_names_the_cadence():
+    assert settings.VideoSettings(detect_every=8).describe(32).startswith(
+        "detect every 8 frames and at cuts, 1 inference thread, enhance at 32 px")
+    assert settings.VideoSettings(detect_every=8, detect_at_cuts=False).describe(None) \
+        .startswith("detect every 8 frames, ")
+    assert settings.VideoSettings().describe(None).startswith("detect every frame, ")
+    assert settings.VideoSettings(detect_every=3).pipeline_options()["detect_at_cuts"]
     assert settings.choose(10.0, 200, live=True).inset_height == settings.MIN_INSET_HEIGHT
 
 
