@@ -7,6 +7,7 @@ Both queues are bounded, so memory stays flat however long the video is. Each ke
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -65,8 +66,13 @@ class ReadAhead:
         return self._capture.isOpened()
 
     def release(self) -> None:
-        """Stop the thread, then release the capture."""
+        """Stop the thread (emptying the queue, so that a thread waiting to hand over a
+        frame sees the stop at once instead of after its next poll), then release the
+        capture."""
         self._stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._results.get_nowait()
         self._thread.join()
         self._capture.release()
 

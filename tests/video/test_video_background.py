@@ -3,6 +3,7 @@ import threading
 import numpy as np
 import pytest
 
+from plateplug.video import background
 from plateplug.video.background import ReadAhead, WriteBehind
 
 
@@ -65,6 +66,16 @@ def test_release_stops_a_reader_blocked_on_a_full_queue():
     threading.Event().wait(0.1)
     ahead.release()
     assert not ahead._thread.is_alive()
+
+
+def test_release_does_not_wait_for_the_readers_next_poll(monkeypatch):
+    monkeypatch.setattr(background, "_POLL_S", 60.0)  # a put waiting for room polls rarely
+    ahead = ReadAhead(CountingCapture(1000), depth=1)
+    threading.Event().wait(0.1)  # the queue is full, the thread waits to put the next frame
+    releasing = threading.Thread(target=ahead.release)
+    releasing.start()
+    releasing.join(timeout=10)
+    assert not releasing.is_alive() and not ahead._thread.is_alive()
 
 
 def test_write_behind_writes_every_frame_in_order():
