@@ -53,7 +53,10 @@ def _scenes(value: str | None) -> str | None:
 @threads_option("torch/OpenCV CPU threads.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--recognizer", type=click.Path(dir_okay=False), default=DEFAULT_RECOGNIZER,
-              show_default=True, help="srgan only: checkpoint of the text recogniser.")
+              show_default=True, help="srgan, and mfsr with --text-loss: checkpoint of the "
+              "text recogniser.")
+@click.option("--text-loss", is_flag=True,
+              help="mfsr: add the recogniser's feature loss to pixel L1 (srgan always has it).")
 @click.option("--val-every", type=click.IntRange(min=1), default=250, show_default=True)
 @click.option("--degradation", type=click.Choice(tuple(PROFILES)),
               help="LR degradation mix [default: the recipe's, balanced]: 'balanced' half "
@@ -65,7 +68,7 @@ def _scenes(value: str | None) -> str | None:
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, seed,
-          recognizer, val_every, degradation, scenes, synthetic) -> None:
+          recognizer, text_loss, val_every, degradation, scenes, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -74,16 +77,18 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
 
         if resume and init:
             raise PlateplugError("use either --resume or --init, not both")
-        if model == "srgan" and not Path(recognizer).is_file():
+        if text_loss and model != "mfsr":
+            raise PlateplugError("--text-loss is for mfsr (srgan always has it)")
+        if (model == "srgan" or text_loss) and not Path(recognizer).is_file():
             raise PlateplugError(
-                f"srgan needs a trained recogniser at {recognizer}: run "
+                f"{model} needs a trained recogniser at {recognizer}: run "
                 "`plateplug train-recognizer --data DIR` first or pass --recognizer"
             )
         config = TrainConfig(
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic,
-            options={"recognizer": recognizer},
+            options={"recognizer": recognizer, "text_loss": text_loss},
         )
         path = run(config)
     except PlateplugError as exc:

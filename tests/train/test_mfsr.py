@@ -95,6 +95,23 @@ def test_mfsr_trains_a_few_steps_from_a_single_frame_model(synthetic_plates, tmp
     assert state["model"]["conv_first.weight"].shape[1] == 15
 
 
+@pytest.mark.slow
+def test_mfsr_text_loss_adds_the_recogniser_features(synthetic_plates, tmp_path):
+    from plateplug.train.recognizer import RecognizerConfig, train_recognizer
+
+    recognizer = train_recognizer(RecognizerConfig(
+        data=[str(synthetic_plates)], out=str(tmp_path / "rec"), steps=2, batch=4, threads=1))
+    resnet = train(TrainConfig(model="resnet", data=[str(synthetic_plates)],
+                               out=str(tmp_path / "r"), steps=1, batch=2, threads=1,
+                               val_count=1))
+    for name, text_loss in (("plain", False), ("text", True)):
+        train(TrainConfig(model="mfsr", data=[str(synthetic_plates)], init=str(resnet),
+                          out=str(tmp_path / name), steps=1, batch=2, threads=1, val_count=1,
+                          options={"recognizer": str(recognizer), "text_loss": text_loss}))
+    assert '"feature"' not in (tmp_path / "plain" / "log.jsonl").read_text()
+    assert '"feature"' in (tmp_path / "text" / "log.jsonl").read_text()
+
+
 def test_export_parity_through_the_multiframe_runtime(tmp_path):
     torch.manual_seed(1)
     recipe = load_recipe("mfsr")

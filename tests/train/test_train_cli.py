@@ -80,6 +80,9 @@ def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
     [
         (["unet", "--data", "/nonexistent/plates", "--steps", "1"], "does not exist"),
         (["srgan", "--data", ".", "--recognizer", "/nonexistent/rec.pt"], "recogniser"),
+        (["mfsr", "--data", ".", "--text-loss", "--recognizer", "/nonexistent/rec.pt"],
+         "mfsr needs a trained recogniser"),
+        (["unet", "--data", ".", "--text-loss"], "--text-loss is for mfsr"),
         (["resnet", "--data", ".", "--resume", "{ck}", "--init", "{ck}"], "either --resume"),
     ],
 )

@@ -59,7 +59,7 @@ def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualA
 
     path = options.get("recognizer")
     if not path:
-        raise PlateplugError("srgan needs a recogniser checkpoint (--recognizer)")
+        raise PlateplugError("the text-aware loss needs a recogniser checkpoint (--recognizer)")
     return PerceptualAdversarial(TextFeatureLoss(load_feature_network(path, device)))
 
 
