@@ -34,7 +34,7 @@ def video_options(command: F) -> F:
         detector_option("Video: plate detector (default: the trained one)."),
         click.option("--detect-every", type=AutoOr(AUTO), default=AUTO, show_default=True,
                      help="Video: run the detector on every N-th frame only, the tracker "
-                     "moving the boxes along in between (auto: about every 0.3 s of video)."),
+                     "moving the boxes along in between (auto: about every 0.4 s of video)."),
         click.option("--detect-at-cuts/--no-detect-at-cuts", default=True, show_default=True,
                      help="Video: also detect on each frame that starts a new shot (a frame "
                      "that looks nothing like the one before), whatever --detect-every says."),

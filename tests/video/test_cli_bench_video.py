@@ -35,7 +35,7 @@ def test_the_command_and_a_variant_beside_the_ceiling(clip, boxes_file):
     row = re.search(r"^enhance -m unet +([\d.]+ +){6}(\d+) +(\d+) +(\d+)$", stages, re.M)
     assert row and int(row.group(3)) + int(row.group(4)) == 12  # enhanced + reused
     assert int(row.group(2)) == 0  # frames detected on: none, the boxes are given
-    assert "enhance -m unet --no-reuse --max-input-height full: detect every 3 frames" \
+    assert "enhance -m unet --no-reuse --max-input-height full: detect every 4 frames" \
         in result.stdout and "reuse off" in result.stdout
 
 

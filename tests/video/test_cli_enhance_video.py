@@ -86,7 +86,7 @@ def test_by_default_a_steady_plate_is_enhanced_again_only_once_a_second(
     crops, stats = tmp_path / "crops", tmp_path / "stats.json"
     result = run(clip, "--boxes", boxes_file, "--crops", crops, "--stats", stats)
     assert result.exit_code == 0, result.output
-    assert "fake: detect every 3 frames and at cuts, " in result.stderr  # 10 fps clip
+    assert "fake: detect every 4 frames and at cuts, " in result.stderr  # 10 fps clip
     assert "reuse on, inset 48 px" in result.stderr
     records = [json.loads(line) for line in (crops / "crops.jsonl").read_text().splitlines()]
     assert [r["reused_from"] for r in records] == [None] + [0] * 10 + [None]  # max age 10

@@ -7,8 +7,8 @@ from plateplug.video import settings
 from plateplug.video.reuse import ReusePolicy
 
 
-@pytest.mark.parametrize("fps, every", [(10, 3), (25, 8), (30, 9), (1, 1), (120, 12)])
-def test_detection_about_every_third_of_a_second(fps, every):
+@pytest.mark.parametrize("fps, every", [(10, 4), (25, 10), (30, 12), (1, 1), (120, 12)])
+def test_detection_about_every_0_4_seconds(fps, every):
     assert settings.auto_detect_every(fps) == every
 
 
@@ -22,7 +22,7 @@ def test_threads_leave_the_decoding_and_encoding_cores_free(monkeypatch, cores, 
 def test_choose_fills_in_only_what_is_not_given(monkeypatch):
     monkeypatch.setattr(settings, "cpu_cores", lambda: 2)
     chosen = settings.choose(25.0, 720, live=False)
-    assert chosen == settings.VideoSettings(detect_every=8, threads=1,
+    assert chosen == settings.VideoSettings(detect_every=10, threads=1,
                                             reuse=ReusePolicy(max_age=25),
                                             max_input_height="auto", inset_height=108)
     given = settings.choose(25.0, 720, live=False, detect_every=1, threads=2, reuse=False,
