@@ -10,11 +10,13 @@ frames are padded, not enlarged; a file without the key, made before it existed,
 to LEGACY_MAX_UPSCALE times as it always did). When the graph's input height and width are
 dynamic, each of ``scales`` is one pass on a canvas of ``input_size`` times that scale (rounded
 to a multiple of 32); passes after the first keep only boxes at least ``scale_min_height``
-pixels high in their own canvas (the very large plates the first pass misses); a graph with
-fixed dimensions runs the first pass only.
+pixels high in their own canvas (the very large plates the first pass misses); where boxes of
+several passes overlap, the later pass's box is kept (it sees the whole of a plate the first
+pass sees only part of). A graph with fixed dimensions runs the first pass only.
 
 ``verifier`` names an ONNX file beside the detector's (see verifier.py) that takes a second
-look at every box; boxes it scores below ``verifier_threshold`` are dropped. Absent: none.
+look at every box of every pass, before the passes are merged; boxes it scores below
+``verifier_threshold`` are dropped. Absent: none.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ class OnnxDetector(Detector):
 
     def _detect(self, frame: np.ndarray) -> list[Detection]:
         meta = self.metadata
-        all_boxes, all_scores = [], []
+        all_boxes, all_scores, passes = [], [], []
         image, image_scale = frame, 1.0  # extra passes shrink the first pass's image
         for index, size in enumerate(self.canvases()):
             canvas, scale, _ = letterbox(image, size, meta.pad_value,
@@ -101,13 +101,17 @@ class OnnxDetector(Detector):
                 boxes, scores = boxes[large], scores[large]
             all_boxes.append(boxes / scale)
             all_scores.append(scores)
+            passes.append(np.full(len(scores), index))
         boxes, scores = np.concatenate(all_boxes), np.concatenate(all_scores)
+        order = np.concatenate(passes)
+        if self.verifier is not None and len(boxes):  # before the merge: a rejected box
+            kept = self.verifier(frame, boxes) >= (meta.verifier_threshold or 0.0)  # hides none
+            boxes, scores, order = boxes[kept], scores[kept], order[kept]
         if len(all_boxes) > 1 and len(boxes):
-            keep = nms(boxes, scores, meta.nms_iou)[:meta.max_detections]
+            # a later pass's box outranks every earlier one it overlaps (scores are at most 1):
+            # on a plate large enough for it, the first pass often sees only part of the plate
+            keep = nms(boxes, scores + 2.0 * order, meta.nms_iou)[:meta.max_detections]
             boxes, scores = boxes[keep], scores[keep]
-        if self.verifier is not None and len(boxes):
-            kept = self.verifier(frame, boxes) >= (meta.verifier_threshold or 0.0)
-            boxes, scores = boxes[kept], scores[kept]
         return to_detections(boxes, scores, frame.shape[1], frame.shape[0])
 
 

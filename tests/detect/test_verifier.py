@@ -103,6 +103,17 @@ def test_detector_keeps_only_the_boxes_its_verifier_accepts(tmp_path, named):
     assert centres == ([(612, 388)] if named else [(204, 204), (612, 388)])
 
 
+def test_a_box_the_verifier_rejects_hides_no_box_of_another_pass(tmp_path):
+    pytest.importorskip("onnxruntime")
+    build_verifier(tmp_path / "v.onnx")
+    path = build_centernet(tmp_path / "d.onnx", scales=(1.0, 0.8), verifier="v.onnx",
+                           verifier_threshold=0.5)
+    detector = OnnxDetectorModel("tiny", path).load(device="cpu")
+    frame = dot_frame(colour=(255, 0, 0))
+    frame[364:384, 540:684, 2] = 255  # 42% of the first pass's crop, 27% of the second's
+    assert [d.box for d in detector(frame)] == [(580, 372, 644, 404)]
+
+
 def test_a_named_verifier_that_is_missing_is_a_model_file_error(tmp_path):
     pytest.importorskip("onnxruntime")
     path = build_centernet(tmp_path / "d.onnx", verifier="absent.onnx", verifier_threshold=0.5)

@@ -1,7 +1,12 @@
 """Pick the exported detector's score threshold: best F1 at IoU 0.5 on real *train* frames
 (every CALIBRATION_STEP-th dashcam train frame and scenes train photo). The validation
 frames are never used. The recall / precision table per candidate threshold is kept beside
-the model for the detector card."""
+the model for the detector card.
+
+The detections are made once, down to the lowest candidate, and filtered by each threshold.
+That is exact for a single-pass detector; with extra scale passes it is close, not exact:
+where passes overlap the later pass's box is kept whatever its score (``onnx_detector.py``),
+so a low-scoring later box dropped by a higher threshold may have hidden an earlier one."""
 
 from __future__ import annotations
 

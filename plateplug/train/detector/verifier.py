@@ -10,6 +10,8 @@ thresholds on real train frames.
    the proposals of the other, so that no proposal is scored by a network that saw it. The
    detector score threshold and the verifier threshold are the pair with the best F1 at IoU
    0.5 on all train frames (table kept beside the model). Validation frames are never used.
+   The proposals are the passes already merged, so the table is close to, not exactly, what
+   the detector does with its verifier (which checks each pass's boxes before the merge).
 3. The verifier trained on all frames is exported beside the detector file, and the detector's
    metadata is pointed at it (``plateplug.verifier``) with the chosen thresholds.
 """
