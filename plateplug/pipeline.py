@@ -73,9 +73,10 @@ class Pipeline:
     are; ``reader=None``: nothing is read. ``policy`` says which crops of a track are read
     (default: the first, then one every 5 frames, at most 5). The detector runs on every
     ``detect_every``-th call, and with ``detect_at_cuts`` on each frame that starts a new
-    shot (``plateplug.video.cadence``); in between the tracker moves the boxes on. A track that ends
-    waits ``rejoin`` frames for a later track of the same voted text (the same plate, lost
-    by the tracker for a moment: a jump, an occlusion) and is joined to it; 0: never.
+    shot (``plateplug.video.cadence``); in between the tracker moves the boxes on. A track
+    that ends waits ``rejoin`` frames for a later track of the same voted text (the same
+    plate, lost by the tracker for a moment: a jump, an occlusion) and is joined to it; 0:
+    never.
     """
 
     def __init__(self, detector: str | Detector | None = DEFAULT_DETECTOR,

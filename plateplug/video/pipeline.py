@@ -107,11 +107,11 @@ def iter_plates(source: VideoSource | str | int | os.PathLike | Iterable[np.ndar
     ``detector(frame)``, else from the default detector (``plateplug.detect``). With
     ``detect_every`` N > 1 the detector runs on every N-th frame only, and with
     ``detect_at_cuts`` also on each frame that starts a new shot (``cadence.py``); in
-    between, the tracker moves the last boxes along at their measured velocity. Crops taller than
-    ``max_input_height`` (``"auto"``: the model's declared working height; ``"full"``: no
-    limit) are shrunk to it before enhancing; with a ``reuse`` policy a track's last result
-    is shown again while its plate has not changed enough (``PlateEnhancer``, which may
-    also be passed as ``enhancer``).
+    between, the tracker moves the last boxes along at their measured velocity. Crops
+    taller than ``max_input_height`` (``"auto"``: the model's declared working height;
+    ``"full"``: no limit) are shrunk to it before enhancing; with a ``reuse`` policy a
+    track's last result is shown again while its plate has not changed enough
+    (``PlateEnhancer``, which may also be passed as ``enhancer``).
     """
     if detect_every < 1:
         raise VideoError(f"detect_every must be at least 1, got {detect_every}")
