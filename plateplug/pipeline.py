@@ -22,7 +22,7 @@ from plateplug.images import to_bgr
 from plateplug.models import load_enhancer
 from plateplug.readers import DEFAULT_READER, Reader, load_reader
 from plateplug.reading.policy import ReadPolicy, crop_quality
-from plateplug.reading.tracks import TrackReading
+from plateplug.reading.tracks import TrackReading, same_plate_text
 from plateplug.video.cadence import DetectCadence
 from plateplug.video.enhancing import PlateEnhancer
 from plateplug.video.pipeline import (
@@ -74,9 +74,9 @@ class Pipeline:
     (default: the first, then one every 5 frames, at most 5). The detector runs on every
     ``detect_every``-th call, and with ``detect_at_cuts`` on each frame that starts a new
     shot (``plateplug.video.cadence``); in between the tracker moves the boxes on. A track
-    that ends waits ``rejoin`` frames for a later track of the same voted text (the same
-    plate, lost by the tracker for a moment: a jump, an occlusion) and is joined to it; 0:
-    never.
+    that ends waits ``rejoin`` frames for a later track of the same voted text, or one
+    character off (the same plate, lost by the tracker for a moment: a jump, an occlusion)
+    and is joined to it; 0: never.
     """
 
     def __init__(self, detector: str | Detector | None = DEFAULT_DETECTOR,
@@ -141,15 +141,20 @@ class Pipeline:
         return track, read
 
     def _rejoin(self) -> None:
-        """Join to each track with a text the ended track of the same text that ended at
-        most ``rejoin`` frames before it began."""
+        """Join to each track with a text an ended track that ended at most ``rejoin``
+        frames before it began, of the same text or, failing one, of a text one character
+        off (``same_plate_text``)."""
         if not self.rejoin:
             return
         for track in [*self._active.values(), *self._ended]:
-            if track.text is None or (track.ended and track not in self._ended):
+            text = track.text
+            if text is None or (track.ended and track not in self._ended):
                 continue  # no text yet, or already joined to a later track in this pass
-            earlier = next((e for e in self._ended if e is not track and e.text == track.text
-                            and 0 < track.first_frame - e.last_frame <= self.rejoin), None)
+            candidates = [e for e in self._ended if e is not track and e.text is not None
+                          and 0 < track.first_frame - e.last_frame <= self.rejoin
+                          and same_plate_text(e.text, text)]
+            earlier = next((e for e in candidates if e.text == text),
+                           candidates[0] if candidates else None)
             if earlier is not None:
                 self._ended.remove(earlier)
                 track.absorb(earlier)

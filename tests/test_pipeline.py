@@ -228,7 +228,17 @@ def test_a_plate_lost_and_found_with_the_same_text_is_one_track():
     assert (track.seen, track.text, len(track.reads), track.attempts) == (12, "AB1", 2, 2)
 
 
-@pytest.mark.parametrize(("answers", "rejoin"), [((["AB1"], ["XY9"]), 3), ((["AB1"], ["AB1"]), 0)])
+def test_a_plate_found_again_with_one_character_misread_is_one_track():
+    pipeline = Pipeline(None, Twice(), ScriptedReader(["B101JGV"], ["BY01JGV"]),
+                        policy=ReadPolicy(max_reads=1), tracker=IoUTracker(max_lost=2), rejoin=3)
+    jumping_plate(pipeline)
+    (track,) = pipeline.finish()
+    assert (track.merged, len(track.reads)) == ([1, 2], 2)
+
+
+@pytest.mark.parametrize(("answers", "rejoin"), [
+    ((["AB1"], ["XY9"]), 3), ((["AB1"], ["AB2"]), 3), ((["B101JGV"], ["BY0IJGV"]), 3),
+    ((["AB1"], ["AB1"]), 0)])
 def test_other_texts_or_rejoin_0_keep_tracks_apart(answers, rejoin):
     pipeline = Pipeline(None, Twice(), ScriptedReader(*answers), policy=ReadPolicy(max_reads=1),
                         tracker=IoUTracker(max_lost=2), rejoin=rejoin)

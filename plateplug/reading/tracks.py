@@ -10,6 +10,18 @@ import numpy as np
 from plateplug.data.voting import Read, Vote, vote
 from plateplug.reading.policy import ReadPolicy
 
+MIN_FUZZY_LENGTH = 5  # texts at least this long may differ in one character and still join
+
+
+def same_plate_text(a: str, b: str) -> bool:
+    """Whether two voted texts may be the same plate: equal, or of the same length (at
+    least ``MIN_FUZZY_LENGTH``) with one character different (one misread character)."""
+    if a == b:
+        return True
+    if len(a) != len(b) or len(a) < MIN_FUZZY_LENGTH:
+        return False
+    return sum(x != y for x, y in zip(a, b)) == 1
+
 
 @dataclass(eq=False)  # one object per tracked plate: compared by identity
 class TrackReading:
