@@ -154,7 +154,8 @@ def _read_umask() -> int:
     return mask
 
 
-_UMASK = _read_umask()  # read once, at import: os.umask is process-wide and not thread-safe
+# read once, at import: os.umask is process-wide and not thread-safe
+FILE_MODE = 0o666 & ~_read_umask()  # what a plain ``open`` gives a new file
 
 
 @contextmanager
@@ -175,7 +176,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

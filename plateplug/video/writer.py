@@ -22,6 +22,7 @@ from types import TracebackType
 import cv2
 import numpy as np
 
+from plateplug.imageio import FILE_MODE
 from plateplug.video.background import WriteBehind
 from plateplug.video.errors import OutputError
 from plateplug.video.sources import VIDEO_SUFFIXES
@@ -72,6 +73,7 @@ class VideoWriter:
                                        dir=folder)
         except OSError as exc:
             raise OutputError(f"cannot write to folder {folder}: {exc.strerror}") from None
+        os.fchmod(fd, FILE_MODE)  # mkstemp's 0600 would keep the video from other users
         os.close(fd)
         self._tmp = Path(tmp)
         code = fourcc or FOURCC.get(suffix, DEFAULT_FOURCC)

@@ -9,6 +9,13 @@ from plateplug.video import OutputError, OutputSizeWarning, VideoWriter, partial
 from plateplug.video import writer as writer_module
 
 
+def plain_mode() -> int:
+    """The mode a plain ``open`` gives a new file here (0666 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def test_writes_atomically_keeping_fps_and_size(tmp_path):
     target = tmp_path / "out.mp4"
     target.write_bytes(b"previous result")
@@ -20,6 +27,7 @@ def test_writes_atomically_keeping_fps_and_size(tmp_path):
         assert len(temps) == 1 and temps[0].startswith(".out.") and temps[0].endswith(".mp4")
     assert os.listdir(tmp_path) == ["out.mp4"]
     assert count_frames(target) == (5, 12.0, (160, 120))
+    assert target.stat().st_mode & 0o777 == plain_mode()  # not mkstemp's 0600
 
 
 def test_error_keeps_a_playable_partial_file_and_no_output(tmp_path):
@@ -31,6 +39,7 @@ def test_error_keeps_a_playable_partial_file_and_no_output(tmp_path):
     assert writer.partial == partial_path(target) == tmp_path / "out.partial.mp4"
     assert os.listdir(tmp_path) == ["out.partial.mp4"]
     assert count_frames(writer.partial)[0] == 3
+    assert writer.partial.stat().st_mode & 0o777 == plain_mode()
 
 
 def test_error_before_any_frame_leaves_nothing(tmp_path):
