@@ -100,7 +100,8 @@ class Pipeline:
         self.reader = load_reader(reader) if isinstance(reader, str) else reader
         self.policy = policy or ReadPolicy()
         self.margin = margin
-        self.cadence = DetectCadence(detect_every, detect_at_cuts)
+        # without a detector every frame brings its boxes: nothing to look for cuts for
+        self.cadence = DetectCadence(detect_every, detect_at_cuts and self.detector is not None)
         self.rejoin = rejoin
         self.tracker = tracker or IoUTracker()
         self._next_index = 0
