@@ -35,6 +35,20 @@ def _scenes(value: str | None) -> str | None:
     return value
 
 
+def _check_recognizer(model: str, recognizer: str) -> None:
+    """The text loss's recogniser exists: RapidOCR's (ocr extra) or a checkpoint file."""
+    from plateplug.train.ocr_teacher import TEACHER
+
+    if recognizer == TEACHER:
+        require("rapidocr", "ocr")
+        require("onnx2torch", "train")
+    elif not Path(recognizer).is_file():
+        raise PlateplugError(
+            f"{model} needs a trained recogniser at {recognizer}: run `plateplug "
+            "train-recognizer --data DIR` first, or pass --recognizer rapidocr"
+        )
+
+
 @click.command("train")
 @click.argument("model", type=click.Choice(tuple(TRAINABLE)))
 @data_option("Plates folder/labels CSV, dashcam folder with boxes.csv, or a folder holding "
@@ -53,10 +67,12 @@ def _scenes(value: str | None) -> str | None:
 @threads_option("torch/OpenCV CPU threads.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--recognizer", type=click.Path(dir_okay=False), default=DEFAULT_RECOGNIZER,
-              show_default=True, help="srgan, and mfsr with --text-loss: checkpoint of the "
-              "text recogniser.")
+              show_default=True, help="srgan, and the others with --text-loss: 'rapidocr' "
+              "(RapidOCR's recogniser as a teacher: needs the ocr extra) or a checkpoint of "
+              "`plateplug train-recognizer`.")
 @click.option("--text-loss", is_flag=True,
-              help="mfsr: add the recogniser's feature loss to pixel L1 (srgan always has it).")
+              help="unet, resnet, mfsr: add the recogniser's text loss to pixel L1 (srgan "
+                   "always has it).")
 @click.option("--val-every", type=click.IntRange(min=1), default=250, show_default=True)
 @click.option("--degradation", type=click.Choice(tuple(PROFILES)),
               help="LR degradation mix [default: the recipe's, balanced]: 'balanced' half "
@@ -77,13 +93,10 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
 
         if resume and init:
             raise PlateplugError("use either --resume or --init, not both")
-        if text_loss and model != "mfsr":
-            raise PlateplugError("--text-loss is for mfsr (srgan always has it)")
-        if (model == "srgan" or text_loss) and not Path(recognizer).is_file():
-            raise PlateplugError(
-                f"{model} needs a trained recogniser at {recognizer}: run "
-                "`plateplug train-recognizer --data DIR` first or pass --recognizer"
-            )
+        if text_loss and model == "srgan":
+            raise PlateplugError("srgan always has the text loss: leave out --text-loss")
+        if model == "srgan" or text_loss:
+            _check_recognizer(model, recognizer)
         config = TrainConfig(
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,

@@ -82,7 +82,9 @@ def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
         (["srgan", "--data", ".", "--recognizer", "/nonexistent/rec.pt"], "recogniser"),
         (["mfsr", "--data", ".", "--text-loss", "--recognizer", "/nonexistent/rec.pt"],
          "mfsr needs a trained recogniser"),
-        (["unet", "--data", ".", "--text-loss"], "--text-loss is for mfsr"),
+        (["unet", "--data", ".", "--text-loss", "--recognizer", "/nonexistent/rec.pt"],
+         "--recognizer rapidocr"),
+        (["srgan", "--data", ".", "--text-loss"], "srgan always has the text loss"),
         (["resnet", "--data", ".", "--resume", "{ck}", "--init", "{ck}"], "either --resume"),
     ],
 )

@@ -66,3 +66,15 @@ def test_learning_rate_warms_up_and_decays():
     assert learning_rate(1.0, 0, 0.0) < 0.05
     assert learning_rate(1.0, 500, 0.0) == pytest.approx(1.0)
     assert learning_rate(1.0, 500, 1.0) == pytest.approx(0.02)
+
+
+@pytest.mark.slow
+def test_unet_trains_with_the_rapidocr_teacher_as_text_loss(synthetic_plates, tmp_path):
+    pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
+    pytest.importorskip("onnx2torch", reason="the train extra is not installed")
+    train(_config(synthetic_plates, tmp_path / "u", steps=2,
+                  options={"recognizer": "rapidocr", "text_loss": True}))
+    rows = [json.loads(line) for line in (tmp_path / "u" / "log.jsonl").read_text().split("\n")
+            if line]
+    parts = [r for r in rows if "feature" in r]
+    assert parts and all(r["feature"] >= 0 and "adversarial" not in r for r in parts)

@@ -1,14 +1,12 @@
 """Training recipe of the mfsr enhancer: MultiFrameResNet on registered 5-frame bursts, pixel
-L1 (with ``--text-loss``: plus the srgan recipe's recogniser feature loss, no adversarial
-term), started from a single-frame PlateResNet (the shipped srgan or resnet) whose first
-convolution is shared by the frames, or from an mfsr checkpoint."""
+L1 (with ``--text-loss``: plus the srgan recipe's text loss, no adversarial term), started
+from a single-frame PlateResNet (the shipped srgan or resnet) whose first convolution is
+shared by the frames, or from an mfsr checkpoint."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import torch
 from torch import nn
 
 from plateplug.data.protocol import BURST_FRAMES
@@ -16,18 +14,12 @@ from plateplug.train.archs.mfsr_arch import MultiFrameResNet, spread_single_fram
 from plateplug.train.bursts import BurstSampler, burst_validation
 from plateplug.train.init_weights import initial_state, load_state
 from plateplug.train.recipes import srgan
-from plateplug.train.recipes.base import Objective, PixelL1, Recipe
+from plateplug.train.recipes.base import Recipe
 
 
 def load_init(model: nn.Module, path: str | Path) -> None:
     """``--init`` from a single-frame PlateResNet (checkpoint or .onnx) or an mfsr one."""
     load_state(model, spread_single_frame(initial_state(path), BURST_FRAMES), path)
-
-
-def make_objective(options: dict[str, Any], device: torch.device) -> Objective:
-    """Pixel L1, or with ``options['text_loss']`` the text-aware loss of srgan (the
-    recogniser of ``options['recognizer']``) without its discriminator."""
-    return srgan.make_objective(options, device) if options.get("text_loss") else PixelL1()
 
 
 RECIPE = Recipe(
@@ -47,5 +39,5 @@ RECIPE = Recipe(
     validation=burst_validation,
     validation_setting="burst_realistic16",
     load_init=load_init,
-    make_objective=make_objective,
+    make_objective=srgan.pixel_or_text_objective,
 )

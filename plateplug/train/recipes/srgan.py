@@ -14,7 +14,8 @@ from torch.nn import functional as F
 from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
 from plateplug.train.archs.srgan_arch import PatchDiscriminator, SRGANGenerator
-from plateplug.train.recipes.base import Recipe
+from plateplug.train.ocr_teacher import TEACHER, OcrDistillationLoss, load_ocr_teacher
+from plateplug.train.recipes.base import Objective, PixelL1, Recipe
 
 PIXEL_WEIGHT = 0.5
 FEATURE_WEIGHT = 0.05
@@ -22,18 +23,20 @@ ADVERSARIAL_WEIGHT = 1e-3
 
 
 class PerceptualAdversarial(nn.Module):
-    """pixel L1 * PIXEL_WEIGHT + recogniser features * FEATURE_WEIGHT + GAN * ADVERSARIAL_WEIGHT."""
+    """pixel L1 * PIXEL_WEIGHT + text loss * its weight + GAN * ADVERSARIAL_WEIGHT (the GAN
+    term only when there is a discriminator)."""
 
-    def __init__(self, feature_loss: nn.Module):
+    def __init__(self, feature_loss: nn.Module, feature_weight: float = FEATURE_WEIGHT):
         super().__init__()
         self.feature_loss = feature_loss
+        self.feature_weight = feature_weight
 
     def generator_loss(
         self, sr: torch.Tensor, hr: torch.Tensor, disc: nn.Module | None
     ) -> tuple[torch.Tensor, dict[str, float]]:
         pixel = F.l1_loss(sr, hr)
         feature = self.feature_loss(sr, hr)
-        loss = PIXEL_WEIGHT * pixel + FEATURE_WEIGHT * feature
+        loss = PIXEL_WEIGHT * pixel + self.feature_weight * feature
         parts = {"l1": float(pixel.detach()), "feature": float(feature.detach())}
         if disc is not None:
             logits = disc(sr)
@@ -54,13 +57,23 @@ class PerceptualAdversarial(nn.Module):
 
 
 def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualAdversarial:
-    """Load the frozen recogniser named by ``options['recognizer']``."""
-    from plateplug.train.recognizer import TextFeatureLoss, load_feature_network
-
+    """The text loss of ``options['recognizer']``: ``rapidocr`` (RapidOCR's recogniser as a
+    teacher, ``plateplug.train.ocr_teacher``) or a checkpoint of the project's CRNN."""
     path = options.get("recognizer")
     if not path:
-        raise PlateplugError("the text-aware loss needs a recogniser checkpoint (--recognizer)")
+        raise PlateplugError("the text-aware loss needs a recogniser (--recognizer)")
+    if path == TEACHER:
+        return PerceptualAdversarial(OcrDistillationLoss(load_ocr_teacher(device)),
+                                     OcrDistillationLoss.weight)
+    from plateplug.train.recognizer import TextFeatureLoss, load_feature_network
+
     return PerceptualAdversarial(TextFeatureLoss(load_feature_network(path, device)))
+
+
+def pixel_or_text_objective(options: dict[str, Any], device: torch.device) -> Objective:
+    """Pixel recipes: L1, or with ``options['text_loss']`` L1 plus the text loss above (no
+    adversarial term)."""
+    return make_objective(options, device) if options.get("text_loss") else PixelL1()
 
 
 RECIPE = Recipe(
