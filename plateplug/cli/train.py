@@ -41,7 +41,6 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 
     if recognizer == TEACHER:
         require("rapidocr", "ocr")
-        require("onnx2torch", "train")
     elif not Path(recognizer).is_file():
         raise PlateplugError(
             f"{model} needs a trained recogniser at {recognizer}: run `plateplug "

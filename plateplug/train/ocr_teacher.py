@@ -1,8 +1,8 @@
 """RapidOCR's text recogniser as a frozen torch network, and a text loss built on it.
 
 The recognition model inside the ``rapidocr`` wheel (PP-OCR, Apache-2.0; the reader that
-``plateplug bench`` measures with) is converted from ONNX to torch with ``onnx2torch``, so
-gradients flow through it. ``OcrDistillationLoss`` asks it to read the same characters in
+``plateplug bench`` measures with) runs with torch operations (``plateplug.train.onnx_torch``),
+so gradients flow through it. ``OcrDistillationLoss`` asks it to read the same characters in
 the SR crop as in the HR crop: the KL divergence between its per-column character
 distributions on HR (the target, no gradient) and on SR. No text labels are needed, so every
 training crop (scenes plates included) counts.
@@ -18,6 +18,7 @@ from torch.nn import functional as F
 
 from plateplug.errors import PlateplugError
 from plateplug.extras import require
+from plateplug.train.onnx_torch import OnnxGraphModule
 
 TEACHER = "rapidocr"  # the --recognizer value that selects this teacher
 MODEL_FILE = "PP-OCRv6_rec_small.onnx"  # RapidOCR 3.x's default recogniser
@@ -33,34 +34,11 @@ def recogniser_path() -> Path:
     return path
 
 
-def _explicit_same_padding(model) -> None:
-    """onnx2torch has no ``auto_pad=SAME_UPPER``: write the pads it means (stride 1)."""
-    onnx = require("onnx", "train")
-    for node in model.graph.node:
-        attrs = {a.name: a for a in node.attribute}
-        if attrs.get("auto_pad") is None or attrs["auto_pad"].s != b"SAME_UPPER":
-            continue
-        kernel = list(attrs["kernel_shape"].ints)
-        strides = list(attrs["strides"].ints) if "strides" in attrs else []
-        if any(s != 1 for s in strides):
-            raise PlateplugError(f"{node.name}: SAME_UPPER with a stride is not supported")
-        begin = [(k - 1) // 2 for k in kernel]
-        end = [k - 1 - b for k, b in zip(kernel, begin)]
-        node.attribute.remove(attrs["auto_pad"])
-        node.attribute.append(onnx.helper.make_attribute("pads", begin + end))
-
-
 def load_ocr_teacher(device: torch.device | str = "cpu") -> nn.Module:
     """RapidOCR's recogniser as a frozen torch module: (N, 3, 48, W) BGR in [-1, 1] ->
     (N, W/8, classes) character probabilities per column."""
     onnx = require("onnx", "train")
-    onnx2torch = require("onnx2torch", "train")
-    model = onnx.load(str(recogniser_path()))
-    _explicit_same_padding(model)
-    network = onnx2torch.convert(model).eval().to(device)
-    for p in network.parameters():
-        p.requires_grad_(False)
-    return network
+    return OnnxGraphModule(onnx.load(str(recogniser_path()))).eval().to(device)
 
 
 class OcrDistillationLoss(nn.Module):

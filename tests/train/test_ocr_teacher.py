@@ -1,5 +1,5 @@
-"""RapidOCR's recogniser as a torch teacher: the ONNX conversion keeps its outputs, and the
-distillation loss is zero on the HR image and pulls SR towards HR's reading."""
+"""RapidOCR's recogniser as a torch teacher: run through torch it reads like onnxruntime, and
+the distillation loss is zero on the HR image and pulls SR towards HR's reading."""
 
 import numpy as np
 import pytest
@@ -7,49 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 
-from onnx import TensorProto, helper  # noqa: E402
-
-from plateplug.train.ocr_teacher import (  # noqa: E402
-    INPUT_HEIGHT,
-    OcrDistillationLoss,
-    _explicit_same_padding,
-)
-
-
-def _same_upper_model() -> "onnx.ModelProto":
-    """Conv 2x2 and MaxPool 2x2, both stride 1 with auto_pad SAME_UPPER (as in PP-OCR)."""
-    rng = np.random.default_rng(0)
-    weight = helper.make_tensor("w", TensorProto.FLOAT, [4, 3, 2, 2],
-                                rng.normal(size=48).astype(np.float32).tolist())
-    nodes = [
-        helper.make_node("Conv", ["x", "w"], ["c"], kernel_shape=[2, 2], strides=[1, 1],
-                         auto_pad="SAME_UPPER"),
-        helper.make_node("MaxPool", ["c"], ["y"], kernel_shape=[2, 2], strides=[1, 1],
-                         auto_pad="SAME_UPPER"),
-    ]
-    graph = helper.make_graph(
-        nodes, "same_upper",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 6, 9])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 6, 9])],
-        initializer=[weight])
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-
-
-def test_same_upper_padding_is_written_out_and_converts_to_the_same_outputs():
-    ort = pytest.importorskip("onnxruntime")
-    onnx2torch = pytest.importorskip("onnx2torch")
-    model = _same_upper_model()
-    x = np.random.default_rng(1).random((1, 3, 6, 9), dtype=np.float32)
-    session = ort.InferenceSession(model.SerializeToString(),
-                                   providers=["CPUExecutionProvider"])
-    expected = session.run(None, {"x": x})[0]
-    _explicit_same_padding(model)
-    pads = [list(a.ints) for n in model.graph.node for a in n.attribute if a.name == "pads"]
-    assert pads == [[0, 0, 1, 1], [0, 0, 1, 1]]
-    converted = onnx2torch.convert(model).eval()
-    with torch.no_grad():
-        got = converted(torch.from_numpy(x)).numpy()
-    np.testing.assert_allclose(got, expected, atol=1e-5)
+from plateplug.train.ocr_teacher import INPUT_HEIGHT, OcrDistillationLoss  # noqa: E402
 
 
 class _ColumnReader(torch.nn.Module):
@@ -89,7 +47,6 @@ def test_distillation_is_zero_on_hr_and_its_gradient_moves_sr_towards_hr():
 @pytest.mark.slow
 def test_the_rapidocr_teacher_reads_like_onnxruntime():
     pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
-    pytest.importorskip("onnx2torch", reason="the train extra is not installed")
     ort = pytest.importorskip("onnxruntime")
     from plateplug.train.ocr_teacher import load_ocr_teacher, recogniser_path
 

@@ -71,7 +71,6 @@ def test_learning_rate_warms_up_and_decays():
 @pytest.mark.slow
 def test_unet_trains_with_the_rapidocr_teacher_as_text_loss(synthetic_plates, tmp_path):
     pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
-    pytest.importorskip("onnx2torch", reason="the train extra is not installed")
     train(_config(synthetic_plates, tmp_path / "u", steps=2,
                   options={"recognizer": "rapidocr", "text_loss": True}))
     rows = [json.loads(line) for line in (tmp_path / "u" / "log.jsonl").read_text().split("\n")
