@@ -172,9 +172,9 @@ def _load_plates(config: BurstConfig, heights: list[int]) -> tuple[list[_Plate],
 
 def _load(name: str, device: str, result: BurstResult) -> tuple[str, Enhancer] | None:
     """A model to measure, or None (noted in ``result.skipped``) when it cannot run."""
-    if name.lower().endswith(".onnx"):
+    if name.lower().endswith(".onnx"):  # named by its path, as in the single-frame bench
         path = Path(name)
-        model: EnhancerModel = OnnxMultiFrameModel(path.stem, path, f"ONNX file {path}")
+        model: EnhancerModel = OnnxMultiFrameModel(name, path, f"ONNX file {path}")
     else:
         model = plugins.lookup("enhancer", name).item
     enhancer, reason = load_protocol_model(model, device)

@@ -112,8 +112,24 @@ def test_an_onnx_file_without_frames_is_skipped(ready, tiny_onnx):
     path = tiny_onnx("single.onnx")
     result = run_bursts(BurstConfig(data=ready, models=[str(path)], frames=2, ocr=None,
                                     lr_heights=[12], limit=1))
-    assert result.skipped[0][0] == "single" and "frames" in result.skipped[0][1]
+    assert result.skipped[0][0] == str(path) and "frames" in result.skipped[0][1]
     assert [r.method for r in result.rows] == ["bicubic"]
+
+
+def test_onnx_files_are_named_by_their_path_so_two_of_one_model_stay_apart(ready, tmp_path):
+    pytest.importorskip("torch")
+    from plateplug.train import checkpoint
+    from plateplug.train.export import export_checkpoint
+    from plateplug.train.recipes import load_recipe
+
+    recipe = load_recipe("mfsr")
+    ckpt = tmp_path / "mfsr.pt"
+    checkpoint.save(ckpt, {"model_name": "mfsr", "arch": dict(recipe.arch), "step": 1,
+                           "model": recipe.model().state_dict(), "val_psnr_y": 20.0})
+    paths = [export_checkpoint("mfsr", ckpt, tmp_path / d / "mfsr.onnx") for d in ("a", "b")]
+    result = run_bursts(BurstConfig(data=ready, models=[str(p) for p in paths], frames=5,
+                                    ocr=None, lr_heights=[12], limit=1))
+    assert [r.method for r in result.rows] == ["bicubic", str(paths[0]), str(paths[1])]
 
 
 def test_report_files(ready, tmp_path):
