@@ -44,7 +44,7 @@ def load_ocr_teacher(device: torch.device | str = "cpu") -> nn.Module:
 class OcrDistillationLoss(nn.Module):
     """KL(reader(HR) || reader(SR)) per column, averaged: SR must read like HR."""
 
-    weight = 1e-3  # its gradient on SR: 5-15x the 0.5 * L1 term's (measured on resnet 1.2.0)
+    weight: float = 1e-3  # its gradient on SR: 5-15x the 0.5 * L1 term's (measured on resnet 1.2.0)
 
     def __init__(self, network: nn.Module):
         super().__init__()
@@ -53,7 +53,7 @@ class OcrDistillationLoss(nn.Module):
     @staticmethod
     def reader_input(rgb: torch.Tensor) -> torch.Tensor:
         """RGB in 0..1 -> the recogniser's input: 48 px high, BGR, scaled to [-1, 1]."""
-        n, _, h, w = rgb.shape
+        h, w = rgb.shape[-2:]
         width = max(8, round(w * INPUT_HEIGHT / h))
         resized = F.interpolate(rgb, size=(INPUT_HEIGHT, width), mode="bilinear",
                                 align_corners=False, antialias=h > INPUT_HEIGHT)

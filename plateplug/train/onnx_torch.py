@@ -64,10 +64,11 @@ def _average_pool(a: Attrs, x):
 
 
 def _slice(a: Attrs, x, starts, ends, axes=None, steps=None):
-    axes_ = _ints(axes) if axes is not None else list(range(len(_ints(starts))))
+    begins = _ints(starts)
+    axes_ = _ints(axes) if axes is not None else list(range(len(begins)))
     steps_ = _ints(steps) if steps is not None else [1] * len(axes_)
     index = [slice(None)] * x.dim()
-    for axis, s, e, step in zip(axes_, _ints(starts), _ints(ends), steps_):
+    for axis, s, e, step in zip(axes_, begins, _ints(ends), steps_):
         if step != 1:
             raise PlateplugError("Slice with a step other than 1 is not supported")
         index[axis] = slice(s, e)

@@ -157,6 +157,8 @@ class TextFeatureLoss(nn.Module):
     the text scale the recogniser was trained at), stages weighted equally after dividing by
     the HR features' mean magnitude (so every stage counts about the same)."""
 
+    weight: float = 0.05  # in srgan's loss: its gradient on SR is ~5x the 0.5 * L1 term's
+
     def __init__(self, network: PlateCRNN, stages: tuple[int, ...] = (1, 2, 3)):
         super().__init__()
         self.network = network

@@ -5,7 +5,7 @@ discriminator."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
@@ -17,26 +17,27 @@ from plateplug.train.archs.srgan_arch import PatchDiscriminator, SRGANGenerator
 from plateplug.train.ocr_teacher import TEACHER, OcrDistillationLoss, load_ocr_teacher
 from plateplug.train.recipes.base import Objective, PixelL1, Recipe
 
+if TYPE_CHECKING:
+    from plateplug.train.recognizer import TextFeatureLoss
+
 PIXEL_WEIGHT = 0.5
-FEATURE_WEIGHT = 0.05
 ADVERSARIAL_WEIGHT = 1e-3
 
 
 class PerceptualAdversarial(nn.Module):
-    """pixel L1 * PIXEL_WEIGHT + text loss * its weight + GAN * ADVERSARIAL_WEIGHT (the GAN
-    term only when there is a discriminator)."""
+    """pixel L1 * PIXEL_WEIGHT + text loss * its ``weight`` + GAN * ADVERSARIAL_WEIGHT (the
+    GAN term only when there is a discriminator)."""
 
-    def __init__(self, feature_loss: nn.Module, feature_weight: float = FEATURE_WEIGHT):
+    def __init__(self, feature_loss: TextFeatureLoss | OcrDistillationLoss):
         super().__init__()
         self.feature_loss = feature_loss
-        self.feature_weight = feature_weight
 
     def generator_loss(
         self, sr: torch.Tensor, hr: torch.Tensor, disc: nn.Module | None
     ) -> tuple[torch.Tensor, dict[str, float]]:
         pixel = F.l1_loss(sr, hr)
         feature = self.feature_loss(sr, hr)
-        loss = PIXEL_WEIGHT * pixel + self.feature_weight * feature
+        loss = PIXEL_WEIGHT * pixel + self.feature_loss.weight * feature
         parts = {"l1": float(pixel.detach()), "feature": float(feature.detach())}
         if disc is not None:
             logits = disc(sr)
@@ -63,8 +64,7 @@ def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualA
     if not path:
         raise PlateplugError("the text-aware loss needs a recogniser (--recognizer)")
     if path == TEACHER:
-        return PerceptualAdversarial(OcrDistillationLoss(load_ocr_teacher(device)),
-                                     OcrDistillationLoss.weight)
+        return PerceptualAdversarial(OcrDistillationLoss(load_ocr_teacher(device)))
     from plateplug.train.recognizer import TextFeatureLoss, load_feature_network
 
     return PerceptualAdversarial(TextFeatureLoss(load_feature_network(path, device)))
