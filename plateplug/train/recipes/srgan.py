@@ -83,8 +83,9 @@ RECIPE = Recipe(
     arch={"num_feat": 32, "num_block": 16, "scale": SCALE},
     architecture=(
         "SRGAN: generator = PlateResNet (16 residual blocks x 32 ch, PixelShuffle x4, bicubic "
-        "residual) fine-tuned from resnet with pixel L1 + CRNN plate-recogniser feature loss "
-        "+ adversarial loss (patch discriminator)"
+        "residual) fine-tuned from resnet with pixel L1 + a text loss (--recognizer: RapidOCR's "
+        "recogniser as a teacher, or the project's CRNN features) + adversarial loss (patch "
+        "discriminator)"
     ),
     lr=1e-4,
     steps=3000,
