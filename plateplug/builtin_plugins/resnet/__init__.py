@@ -12,7 +12,7 @@ def register_enhancers(register):
     model = OnnxModel(
         name="resnet",
         path=Path(str(files(__name__) / "resnet.onnx")),
-        description="16 residual blocks, pixel-shuffle x4, trained on pixel loss (highest PSNR)",
+        description="16 residual blocks, pixel-shuffle x4, pixel + OCR-teacher loss (highest PSNR)",
     )
     register(model)
     register(model.int8())
