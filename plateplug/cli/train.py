@@ -72,6 +72,9 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--text-loss", is_flag=True,
               help="unet, resnet, mfsr: add the recogniser's text loss to pixel L1 (srgan "
                    "always has it).")
+@click.option("--text-weight", type=click.FloatRange(min=0, min_open=True),
+              help="Weight of the text loss against 0.5 * pixel L1 [default: the loss's own: "
+                   "1e-3 for 'rapidocr', 0.05 for a CRNN checkpoint].")
 @click.option("--val-every", type=click.IntRange(min=1), default=250, show_default=True)
 @click.option("--degradation", type=click.Choice(tuple(PROFILES)),
               help="LR degradation mix [default: the recipe's, balanced]: 'balanced' half "
@@ -83,7 +86,8 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, seed,
-          recognizer, text_loss, val_every, degradation, scenes, synthetic) -> None:
+          recognizer, text_loss, text_weight, val_every, degradation, scenes,
+          synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -96,11 +100,14 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
             raise PlateplugError("srgan always has the text loss: leave out --text-loss")
         if model == "srgan" or text_loss:
             _check_recognizer(model, recognizer)
+        elif text_weight is not None:
+            raise PlateplugError("--text-weight weights the text loss: add --text-loss")
         config = TrainConfig(
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic,
-            options={"recognizer": recognizer, "text_loss": text_loss},
+            options={"recognizer": recognizer, "text_loss": text_loss,
+                     "text_weight": text_weight},
         )
         path = run(config)
     except PlateplugError as exc:

@@ -85,6 +85,7 @@ def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
         (["unet", "--data", ".", "--text-loss", "--recognizer", "/nonexistent/rec.pt"],
          "--recognizer rapidocr"),
         (["srgan", "--data", ".", "--text-loss"], "srgan always has the text loss"),
+        (["unet", "--data", ".", "--text-weight", "0.01"], "add --text-loss"),
         (["resnet", "--data", ".", "--resume", "{ck}", "--init", "{ck}"], "either --resume"),
     ],
 )

@@ -59,15 +59,21 @@ class PerceptualAdversarial(nn.Module):
 
 def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualAdversarial:
     """The text loss of ``options['recognizer']``: ``rapidocr`` (RapidOCR's recogniser as a
-    teacher, ``plateplug.train.ocr_teacher``) or a checkpoint of the project's CRNN."""
+    teacher, ``plateplug.train.ocr_teacher``) or a checkpoint of the project's CRNN, weighted
+    by ``options['text_weight']`` when given (else the loss's own default ``weight``)."""
     path = options.get("recognizer")
     if not path:
         raise PlateplugError("the text-aware loss needs a recogniser (--recognizer)")
+    feature_loss: TextFeatureLoss | OcrDistillationLoss
     if path == TEACHER:
-        return PerceptualAdversarial(OcrDistillationLoss(load_ocr_teacher(device)))
-    from plateplug.train.recognizer import TextFeatureLoss, load_feature_network
+        feature_loss = OcrDistillationLoss(load_ocr_teacher(device))
+    else:
+        from plateplug.train.recognizer import TextFeatureLoss, load_feature_network
 
-    return PerceptualAdversarial(TextFeatureLoss(load_feature_network(path, device)))
+        feature_loss = TextFeatureLoss(load_feature_network(path, device))
+    if options.get("text_weight") is not None:
+        feature_loss.weight = float(options["text_weight"])
+    return PerceptualAdversarial(feature_loss)
 
 
 def pixel_or_text_objective(options: dict[str, Any], device: torch.device) -> Objective:
