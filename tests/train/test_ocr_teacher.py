@@ -8,18 +8,7 @@ torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 
 from plateplug.train.ocr_teacher import INPUT_HEIGHT, OcrDistillationLoss  # noqa: E402
-
-
-class _ColumnReader(torch.nn.Module):
-    """A tiny stand-in recogniser: character probabilities per 8-pixel column."""
-
-    def __init__(self):
-        super().__init__()
-        torch.manual_seed(0)
-        self.conv = torch.nn.Conv2d(3, 7, kernel_size=(INPUT_HEIGHT, 8), stride=8)
-
-    def forward(self, x):
-        return self.conv(x).squeeze(2).transpose(1, 2).softmax(-1)
+from tests.train.ocr_stand_in import ColumnReader  # noqa: E402
 
 
 def test_reader_input_is_48_high_bgr_in_minus_one_to_one():
@@ -32,7 +21,7 @@ def test_reader_input_is_48_high_bgr_in_minus_one_to_one():
 
 
 def test_distillation_is_zero_on_hr_and_its_gradient_moves_sr_towards_hr():
-    loss = OcrDistillationLoss(_ColumnReader())
+    loss = OcrDistillationLoss(ColumnReader())
     hr = torch.rand(2, 3, 32, 96)
     assert float(loss(hr, hr)) == pytest.approx(0.0, abs=1e-6)
     sr = torch.rand(2, 3, 32, 96, requires_grad=True)

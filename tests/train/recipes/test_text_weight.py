@@ -6,23 +6,12 @@ torch = pytest.importorskip("torch")
 
 from plateplug.train.ocr_teacher import OcrDistillationLoss  # noqa: E402
 from plateplug.train.recipes import srgan  # noqa: E402
-
-
-class _ColumnReader(torch.nn.Module):
-    """A tiny stand-in for RapidOCR's recogniser: probabilities per 8-pixel column."""
-
-    def __init__(self):
-        super().__init__()
-        torch.manual_seed(0)
-        self.conv = torch.nn.Conv2d(3, 5, kernel_size=(48, 8), stride=8)
-
-    def forward(self, x):
-        return self.conv(x).squeeze(2).transpose(1, 2).softmax(-1)
+from tests.train.ocr_stand_in import ColumnReader  # noqa: E402
 
 
 @pytest.fixture
 def teacher(monkeypatch):
-    monkeypatch.setattr(srgan, "load_ocr_teacher", lambda device: _ColumnReader())
+    monkeypatch.setattr(srgan, "load_ocr_teacher", lambda device: ColumnReader())
 
 
 def test_the_text_weight_option_replaces_the_losses_default(teacher):
