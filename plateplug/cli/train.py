@@ -75,6 +75,10 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--text-weight", type=click.FloatRange(min=0, min_open=True),
               help="Weight of the text loss against 0.5 * pixel L1 [default: the loss's own: "
                    "1e-3 for 'rapidocr', 0.05 for a CRNN checkpoint].")
+@click.option("--width", type=click.IntRange(min=1),
+              help="Feature channels of the generator (its num_feat) [default: the recipe's: "
+                   "unet 16; resnet, srgan and mfsr 32]. --init from a narrower model of the same "
+                   "architecture widens it: the wider network starts as the narrower one.")
 @click.option("--val-every", type=click.IntRange(min=1), default=250, show_default=True)
 @click.option("--degradation", type=click.Choice(tuple(PROFILES)),
               help="LR degradation mix [default: the recipe's, balanced]: 'balanced' half "
@@ -86,7 +90,7 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, seed,
-          recognizer, text_loss, text_weight, val_every, degradation, scenes,
+          recognizer, text_loss, text_weight, width, val_every, degradation, scenes,
           synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
@@ -105,7 +109,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
         config = TrainConfig(
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
-            degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic,
+            degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
             options={"recognizer": recognizer, "text_loss": text_loss,
                      "text_weight": text_weight},
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import onnx
@@ -23,6 +24,14 @@ from plateplug.train.recipes.base import TRAINING_DATA, Recipe
 VERSION = "1.3.0"
 
 
+def describe(recipe: Recipe) -> str:
+    """The recipe's architecture in words, with any width set by ``--width``."""
+    width = recipe.arch.get("num_feat")
+    default = load_recipe(recipe.name).arch.get("num_feat")
+    return recipe.architecture if width == default else (
+        f"{recipe.architecture}; {width} feature channels instead of {default}")
+
+
 def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> ModelMetadata:
     """Metadata of a recipe's model: RGB in 0..1 (mean 0, std 1), x4, with the recipe's
     working input heights."""
@@ -33,7 +42,7 @@ def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> Mod
         mean=(0.0, 0.0, 0.0),
         std=(1.0, 1.0, 1.0),
         pad_multiple=recipe.pad_multiple,
-        architecture=recipe.architecture,
+        architecture=describe(recipe),
         parameters=count_parameters(model),
         version=VERSION,
         training_data=recipe.notes.get("training_data", TRAINING_DATA),
@@ -83,7 +92,8 @@ def load_generator(name: str, ckpt: str | Path) -> tuple[Recipe, nn.Module, dict
         raise PlateplugError(f"cannot read checkpoint {ckpt}: {exc}") from exc
     if state.get("model_name") != name:
         raise PlateplugError(f"{ckpt} is a {state.get('model_name')!r} checkpoint, not {name!r}")
-    model = recipe.build(**state.get("arch", recipe.arch))
+    recipe = replace(recipe, arch=state.get("arch", recipe.arch))
+    model = recipe.model()
     model.load_state_dict(checkpoint.model_state(state))
     return recipe, model.eval(), state
 

@@ -35,16 +35,50 @@ def initial_state(path: str | Path) -> dict[str, torch.Tensor]:
     return checkpoint.model_state(checkpoint.load(path))
 
 
+def widen(old: torch.Tensor, fresh: torch.Tensor, in_parts: int = 1) -> torch.Tensor:
+    """``old`` embedded in the wider ``fresh`` tensor so the wider layer computes what the
+    old one did: old output channels keep their weights and read nothing from the new input
+    channels (zero), new output channels keep ``fresh``'s random start. ``in_parts``: the
+    input channels are that many equal concatenated parts, each widened at its end."""
+    out = fresh.clone()
+    if old.dim() < 2:
+        out[: old.shape[0]] = old
+        return out
+    rows = old.shape[0]
+    out[:rows] = 0
+    old_part, new_part = old.shape[1] // in_parts, fresh.shape[1] // in_parts
+    for part in range(in_parts):
+        out[:rows, part * new_part: part * new_part + old_part] = (
+            old[:, part * old_part: (part + 1) * old_part])
+    return out
+
+
 def load_state(model: nn.Module, source: dict[str, torch.Tensor], path: str | Path) -> None:
-    """Load ``source`` (read from ``path``) into ``model``; PlateplugError naming ``path``
-    when a weight is missing or has another shape."""
+    """Load ``source`` (read from ``path``) into ``model``, widening the weights of a
+    narrower model of the same architecture (``widen``; parts listed in the model's
+    ``CONCATENATED_INPUTS``); PlateplugError naming ``path`` when a weight is missing or
+    does not fit."""
     wanted = model.state_dict()
+    parts: dict[str, int] = getattr(model, "CONCATENATED_INPUTS", {})
     missing = [k for k in wanted if k not in source]
-    wrong = [k for k in wanted if k in source and source[k].shape != wanted[k].shape]
+    wrong = [k for k in wanted if k in source and not _fits(source[k], wanted[k], parts.get(k, 1))]
     if missing or wrong:
         raise PlateplugError(f"{path} does not fit this model: {len(missing)} weights missing, "
                              f"{len(wrong)} of another shape (first: {(missing + wrong)[0]})")
-    model.load_state_dict({k: source[k].to(wanted[k].dtype) for k in wanted})
+    model.load_state_dict({
+        k: (source[k] if source[k].shape == wanted[k].shape
+            else widen(source[k], wanted[k], parts.get(k, 1))).to(wanted[k].dtype)
+        for k in wanted})
+
+
+def _fits(old: torch.Tensor, new: torch.Tensor, in_parts: int) -> bool:
+    """Whether ``old`` is ``new`` or a narrower copy of it (``widen`` can embed it)."""
+    if old.shape == new.shape:
+        return True
+    if old.dim() != new.dim() or any(a > b for a, b in zip(old.shape, new.shape, strict=True)):
+        return False
+    return old.dim() < 2 or (old.shape[1] % in_parts == 0 and new.shape[1] % in_parts == 0
+                             and old.shape[2:] == new.shape[2:])
 
 
 def load_initial_weights(model: nn.Module, path: str | Path) -> None:

@@ -11,7 +11,7 @@ import json
 import math
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ class TrainConfig:
     scenes: str | None = None  # scenes folder (boxes.csv): its train boxes are training crops
     synthetic: int = 0  # rendered plates of made-up styles added to the crops
     stop_after: int | None = None  # end this run early at that step (the schedule keeps steps)
+    width: int | None = None  # the generator's num_feat; None: the recipe's (or the resumed run's)
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -122,9 +123,27 @@ def train_model(config: TrainConfig) -> tuple[Path, nn.Module]:
         distributed.teardown(ctx)
 
 
+def with_arch(recipe: Recipe, resumed: dict[str, Any] | None, width: int | None) -> Recipe:
+    """``recipe`` building the resumed run's architecture (else its own), ``width`` as its
+    num_feat; PlateplugError when the recipe has no width or the resumed run another one."""
+    arch = dict(resumed.get("arch", recipe.arch) if resumed else recipe.arch)
+    if width is not None and width != arch.get("num_feat"):
+        if "num_feat" not in arch:
+            raise PlateplugError(f"{recipe.name} has no width to set")
+        if resumed:
+            raise PlateplugError(f"the resumed run is {arch['num_feat']} wide, not {width}: "
+                                 "leave out --width")
+        arch["num_feat"] = width
+    return replace(recipe, arch=arch)
+
+
 def _train(
     recipe: Recipe, config: TrainConfig, ctx: distributed.Context
 ) -> tuple[Path, nn.Module]:
+    resumed = checkpoint.load(config.resume) if config.resume else None
+    if resumed is not None and resumed.get("model_name") != recipe.name:
+        raise PlateplugError(f"{config.resume} is a {resumed.get('model_name')} checkpoint")
+    recipe = with_arch(recipe, resumed, config.width)
     if config.threads:
         torch.set_num_threads(config.threads)
         cv2.setNumThreads(config.threads)
@@ -159,19 +178,16 @@ def _train(
         torch.optim.Adam(disc.parameters(), lr=recipe.disc_lr, betas=(0.9, 0.99)) if disc else None
     )
     step, elapsed = 0, 0.0
-    if config.resume:
-        state = checkpoint.load(config.resume)
-        if state.get("model_name") != recipe.name:
-            raise PlateplugError(f"{config.resume} is a {state.get('model_name')} checkpoint")
-        model.load_state_dict(checkpoint.model_state(state))
-        optim.load_state_dict(state["optimizer"])
-        if disc is not None and d_optim is not None and "disc" in state:
-            disc.load_state_dict(state["disc"])
-            d_optim.load_state_dict(state["disc_optimizer"])
-        step, elapsed = int(state["step"]), float(state["elapsed_s"])
-        torch.set_rng_state(state["torch_rng"])
+    if resumed is not None:
+        model.load_state_dict(checkpoint.model_state(resumed))
+        optim.load_state_dict(resumed["optimizer"])
+        if disc is not None and d_optim is not None and "disc" in resumed:
+            disc.load_state_dict(resumed["disc"])
+            d_optim.load_state_dict(resumed["disc_optimizer"])
+        step, elapsed = int(resumed["step"]), float(resumed["elapsed_s"])
+        torch.set_rng_state(resumed["torch_rng"])
         if ctx.is_main:
-            checkpoint.restore_rng(rng, state["np_rng"])
+            checkpoint.restore_rng(rng, resumed["np_rng"])
         else:
             rng = np.random.default_rng([config.seed, ctx.rank, step])
             sampler.rng = rng

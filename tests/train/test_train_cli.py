@@ -20,9 +20,9 @@ def test_train_then_export(synthetic_plates, tmp_path):
     result = runner.invoke(train, ["unet", "--data", str(synthetic_plates), "--steps", "2",
                                    "--batch", "2", "--out", str(out), "--threads", "1",
                                    "--degradation", "camera", "--scenes", "none",
-                                   "--synthetic", "0"])
+                                   "--synthetic", "0", "--width", "20"])
     assert result.exit_code == 0, result.output
-    assert (out / "last.pt").is_file()
+    assert checkpoint.load(out / "last.pt")["arch"]["num_feat"] == 20
     assert json.loads((out / "config.json").read_text())["degradation"] == "camera"
     onnx_path = tmp_path / "unet.onnx"
     result = runner.invoke(export, ["unet", str(out / "last.pt"), "-o", str(onnx_path)])

@@ -21,15 +21,16 @@ from plateplug.train.recipes import load_recipe  # noqa: E402
 SIZES = [(1, 3, 20, 60), (2, 3, 13, 37), (1, 3, 9, 11), (1, 3, 1, 1)]
 
 
-def _checkpoint(tmp_path, name: str):
+def _checkpoint(tmp_path, name: str, **arch):
     torch.manual_seed(0)
     recipe = load_recipe(name)
-    model = recipe.model()
+    arch = {**recipe.arch, **arch}
+    model = recipe.build(**arch)
     with torch.no_grad():  # make the residual branch matter (trained nets are not ~bicubic)
         for p in model.parameters():
             p.add_(torch.randn_like(p) * 0.02)
     path = tmp_path / f"{name}.pt"
-    checkpoint.save(path, {"model_name": name, "arch": dict(recipe.arch), "step": 7,
+    checkpoint.save(path, {"model_name": name, "arch": arch, "step": 7,
                            "model": model.state_dict(), "val_psnr_y": 21.5})
     return path
 
@@ -58,6 +59,15 @@ def test_export_parity_and_metadata(tmp_path, name):
         got = session.run(None, {"lr": x.numpy()})[0]
         assert got.shape == (shape[0], 3, 4 * shape[2], 4 * shape[3])
         np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-4)
+
+
+def test_a_wider_checkpoint_exports_with_its_width_in_the_metadata(tmp_path):
+    ckpt = _checkpoint(tmp_path, "unet", num_feat=24)
+    proto = onnx.load(str(export_checkpoint("unet", ckpt, tmp_path / "unet.onnx")))
+    meta = ModelMetadata.from_props({p.key: p.value for p in proto.metadata_props})
+    assert meta.architecture.endswith("; 24 feature channels instead of 16")
+    assert meta.parameters == sum(p.numel() for p in load_generator("unet", ckpt)[1].parameters())
+    assert meta.parameters > 2 * 95_840
 
 
 def test_export_rejects_a_checkpoint_of_another_model(tmp_path):

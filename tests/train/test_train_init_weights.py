@@ -7,8 +7,9 @@ pytest.importorskip("onnx")
 
 from plateplug.errors import PlateplugError  # noqa: E402
 from plateplug.train import checkpoint  # noqa: E402
+from plateplug.train.archs.unet_arch import PlateUNet  # noqa: E402
 from plateplug.train.export import export_checkpoint  # noqa: E402
-from plateplug.train.init_weights import load_initial_weights  # noqa: E402
+from plateplug.train.init_weights import load_initial_weights, widen  # noqa: E402
 from plateplug.train.recipes import load_recipe  # noqa: E402
 
 
@@ -44,3 +45,32 @@ def test_weights_of_another_model_are_refused(tmp_path):
     bad.write_bytes(b"not onnx")
     with pytest.raises(PlateplugError, match="cannot read ONNX"):
         load_initial_weights(load_recipe("unet").model(), bad)
+
+
+@pytest.mark.parametrize("suffix", [".pt", ".onnx"])
+def test_a_narrower_unet_widens_into_the_same_function(tmp_path, suffix):
+    model, ckpt = _trained(tmp_path)
+    path = ckpt if suffix == ".pt" else export_checkpoint("unet", ckpt, tmp_path / "u.onnx")
+    wide = PlateUNet(num_feat=24)
+    load_initial_weights(wide, path)
+    x = torch.rand(2, 3, 13, 41)
+    with torch.no_grad():
+        torch.testing.assert_close(wide(x), model(x))
+    assert wide.head.weight[16:].abs().sum() > 0  # the new channels start random: they learn
+    assert wide.fuse.weight[:16, 16:24].abs().sum() == 0  # old outputs ignore them
+    assert wide.fuse.weight[:16, 40:].abs().sum() == 0
+
+
+def test_a_wider_unet_does_not_fit_a_narrower_one(tmp_path):
+    path = tmp_path / "wide.pt"
+    checkpoint.save(path, {"model_name": "unet", "arch": {"num_feat": 24}, "step": 1,
+                           "model": PlateUNet(num_feat=24).state_dict()})
+    with pytest.raises(PlateplugError, match="does not fit this model"):
+        load_initial_weights(PlateUNet(), path)
+
+
+def test_widen_keeps_each_concatenated_part_in_place():
+    old = torch.arange(1.0, 9.0).reshape(2, 4, 1, 1)  # inputs [a0 a1 | b0 b1]
+    new = widen(old, torch.full((3, 6, 1, 1), 7.0), in_parts=2)
+    assert new[..., 0, 0].tolist() == [[1, 2, 0, 3, 4, 0], [5, 6, 0, 7, 8, 0], [7] * 6]
+    assert widen(torch.ones(2), torch.zeros(3)).tolist() == [1, 1, 0]

@@ -6,6 +6,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from plateplug.errors import PlateplugError  # noqa: E402
 from plateplug.train import checkpoint  # noqa: E402
 from plateplug.train.loop import TrainConfig, learning_rate, train, train_model  # noqa: E402
 from plateplug.train.recognizer import RecognizerConfig, train_recognizer  # noqa: E402
@@ -60,6 +61,17 @@ def test_init_loads_generator_weights(synthetic_plates, tmp_path):
     weights = checkpoint.model_state(checkpoint.load(first))
     for name, value in model.state_dict().items():
         assert torch.allclose(value, weights[name], atol=1e-6), name
+
+
+def test_width_widens_the_init_and_a_resume_keeps_it(synthetic_plates, tmp_path):
+    first = train(_config(synthetic_plates, tmp_path / "a", steps=1))
+    half = train(_config(synthetic_plates, tmp_path / "b", steps=2, stop_after=1,
+                         init=str(first), width=24))
+    assert checkpoint.load(half)["arch"]["num_feat"] == 24
+    with pytest.raises(PlateplugError, match="24 wide, not 16: leave out --width"):
+        train(_config(synthetic_plates, tmp_path / "b", steps=2, resume=str(half), width=16))
+    _, model = train_model(_config(synthetic_plates, tmp_path / "b", steps=2, resume=str(half)))
+    assert model.head.out_channels == 24
 
 
 def test_learning_rate_warms_up_and_decays():

@@ -8,6 +8,8 @@ Odd sizes work: the upsampled deep features are cropped to the skip's size.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import torch
 from torch import nn
 
@@ -16,6 +18,9 @@ from plateplug.train.archs.layers import BicubicUpsample, ResidualBlockNoBN
 
 class PlateUNet(nn.Module):
     """Two-level U-Net: LR level (``num_feat``) and LR/2 level (``2*num_feat``), x4 residual."""
+
+    # fuse reads [skip, up]: two parts, each widened on its own when the model is widened
+    CONCATENATED_INPUTS: ClassVar[dict[str, int]] = {"fuse.weight": 2}
 
     def __init__(self, num_feat: int = 16, num_mid: int = 3, scale: int = 4):
         super().__init__()
