@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import replace
 from pathlib import Path
 
 import onnx
@@ -92,7 +91,7 @@ def load_generator(name: str, ckpt: str | Path) -> tuple[Recipe, nn.Module, dict
         raise PlateplugError(f"cannot read checkpoint {ckpt}: {exc}") from exc
     if state.get("model_name") != name:
         raise PlateplugError(f"{ckpt} is a {state.get('model_name')!r} checkpoint, not {name!r}")
-    recipe = replace(recipe, arch=state.get("arch", recipe.arch))
+    recipe = recipe.for_run(state)
     model = recipe.model()
     model.load_state_dict(checkpoint.model_state(state))
     return recipe, model.eval(), state

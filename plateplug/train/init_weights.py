@@ -36,10 +36,13 @@ def initial_state(path: str | Path) -> dict[str, torch.Tensor]:
 
 
 def widen(old: torch.Tensor, fresh: torch.Tensor, in_parts: int = 1) -> torch.Tensor:
-    """``old`` embedded in the wider ``fresh`` tensor so the wider layer computes what the
-    old one did: old output channels keep their weights and read nothing from the new input
-    channels (zero), new output channels keep ``fresh``'s random start. ``in_parts``: the
-    input channels are that many equal concatenated parts, each widened at its end."""
+    """``old`` (in ``fresh``'s dtype) embedded in the wider ``fresh`` tensor so the layer
+    computes what the old one did: old output channels keep their weights and read nothing
+    from the new input channels (zero), new output channels keep ``fresh``'s random start.
+    ``in_parts``: the input channels are that many equal concatenated parts, each widened at
+    its end. A tensor of the same shape comes back as it is."""
+    if old.shape == fresh.shape:
+        return old.to(fresh.dtype)
     out = fresh.clone()
     if old.dim() < 2:
         out[: old.shape[0]] = old
@@ -65,10 +68,7 @@ def load_state(model: nn.Module, source: dict[str, torch.Tensor], path: str | Pa
     if missing or wrong:
         raise PlateplugError(f"{path} does not fit this model: {len(missing)} weights missing, "
                              f"{len(wrong)} of another shape (first: {(missing + wrong)[0]})")
-    model.load_state_dict({
-        k: (source[k] if source[k].shape == wanted[k].shape
-            else widen(source[k], wanted[k], parts.get(k, 1))).to(wanted[k].dtype)
-        for k in wanted})
+    model.load_state_dict({k: widen(source[k], wanted[k], parts.get(k, 1)) for k in wanted})
 
 
 def _fits(old: torch.Tensor, new: torch.Tensor, in_parts: int) -> bool:

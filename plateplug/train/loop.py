@@ -11,7 +11,7 @@ import json
 import math
 import sys
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -123,27 +123,13 @@ def train_model(config: TrainConfig) -> tuple[Path, nn.Module]:
         distributed.teardown(ctx)
 
 
-def with_arch(recipe: Recipe, resumed: dict[str, Any] | None, width: int | None) -> Recipe:
-    """``recipe`` building the resumed run's architecture (else its own), ``width`` as its
-    num_feat; PlateplugError when the recipe has no width or the resumed run another one."""
-    arch = dict(resumed.get("arch", recipe.arch) if resumed else recipe.arch)
-    if width is not None and width != arch.get("num_feat"):
-        if "num_feat" not in arch:
-            raise PlateplugError(f"{recipe.name} has no width to set")
-        if resumed:
-            raise PlateplugError(f"the resumed run is {arch['num_feat']} wide, not {width}: "
-                                 "leave out --width")
-        arch["num_feat"] = width
-    return replace(recipe, arch=arch)
-
-
 def _train(
     recipe: Recipe, config: TrainConfig, ctx: distributed.Context
 ) -> tuple[Path, nn.Module]:
     resumed = checkpoint.load(config.resume) if config.resume else None
     if resumed is not None and resumed.get("model_name") != recipe.name:
         raise PlateplugError(f"{config.resume} is a {resumed.get('model_name')} checkpoint")
-    recipe = with_arch(recipe, resumed, config.width)
+    recipe = recipe.for_run(resumed, config.width)
     if config.threads:
         torch.set_num_threads(config.threads)
         cv2.setNumThreads(config.threads)

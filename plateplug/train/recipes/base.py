@@ -4,13 +4,14 @@ pixel-loss objective, and the training data the exports describe."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from plateplug.errors import PlateplugError
 from plateplug.train.data import PairSampler, validation_pairs
 from plateplug.train.init_weights import load_initial_weights
 
@@ -73,6 +74,20 @@ class Recipe:
     def model(self) -> nn.Module:
         """A fresh generator with the recipe's architecture arguments."""
         return self.build(**self.arch)
+
+    def for_run(self, state: dict[str, Any] | None = None, width: int | None = None) -> Recipe:
+        """This recipe building the architecture of checkpoint ``state`` (else its own) with
+        ``width`` as num_feat; PlateplugError when there is no width to set or the checkpoint
+        has another one."""
+        arch = dict(state.get("arch", self.arch) if state else self.arch)
+        if width is not None and width != arch.get("num_feat"):
+            if "num_feat" not in arch:
+                raise PlateplugError(f"{self.name} has no width to set")
+            if state:
+                raise PlateplugError(f"the resumed run is {arch['num_feat']} wide, not {width}: "
+                                     "leave out --width")
+            arch["num_feat"] = width
+        return replace(self, arch=arch)
 
 
 TRAINING_DATA = (
