@@ -41,6 +41,14 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
               default=Path("runs/detector"), show_default=True,
               help="Folder for the checkpoint and the exported plate_detector.onnx.")
 @click.option("--resume", is_flag=True, help="Continue from the checkpoint in --out.")
+@click.option("--init", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Start from this exported detector (e.g. the shipped plate_detector.onnx): "
+                   "a fine-tune, its batch norms frozen.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=3e-3,
+              show_default=True, help="Peak learning rate (warm-up, then cosine decay).")
+@click.option("--crop", type=click.IntRange(64, 1024), default=256, show_default=True,
+              help="Side of the square training crops (a multiple of 16); larger crops hold "
+                   "whole close-up plates.")
 @threads_option("Torch CPU threads.", default=1)
 @click.option("--ignore-unlabelled", "ignore_from",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -55,9 +63,9 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
                    "no label are trained on as background, crops centred on them now and then.")
 @click.option("--ship", is_flag=True,
               help="Also install the exported model as the built-in 'plateplug' detector.")
-def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads: int,
-                   ignore_from: Path | None, scenes: Path | None, negatives_from: Path | None,
-                   ship: bool) -> None:
+def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Path | None,
+                   lr: float, crop: int, threads: int, ignore_from: Path | None,
+                   scenes: Path | None, negatives_from: Path | None, ship: bool) -> None:
     """Train the built-in plate detector on CPU and export it to ONNX."""
     for sub in ("dashcam", "plates"):
         if not (data / sub).is_dir():
@@ -68,8 +76,11 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, threads:
 
     if negatives_from is not None and scenes is None:
         raise click.ClickException("--hard-negatives needs --scenes")
+    if crop % 16:
+        raise click.ClickException(f"--crop {crop} is not a multiple of 16")
     config = Config(data=data, out=out, scenes=scenes, minutes=minutes, resume=resume,
-                    threads=threads, ignore_from=ignore_from, negatives_from=negatives_from)
+                    init=init, lr=lr, crop=crop, threads=threads, ignore_from=ignore_from,
+                    negatives_from=negatives_from)
     path = train(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(path)}")

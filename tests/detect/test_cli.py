@@ -45,6 +45,10 @@ def test_detect_draws_boxes_into_output_folder(bright_plugin, image_dir, tmp_pat
     (["detect", "{empty}", "--detector", "bright"], "folder holds no images"),
     (["train-detector", "--data", "{empty}", "--out", "{empty}/run"], "not found"),
     (["train-detector", "--ignore-unlabelled", "{empty}/none.onnx"], "does not exist"),
+    (["train-detector", "--init", "{empty}/none.onnx"], "does not exist"),
+    (["train-detector", "--data", "{data}", "--crop", "100"], "--crop 100 is not a multiple"),
+    (["train-detector", "--data", "{data}", "--out", "{empty}/run", "--resume", "--init", "{bad}"],
+     "--init starts a new run: leave it out with --resume"),
 ])
 def test_bad_input_is_an_error_not_a_traceback(bright_plugin, image_dir, tmp_path, args,
                                                 message):
@@ -52,7 +56,10 @@ def test_bad_input_is_an_error_not_a_traceback(bright_plugin, image_dir, tmp_pat
     bad.write_text("not an image")
     empty = tmp_path / "empty"
     empty.mkdir()
-    args = [a.format(bad=bad, dir=image_dir, empty=empty) for a in args]
+    data = tmp_path / "data"
+    for sub in ("dashcam", "plates"):
+        (data / sub).mkdir(parents=True)
+    args = [a.format(bad=bad, dir=image_dir, empty=empty, data=data) for a in args]
     result = CliRunner().invoke(main, args)
     assert result.exit_code != 0
     assert f"Error: {message}" in result.output or message in result.output

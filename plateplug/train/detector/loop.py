@@ -26,6 +26,7 @@ from plateplug.train.detector.calibrate import (
 )
 from plateplug.train.detector.data import SampleSource, Scene, load_plate_images, load_scenes
 from plateplug.train.detector.export import export, metadata
+from plateplug.train.detector.init import freeze_norms, load_exported
 from plateplug.train.detector.loss import detection_loss
 from plateplug.train.detector.unlabelled import (
     MIN_SCORE,
@@ -57,6 +58,7 @@ class Config:
     scenes: Path | None = None
     minutes: float = 25.0
     resume: bool = False
+    init: Path | None = None
     ignore_from: Path | None = None
     negatives_from: Path | None = None
     batch: int = 16
@@ -76,10 +78,10 @@ def learning_rate(config: Config, step: int, progress: float) -> float:
 
 
 def save(path: Path, net: PlateNet, optimiser: torch.optim.Optimizer, step: int,
-         elapsed: float) -> None:
+         elapsed: float, frozen_norms: bool) -> None:
     """Write a checkpoint of tensors and primitives atomically."""
     checkpoint.save(path, {"model": net.state_dict(), "optimiser": optimiser.state_dict(),
-                           "step": step, "elapsed": elapsed})
+                           "step": step, "elapsed": elapsed, "frozen_norms": frozen_norms})
 
 
 def mined_boxes(frames: list[Frame], model: Path | None, min_score: float, saved: Path,
@@ -119,7 +121,12 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     state_path = config.out / CHECKPOINT
     net = PlateNet()
     optimiser = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=1e-4)
-    step, elapsed = 0, 0.0
+    step, elapsed, frozen_norms = 0, 0.0, config.init is not None
+    if config.resume and config.init is not None:
+        raise PlateplugError("--init starts a new run: leave it out with --resume")
+    if config.init is not None:
+        load_exported(net, config.init)
+        log(f"started from {config.init} (batch norms frozen)")
     if config.resume:
         if not state_path.is_file():
             raise PlateplugError(f"--resume: no checkpoint at {state_path}")
@@ -127,12 +134,15 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
         net.load_state_dict(state["model"])
         optimiser.load_state_dict(state["optimiser"])
         step, elapsed = int(state["step"]), float(state["elapsed"])
+        frozen_norms = bool(state.get("frozen_norms", False))
         log(f"resumed at step {step} ({elapsed / 60:.1f} min trained)")
     rng = np.random.default_rng(config.seed + step)
     source = SampleSource(training_scenes(config, log),
                           load_plate_images(config.data / "plates"), config.crop, rng)
     budget = config.minutes * 60
     net.train()
+    if frozen_norms:
+        freeze_norms(net)
     start, last_save, running = time.monotonic() - elapsed, time.monotonic(), []
     while (elapsed := time.monotonic() - start) < budget:
         for group in optimiser.param_groups:
@@ -152,9 +162,9 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
             log(f"step {step}  {elapsed / 60:5.1f} min  loss {mean[0]:.3f}  heat {mean[1]:.3f}"
                 f"  offset {mean[2]:.3f}  size {mean[3]:.3f}")
         if time.monotonic() - last_save > config.save_every_s:
-            save(state_path, net, optimiser, step, elapsed)
+            save(state_path, net, optimiser, step, elapsed, frozen_norms)
             last_save = time.monotonic()
-    save(state_path, net, optimiser, step, min(elapsed, budget))
+    save(state_path, net, optimiser, step, min(elapsed, budget), frozen_norms)
     net.eval()
     path = export(net, config.out / ONNX_NAME, metadata(net, VERSION, TRAINING_DATA))
     results = detect_all(path, calibration_samples(config.data, config.scenes))

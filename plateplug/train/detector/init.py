@@ -1,0 +1,102 @@
+"""Start a PlateNet from an exported detector file (``train-detector --init``), for a
+fine-tune when the training checkpoint is gone (the shipped detector has none).
+
+The export folds every batch norm into the convolution before it, so the graph holds one
+weight and bias per convolution. They are loaded in the order the network runs its
+convolutions; each batch norm becomes the identity plus the folded bias (mean 0, variance
+1, scale sqrt(1 + eps)). Those norms must stay frozen in training (``freeze_norms``): their
+running statistics are no longer the batch statistics the layer would otherwise use; their
+scale and shift are still learned.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+from torch import nn
+
+from plateplug.errors import PlateplugError
+from plateplug.train.archs.platenet_arch import PlateNet
+
+PROBE_SIZE = 64  # side of the zero input that reveals the order of the convolutions
+
+
+def run_order(net: nn.Module) -> list[nn.Conv2d]:
+    """The convolutions of ``net`` in the order its forward pass runs them."""
+    order: list[nn.Conv2d] = []
+    hooks = [m.register_forward_hook(lambda m, *_: order.append(m))
+             for m in net.modules() if isinstance(m, nn.Conv2d)]
+    try:
+        with torch.no_grad():
+            net(torch.zeros(1, 3, PROBE_SIZE, PROBE_SIZE))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return order
+
+
+def norm_after(net: nn.Module) -> dict[nn.Conv2d, nn.BatchNorm2d]:
+    """Each convolution directly followed by a batch norm in a Sequential, with that norm."""
+    pairs = {}
+    for module in net.modules():
+        if isinstance(module, nn.Sequential):
+            children = list(module)
+            for conv, norm in zip(children, children[1:]):
+                if isinstance(conv, nn.Conv2d) and isinstance(norm, nn.BatchNorm2d):
+                    pairs[conv] = norm
+    return pairs
+
+
+def graph_convolutions(path: Path) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """(weight, bias or None) of every Conv node of the ONNX file, in graph order."""
+    try:
+        graph = onnx.load(str(path)).graph
+    except Exception as exc:  # onnx raises several unrelated types for a bad file
+        raise PlateplugError(f"cannot read ONNX file {path}: {exc}") from exc
+    weights = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    convs = []
+    for node in graph.node:
+        if node.op_type != "Conv":
+            continue
+        if node.input[1] not in weights:
+            raise PlateplugError(f"{path}: a convolution's weights are not constants")
+        bias = weights.get(node.input[2]) if len(node.input) > 2 else None
+        convs.append((weights[node.input[1]], bias))
+    return convs
+
+
+def load_exported(net: PlateNet, path: str | Path) -> None:
+    """Set ``net``'s weights from its ONNX export at ``path`` (batch norms unfolded as the
+    identity plus bias); a file of another architecture is a PlateplugError."""
+    path = Path(path)
+    convs, graph = run_order(net), graph_convolutions(path)
+    shapes = [tuple(c.weight.shape) for c in convs]
+    if [w.shape for w, _ in graph] != shapes:
+        raise PlateplugError(f"{path} is not an export of this PlateNet ({len(graph)} "
+                             f"convolutions in the file, {len(convs)} in the network, or "
+                             "other shapes)")
+    norms = norm_after(net)
+    with torch.no_grad():
+        for conv, (weight, bias) in zip(convs, graph):
+            conv.weight.copy_(torch.from_numpy(np.array(weight)))
+            shift = torch.zeros(conv.out_channels) if bias is None else torch.from_numpy(
+                np.array(bias))
+            norm = norms.get(conv)
+            if norm is not None:  # statistics 0 and 1, scale undoing eps: the identity
+                norm.reset_running_stats()
+                norm.weight.fill_(math.sqrt(1.0 + norm.eps))
+                norm.bias.copy_(shift)
+            elif conv.bias is not None:
+                conv.bias.copy_(shift)
+
+
+def freeze_norms(net: nn.Module) -> None:
+    """Batch norms keep their running statistics (eval mode) while the rest trains."""
+    for module in net.modules():
+        if isinstance(module, nn.BatchNorm2d):
+            module.eval()

@@ -1,0 +1,100 @@
+"""Starting a detector training from an exported file: folded batch norms unfolded, parity,
+frozen norms kept across a resume, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("onnx")
+pytest.importorskip("onnxruntime")
+
+from plateplug.errors import PlateplugError  # noqa: E402
+from plateplug.runtime import session  # noqa: E402
+from plateplug.train.archs.platenet_arch import Deployed, PlateNet  # noqa: E402
+from plateplug.train.archs.plateverifier_arch import PlateVerifier  # noqa: E402
+from plateplug.train.detector.export import export, export_graph, metadata  # noqa: E402
+from plateplug.train.detector.init import freeze_norms, load_exported, run_order  # noqa: E402
+from plateplug.train.detector.loop import CHECKPOINT, Config, train  # noqa: E402
+
+
+def trained_looking_net(seed: int = 0) -> PlateNet:
+    """A PlateNet with non-trivial batch norms (scale, shift and statistics), in eval mode."""
+    torch.manual_seed(seed)
+    net = PlateNet()
+    with torch.no_grad():
+        for module in net.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.uniform_(-0.3, 0.3)
+                module.running_mean.uniform_(-0.2, 0.2)
+                module.running_var.uniform_(0.5, 1.5)
+    return net.eval()
+
+
+def test_an_export_loads_back_into_the_same_function(tmp_path):
+    net = trained_looking_net()
+    path = export(net, tmp_path / "d.onnx", metadata(net, "test", "none"))
+    fresh = PlateNet()
+    load_exported(fresh, path)
+    fresh.eval()
+    x = torch.randn(2, 3, 96, 160)
+    with torch.no_grad():
+        expected = Deployed(net)(x).numpy()
+        loaded = Deployed(fresh)(x).numpy()
+    np.testing.assert_allclose(loaded, expected, atol=1e-4, rtol=1e-3)
+    got = session(path, "cpu").run(None, {"image": x.numpy()})[0]
+    np.testing.assert_allclose(got, loaded, atol=1e-4, rtol=1e-3)
+
+
+def test_run_order_lists_each_convolution_once():
+    net = PlateNet()
+    order = run_order(net)
+    convs = [m for m in net.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert len(order) == len(convs) and set(order) == set(convs)
+    assert order[0] is net.c4[0][0] and order[-1] is net.head
+
+
+def test_frozen_norms_keep_their_statistics_in_training():
+    net = PlateNet()
+    net.train()
+    freeze_norms(net)
+    norm = net.c4[0][1]
+    before = norm.running_mean.clone()
+    net(torch.randn(2, 3, 64, 64) * 3 + 1)
+    assert not norm.training and net.training
+    assert torch.equal(norm.running_mean, before)
+
+
+def test_another_architecture_is_a_clear_error(tmp_path):
+    path = export_graph(PlateVerifier().eval(), torch.zeros(1, 3, 32, 96), tmp_path / "v.onnx",
+                        {}, outputs={"score": {0: "batch"}})
+    with pytest.raises(PlateplugError, match="not an export of this PlateNet"):
+        load_exported(PlateNet(), path)
+    (tmp_path / "bad.onnx").write_bytes(b"not onnx")
+    with pytest.raises(PlateplugError, match="cannot read ONNX file"):
+        load_exported(PlateNet(), tmp_path / "bad.onnx")
+
+
+@pytest.mark.slow
+def test_a_run_from_an_export_keeps_its_norms_frozen_on_resume(tiny_data, tmp_path):
+    net = trained_looking_net()
+    start = export(net, tmp_path / "start.onnx", metadata(net, "test", "none"))
+    out = tmp_path / "run"
+    lines: list[str] = []
+    config = Config(data=tiny_data, out=out, minutes=0.02, batch=2, crop=64, init=start)
+    train(config, log=lines.append)
+    assert any(line.startswith(f"started from {start}") for line in lines)
+    state = torch.load(out / CHECKPOINT, weights_only=True)
+    assert state["frozen_norms"] is True
+    # frozen: the unfolded statistics (mean 0, variance 1) were never updated
+    assert torch.count_nonzero(state["model"]["c4.0.1.running_mean"]) == 0
+    with pytest.raises(PlateplugError, match="leave it out with --resume"):
+        train(Config(data=tiny_data, out=out, minutes=0.04, resume=True, init=start),
+              log=lines.append)
+    config.minutes, config.resume, config.init = 0.04, True, None
+    train(config, log=lines.append)
+    resumed = torch.load(out / CHECKPOINT, weights_only=True)
+    assert resumed["frozen_norms"] is True and resumed["step"] > state["step"]
+    assert torch.count_nonzero(resumed["model"]["c4.0.1.running_mean"]) == 0
