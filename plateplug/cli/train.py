@@ -79,6 +79,12 @@ def _check_recognizer(model: str, recognizer: str) -> None:
               help="Feature channels of the generator (its num_feat) [default: the recipe's: "
                    "unet 16; resnet, srgan and mfsr 32]. --init from a narrower model of the same "
                    "architecture widens it: the wider network starts as the narrower one.")
+@click.option("--teacher", metavar="MODEL",
+              help="Distil: an enhancer (name or .onnx file, e.g. srgan) whose output on each "
+                   "LR patch is blended into the target, so a small model learns what a larger "
+                   "one learned. Single-frame models.")
+@click.option("--teacher-share", type=click.FloatRange(0, 1, min_open=True), default=0.5,
+              show_default=True, help="The teacher's share of each target (the rest: HR).")
 @click.option("--val-every", type=click.IntRange(min=1), default=250, show_default=True)
 @click.option("--degradation", type=click.Choice(tuple(PROFILES)),
               help="LR degradation mix [default: the recipe's, balanced]: 'balanced' half "
@@ -90,8 +96,8 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, seed,
-          recognizer, text_loss, text_weight, width, val_every, degradation, scenes,
-          synthetic) -> None:
+          recognizer, text_loss, text_weight, width, teacher, teacher_share, val_every,
+          degradation, scenes, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -110,6 +116,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
+            teacher=teacher, teacher_share=teacher_share,
             options={"recognizer": recognizer, "text_loss": text_loss,
                      "text_weight": text_weight},
         )

@@ -23,10 +23,12 @@ from torch import nn
 from plateplug.data.crops import load_scenes, load_sources, synthetic_crops
 from plateplug.data.metrics import psnr_y
 from plateplug.errors import PlateplugError
+from plateplug.models import enhancer_model
 from plateplug.train import checkpoint, distributed
 from plateplug.train.data import to_images, to_tensor
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import Recipe
+from plateplug.train.teacher_targets import TeacherTargets
 
 WARMUP_STEPS = 100
 MIN_LR_FACTOR = 0.02
@@ -56,6 +58,8 @@ class TrainConfig:
     synthetic: int = 0  # rendered plates of made-up styles added to the crops
     stop_after: int | None = None  # end this run early at that step (the schedule keeps steps)
     width: int | None = None  # the generator's num_feat; None: the recipe's (or the resumed run's)
+    teacher: str | None = None  # an enhancer (name or .onnx) whose outputs blend into the targets
+    teacher_share: float = 0.5  # the teacher's share of each target
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -154,6 +158,13 @@ def _train(
         crops += synthetic_crops(config.synthetic, config.seed)
         counts["synthetic"] = config.synthetic
     sampler = recipe.sampler(crops, rng, recipe.patch_width, degradation)
+    if config.teacher:
+        if recipe.frames != 1:
+            raise PlateplugError(f"--teacher: {recipe.name} is a multi-frame model; a teacher "
+                                 "enlarges single frames")
+        teacher = enhancer_model(config.teacher).load(
+            "cpu" if ctx.device.type == "cpu" else "auto", config.threads)
+        sampler = TeacherTargets(sampler, teacher, config.teacher_share)
     val_pairs = recipe.validation(val_crops, count=config.val_count)
 
     model = recipe.model().to(ctx.device)

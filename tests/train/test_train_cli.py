@@ -87,6 +87,8 @@ def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
         (["srgan", "--data", ".", "--text-loss"], "srgan always has the text loss"),
         (["unet", "--data", ".", "--text-weight", "0.01"], "add --text-loss"),
         (["resnet", "--data", ".", "--resume", "{ck}", "--init", "{ck}"], "either --resume"),
+        (["unet", "--data", ".", "--teacher", "srgan", "--teacher-share", "0"],
+         "--teacher-share"),
     ],
 )
 def test_train_errors_are_one_line(tmp_path, args, message):
@@ -96,6 +98,15 @@ def test_train_errors_are_one_line(tmp_path, args, message):
     result = CliRunner().invoke(train, args)
     assert result.exit_code != 0
     assert "Error:" in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_teacher_is_a_one_line_error(synthetic_plates, tmp_path):
+    result = CliRunner().invoke(train, ["unet", "--data", str(synthetic_plates), "--steps", "1",
+                                        "--out", str(tmp_path / "run"), "--teacher", "nope",
+                                        "--scenes", "none", "--synthetic", "0"])
+    assert result.exit_code != 0
+    assert "Error:" in result.output and "nope" in result.output
     assert "Traceback" not in result.output
 
 
