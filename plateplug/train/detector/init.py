@@ -31,12 +31,15 @@ def run_order(net: nn.Module) -> list[nn.Conv2d]:
     order: list[nn.Conv2d] = []
     hooks = [m.register_forward_hook(lambda m, *_: order.append(m))
              for m in net.modules() if isinstance(m, nn.Conv2d)]
+    training = net.training
+    net.eval()  # no batch statistics are updated by the probe
     try:
         with torch.no_grad():
             net(torch.zeros(1, 3, PROBE_SIZE, PROBE_SIZE))
     finally:
         for hook in hooks:
             hook.remove()
+        net.train(training)
     return order
 
 

@@ -48,9 +48,12 @@ def test_an_export_loads_back_into_the_same_function(tmp_path):
     np.testing.assert_allclose(got, loaded, atol=1e-4, rtol=1e-3)
 
 
-def test_run_order_lists_each_convolution_once():
+def test_run_order_lists_each_convolution_once_and_changes_nothing():
     net = PlateNet()
+    before = {k: v.clone() for k, v in net.state_dict().items()}
     order = run_order(net)
+    assert net.training
+    assert all(torch.equal(v, before[k]) for k, v in net.state_dict().items())
     convs = [m for m in net.modules() if isinstance(m, torch.nn.Conv2d)]
     assert len(order) == len(convs) and set(order) == set(convs)
     assert order[0] is net.c4[0][0] and order[-1] is net.head
