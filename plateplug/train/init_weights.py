@@ -18,14 +18,23 @@ from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
 
 
-def onnx_state(path: str | Path) -> dict[str, torch.Tensor]:
-    """Every initialiser of an ONNX file as a tensor, by name."""
+def read_onnx(path: str | Path) -> onnx.ModelProto:
+    """The ONNX model at ``path``; PlateplugError when it cannot be read."""
     try:
-        proto = onnx.load(str(path))
+        return onnx.load(str(path))
     except Exception as exc:  # onnx raises several unrelated types for a bad file
         raise PlateplugError(f"cannot read ONNX file {path}: {exc}") from exc
+
+
+def initialisers(proto: onnx.ModelProto) -> dict[str, torch.Tensor]:
+    """Every initialiser of an ONNX model as a tensor, by name."""
     return {init.name: torch.from_numpy(np.array(numpy_helper.to_array(init)))
             for init in proto.graph.initializer}
+
+
+def onnx_state(path: str | Path) -> dict[str, torch.Tensor]:
+    """Every initialiser of an ONNX file as a tensor, by name."""
+    return initialisers(read_onnx(path))
 
 
 def initial_state(path: str | Path) -> dict[str, torch.Tensor]:

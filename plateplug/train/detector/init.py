@@ -14,14 +14,12 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
-import onnx
 import torch
-from onnx import numpy_helper
 from torch import nn
 
 from plateplug.errors import PlateplugError
 from plateplug.train.archs.platenet_arch import PlateNet
+from plateplug.train.init_weights import initialisers, read_onnx
 
 PROBE_SIZE = 64  # side of the zero input that reveals the order of the convolutions
 
@@ -55,15 +53,12 @@ def norm_after(net: nn.Module) -> dict[nn.Conv2d, nn.BatchNorm2d]:
     return pairs
 
 
-def graph_convolutions(path: Path) -> list[tuple[np.ndarray, np.ndarray | None]]:
+def graph_convolutions(path: Path) -> list[tuple[torch.Tensor, torch.Tensor | None]]:
     """(weight, bias or None) of every Conv node of the ONNX file, in graph order."""
-    try:
-        graph = onnx.load(str(path)).graph
-    except Exception as exc:  # onnx raises several unrelated types for a bad file
-        raise PlateplugError(f"cannot read ONNX file {path}: {exc}") from exc
-    weights = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    proto = read_onnx(path)
+    weights = initialisers(proto)
     convs = []
-    for node in graph.node:
+    for node in proto.graph.node:
         if node.op_type != "Conv":
             continue
         if node.input[1] not in weights:
@@ -79,16 +74,15 @@ def load_exported(net: PlateNet, path: str | Path) -> None:
     path = Path(path)
     convs, graph = run_order(net), graph_convolutions(path)
     shapes = [tuple(c.weight.shape) for c in convs]
-    if [w.shape for w, _ in graph] != shapes:
+    if [tuple(w.shape) for w, _ in graph] != shapes:
         raise PlateplugError(f"{path} is not an export of this PlateNet ({len(graph)} "
                              f"convolutions in the file, {len(convs)} in the network, or "
                              "other shapes)")
     norms = norm_after(net)
     with torch.no_grad():
         for conv, (weight, bias) in zip(convs, graph):
-            conv.weight.copy_(torch.from_numpy(np.array(weight)))
-            shift = torch.zeros(conv.out_channels) if bias is None else torch.from_numpy(
-                np.array(bias))
+            conv.weight.copy_(weight)
+            shift = torch.zeros(conv.out_channels) if bias is None else bias
             norm = norms.get(conv)
             if norm is not None:  # statistics 0 and 1, scale undoing eps: the identity
                 norm.reset_running_stats()
