@@ -158,10 +158,7 @@ def _train(
         crops += synthetic_crops(config.synthetic, config.seed)
         counts["synthetic"] = config.synthetic
     sampler = recipe.sampler(crops, rng, recipe.patch_width, degradation)
-    if config.teacher:
-        if recipe.frames != 1:
-            raise PlateplugError(f"--teacher: {recipe.name} is a multi-frame model; a teacher "
-                                 "enlarges single frames")
+    if config.teacher:  # TeacherTargets refuses a multi-frame model's bursts
         teacher = enhancer_model(config.teacher).load(
             "cpu" if ctx.device.type == "cpu" else "auto", config.threads)
         sampler = TeacherTargets(sampler, teacher, config.teacher_share)
