@@ -49,6 +49,12 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
 @click.option("--crop", type=click.IntRange(64, 1024), default=256, show_default=True,
               help="Side of the square training crops (a multiple of 16); larger crops hold "
                    "whole close-up plates.")
+@click.option("--neck", type=click.IntRange(8, 512), default=48, show_default=True,
+              help="Channels of the network's top-down neck. With --init from a narrower "
+                   "file the network starts as exactly that file's function; a resumed run "
+                   "keeps its checkpoint's.")
+@click.option("--deep", type=click.IntRange(8, 512), default=96, show_default=True,
+              help="Channels of the network's stride-16 stage (as --neck).")
 @threads_option("Torch CPU threads.", default=1)
 @click.option("--ignore-unlabelled", "ignore_from",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -64,8 +70,9 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
 @click.option("--ship", is_flag=True,
               help="Also install the exported model as the built-in 'plateplug' detector.")
 def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Path | None,
-                   lr: float, crop: int, threads: int, ignore_from: Path | None,
-                   scenes: Path | None, negatives_from: Path | None, ship: bool) -> None:
+                   lr: float, crop: int, neck: int, deep: int, threads: int,
+                   ignore_from: Path | None, scenes: Path | None, negatives_from: Path | None,
+                   ship: bool) -> None:
     """Train the built-in plate detector on CPU and export it to ONNX."""
     for sub in ("dashcam", "plates"):
         if not (data / sub).is_dir():
@@ -79,7 +86,8 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Pa
     if crop % 16:
         raise click.ClickException(f"--crop {crop} is not a multiple of 16")
     config = Config(data=data, out=out, scenes=scenes, minutes=minutes, resume=resume,
-                    init=init, lr=lr, crop=crop, threads=threads, ignore_from=ignore_from,
+                    init=init, lr=lr, crop=crop, neck=neck, deep=deep, threads=threads,
+                    ignore_from=ignore_from,
                     negatives_from=negatives_from)
     path = train(config, log=click.echo)
     if ship:

@@ -73,14 +73,14 @@ def load_state(model: nn.Module, source: dict[str, torch.Tensor], path: str | Pa
     wanted = model.state_dict()
     parts: dict[str, int] = getattr(model, "CONCATENATED_INPUTS", {})
     missing = [k for k in wanted if k not in source]
-    wrong = [k for k in wanted if k in source and not _fits(source[k], wanted[k], parts.get(k, 1))]
+    wrong = [k for k in wanted if k in source and not fits(source[k], wanted[k], parts.get(k, 1))]
     if missing or wrong:
         raise PlateplugError(f"{path} does not fit this model: {len(missing)} weights missing, "
                              f"{len(wrong)} of another shape (first: {(missing + wrong)[0]})")
     model.load_state_dict({k: widen(source[k], wanted[k], parts.get(k, 1)) for k in wanted})
 
 
-def _fits(old: torch.Tensor, new: torch.Tensor, in_parts: int) -> bool:
+def fits(old: torch.Tensor, new: torch.Tensor, in_parts: int = 1) -> bool:
     """Whether ``old`` is ``new`` or a narrower copy of it (``widen`` can embed it)."""
     if old.shape == new.shape:
         return True

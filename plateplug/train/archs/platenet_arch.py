@@ -15,6 +15,7 @@ CHANNEL_ORDER = "BGR"
 MEAN = (0.45, 0.45, 0.45)
 STD = (0.25, 0.25, 0.25)
 HEAT_PRIOR = 0.05
+NECK, DEEP = 48, 96  # default channels of the top-down neck and of the stride-16 stage
 
 
 def conv_bn(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
@@ -42,16 +43,18 @@ class SepBlock(nn.Module):
 class PlateNet(nn.Module):
     """Raw output N x 5 x H/4 x W/4: centre logit, offset logits x/y, log width/height (cells).
 
-    H and W must be multiples of 16.
+    H and W must be multiples of 16. ``neck`` and ``deep`` set the channels of the neck and of
+    the stride-16 stage (the capacity where most of the compute is not).
     """
 
-    def __init__(self, neck: int = 48):
+    def __init__(self, neck: int = NECK, deep: int = DEEP):
         super().__init__()
+        self.neck, self.deep = neck, deep
         self.c4 = nn.Sequential(conv_bn(3, 16, 2), conv_bn(16, 32, 2), SepBlock(32, 32))
         self.c8 = nn.Sequential(SepBlock(32, 64, 2), SepBlock(64, 64))
-        self.c16 = nn.Sequential(SepBlock(64, 96, 2), SepBlock(96, 96), SepBlock(96, 96, 1, 2),
-                                 SepBlock(96, 96, 1, 4))
-        self.lat4, self.lat8, self.lat16 = (nn.Conv2d(c, neck, 1) for c in (32, 64, 96))
+        self.c16 = nn.Sequential(SepBlock(64, deep, 2), SepBlock(deep, deep),
+                                 SepBlock(deep, deep, 1, 2), SepBlock(deep, deep, 1, 4))
+        self.lat4, self.lat8, self.lat16 = (nn.Conv2d(c, neck, 1) for c in (32, 64, deep))
         self.p8 = SepBlock(neck, neck)
         self.p4 = nn.Sequential(SepBlock(neck, neck), SepBlock(neck, neck))
         self.head = nn.Conv2d(neck, 5, 1)

@@ -7,6 +7,11 @@ convolutions; each batch norm becomes the identity plus the folded bias (mean 0,
 1, scale sqrt(1 + eps)). Those norms must stay frozen in training (``freeze_norms``): their
 running statistics are no longer the batch statistics the layer would otherwise use; their
 scale and shift are still learned.
+
+A wider PlateNet (``--neck``, ``--deep``) starts from a narrower file as exactly its function:
+each old channel keeps its weights and reads zero from the new ones, the new channels start
+random (norms the identity, no shift) and the head reads nothing from them until training
+gives them a use (``plateplug.train.init_weights.widen``).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from torch import nn
 
 from plateplug.errors import PlateplugError
 from plateplug.train.archs.platenet_arch import PlateNet
-from plateplug.train.init_weights import initialisers, read_onnx
+from plateplug.train.init_weights import fits, initialisers, read_onnx, widen
 
 PROBE_SIZE = 64  # side of the zero input that reveals the order of the convolutions
 
@@ -69,20 +74,23 @@ def graph_convolutions(path: Path) -> list[tuple[torch.Tensor, torch.Tensor | No
 
 
 def load_exported(net: PlateNet, path: str | Path) -> None:
-    """Set ``net``'s weights from its ONNX export at ``path`` (batch norms unfolded as the
-    identity plus bias); a file of another architecture is a PlateplugError."""
+    """Set ``net``'s weights from its ONNX export at ``path``, or from a narrower PlateNet's
+    (widened, see the module doc); batch norms unfolded as the identity plus bias. A file of
+    another architecture, or a wider one, is a PlateplugError."""
     path = Path(path)
     convs, graph = run_order(net), graph_convolutions(path)
-    shapes = [tuple(c.weight.shape) for c in convs]
-    if [tuple(w.shape) for w, _ in graph] != shapes:
-        raise PlateplugError(f"{path} is not an export of this PlateNet ({len(graph)} "
-                             f"convolutions in the file, {len(convs)} in the network, or "
-                             "other shapes)")
+    if len(graph) != len(convs) or not all(
+            fits(weight, conv.weight) for conv, (weight, _) in zip(convs, graph)):
+        raise PlateplugError(f"{path} is not an export of this PlateNet or a narrower one "
+                             f"({len(graph)} convolutions in the file, {len(convs)} in the "
+                             "network, or other shapes)")
     norms = norm_after(net)
     with torch.no_grad():
         for conv, (weight, bias) in zip(convs, graph):
-            conv.weight.copy_(weight)
-            shift = torch.zeros(conv.out_channels) if bias is None else bias
+            conv.weight.copy_(widen(weight, conv.weight))
+            shift = torch.zeros(conv.out_channels)
+            if bias is not None:
+                shift[: len(bias)] = bias
             norm = norms.get(conv)
             if norm is not None:  # statistics 0 and 1, scale undoing eps: the identity
                 norm.reset_running_stats()

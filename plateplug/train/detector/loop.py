@@ -15,7 +15,7 @@ import torch
 from plateplug.data.frames import Frame, read_frames
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
-from plateplug.train.archs.platenet_arch import STRIDE, PlateNet, normalise
+from plateplug.train.archs.platenet_arch import DEEP, NECK, STRIDE, PlateNet, normalise
 from plateplug.train.detector.calibrate import (
     best_threshold,
     calibration_samples,
@@ -63,6 +63,8 @@ class Config:
     negatives_from: Path | None = None
     batch: int = 16
     crop: int = 256
+    neck: int = NECK
+    deep: int = DEEP
     lr: float = 3e-3
     warmup_steps: int = 100
     threads: int = 1
@@ -81,7 +83,8 @@ def save(path: Path, net: PlateNet, optimiser: torch.optim.Optimizer, step: int,
          elapsed: float, frozen_norms: bool) -> None:
     """Write a checkpoint of tensors and primitives atomically."""
     checkpoint.save(path, {"model": net.state_dict(), "optimiser": optimiser.state_dict(),
-                           "step": step, "elapsed": elapsed, "frozen_norms": frozen_norms})
+                           "step": step, "elapsed": elapsed, "frozen_norms": frozen_norms,
+                           "neck": net.neck, "deep": net.deep})
 
 
 def mined_boxes(frames: list[Frame], model: Path | None, min_score: float, saved: Path,
@@ -119,18 +122,20 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     torch.manual_seed(config.seed)
     config.out.mkdir(parents=True, exist_ok=True)
     state_path = config.out / CHECKPOINT
-    net = PlateNet()
-    optimiser = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=1e-4)
-    step, elapsed, frozen_norms = 0, 0.0, config.init is not None
     if config.resume and config.init is not None:
         raise PlateplugError("--init starts a new run: leave it out with --resume")
+    if config.resume and not state_path.is_file():
+        raise PlateplugError(f"--resume: no checkpoint at {state_path}")
+    state = checkpoint.load(state_path) if config.resume else {}
+    widths = ((int(state.get("neck", NECK)), int(state.get("deep", DEEP))) if config.resume
+              else (config.neck, config.deep))  # a resumed run keeps its checkpoint's widths
+    net = PlateNet(*widths)
+    optimiser = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=1e-4)
+    step, elapsed, frozen_norms = 0, 0.0, config.init is not None
     if config.init is not None:
         load_exported(net, config.init)
         log(f"started from {config.init} (batch norms frozen)")
     if config.resume:
-        if not state_path.is_file():
-            raise PlateplugError(f"--resume: no checkpoint at {state_path}")
-        state = checkpoint.load(state_path)
         net.load_state_dict(state["model"])
         optimiser.load_state_dict(state["optimiser"])
         step, elapsed = int(state["step"]), float(state["elapsed"])

@@ -33,19 +33,39 @@ def trained_looking_net(seed: int = 0) -> PlateNet:
     return net.eval()
 
 
+def loaded_outputs(net: PlateNet, path, into: PlateNet, x: torch.Tensor
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The outputs of ``net`` and of ``into`` once the export ``path`` is loaded into it."""
+    load_exported(into, path)
+    into.eval()
+    with torch.no_grad():
+        return Deployed(net)(x).numpy(), Deployed(into)(x).numpy()
+
+
 def test_an_export_loads_back_into_the_same_function(tmp_path):
     net = trained_looking_net()
     path = export(net, tmp_path / "d.onnx", metadata(net, "test", "none"))
-    fresh = PlateNet()
-    load_exported(fresh, path)
-    fresh.eval()
     x = torch.randn(2, 3, 96, 160)
-    with torch.no_grad():
-        expected = Deployed(net)(x).numpy()
-        loaded = Deployed(fresh)(x).numpy()
+    expected, loaded = loaded_outputs(net, path, PlateNet(), x)
     np.testing.assert_allclose(loaded, expected, atol=1e-4, rtol=1e-3)
     got = session(path, "cpu").run(None, {"image": x.numpy()})[0]
     np.testing.assert_allclose(got, loaded, atol=1e-4, rtol=1e-3)
+
+
+def test_a_narrower_export_widens_into_the_same_function(tmp_path):
+    net = trained_looking_net()
+    path = export(net, tmp_path / "d.onnx", metadata(net, "test", "none"))
+    wide = PlateNet(neck=64, deep=128)
+    x = torch.randn(2, 3, 96, 160)
+    expected, widened = loaded_outputs(net, path, wide, x)
+    np.testing.assert_allclose(widened, expected, atol=1e-4, rtol=1e-3)
+    # the new channels compute something: only the head's zero weights hide them
+    with torch.no_grad():
+        assert wide.head.weight[:, 48:].abs().sum() == 0
+        features = wide.p4(wide.lat4(wide.c4(x)))
+    assert features[:, 48:].abs().sum() > 0
+    with pytest.raises(PlateplugError, match="or a narrower one"):
+        load_exported(PlateNet(neck=32), path)
 
 
 def test_run_order_lists_each_convolution_once_and_changes_nothing():
@@ -101,3 +121,19 @@ def test_a_run_from_an_export_keeps_its_norms_frozen_on_resume(tiny_data, tmp_pa
     resumed = torch.load(out / CHECKPOINT, weights_only=True)
     assert resumed["frozen_norms"] is True and resumed["step"] > state["step"]
     assert torch.count_nonzero(resumed["model"]["c4.0.1.running_mean"]) == 0
+
+
+@pytest.mark.slow
+def test_a_widened_run_keeps_its_widths_on_resume_and_in_the_export(tiny_data, tmp_path):
+    net = trained_looking_net()
+    start = export(net, tmp_path / "start.onnx", metadata(net, "test", "none"))
+    out = tmp_path / "run"
+    config = Config(data=tiny_data, out=out, minutes=0.02, batch=2, crop=64, init=start,
+                    neck=56, deep=112)
+    train(config, log=lambda _: None)
+    state = torch.load(out / CHECKPOINT, weights_only=True)
+    assert (state["neck"], state["deep"]) == (56, 112)
+    train(Config(data=tiny_data, out=out, minutes=0.04, batch=2, crop=64, resume=True),
+          log=lambda _: None)  # widths from the checkpoint, not the defaults
+    meta = session(out / "plate_detector.onnx", "cpu").get_modelmeta().custom_metadata_map
+    assert "neck 56, stride-16 stage 112" in meta["plateplug.architecture"]
