@@ -87,8 +87,7 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Pa
         raise click.ClickException(f"--crop {crop} is not a multiple of 16")
     config = Config(data=data, out=out, scenes=scenes, minutes=minutes, resume=resume,
                     init=init, lr=lr, crop=crop, neck=neck, deep=deep, threads=threads,
-                    ignore_from=ignore_from,
-                    negatives_from=negatives_from)
+                    ignore_from=ignore_from, negatives_from=negatives_from)
     path = train(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(path)}")

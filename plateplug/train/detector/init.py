@@ -89,8 +89,8 @@ def load_exported(net: PlateNet, path: str | Path) -> None:
         for conv, (weight, bias) in zip(convs, graph):
             conv.weight.copy_(widen(weight, conv.weight))
             shift = torch.zeros(conv.out_channels)
-            if bias is not None:
-                shift[: len(bias)] = bias
+            if bias is not None:  # new channels: no shift
+                shift = widen(bias, shift)
             norm = norms.get(conv)
             if norm is not None:  # statistics 0 and 1, scale undoing eps: the identity
                 norm.reset_running_stats()
