@@ -55,25 +55,33 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
                    "keeps its checkpoint's.")
 @click.option("--deep", type=click.IntRange(8, 512), default=96, show_default=True,
               help="Channels of the network's stride-16 stage (as --neck).")
+@click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Training crops per step.")
 @threads_option("Torch CPU threads.", default=1)
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes that make the training samples (0: the main process). On a "
+                   "GPU, which torch uses when it sees one, the samples are the bottleneck.")
 @click.option("--ignore-unlabelled", "ignore_from",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Detector ONNX file: its detections on the dashcam train frames that match "
-                   "no label (plates the labels miss) are left out of the loss.")
+                   "no label (plates the labels miss) are left out of the loss. Or the "
+                   "ignored.csv an earlier run saved from them.")
 @click.option("--scenes", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Street/parking photos with boxes.csv (../shared/data/scenes/get.sh lays "
                    "them out): their train split is trained on too.")
 @click.option("--hard-negatives", "negatives_from",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Detector ONNX file: its detections on the --scenes train photos that match "
-                   "no label are trained on as background, crops centred on them now and then.")
+                   "no label are trained on as background, crops centred on them now and then. "
+                   "Or the negatives.csv an earlier run saved from them.")
 @click.option("--ship", is_flag=True,
               help="Also install the exported model as the built-in 'plateplug' detector.")
 def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Path | None,
-                   lr: float, crop: int, neck: int, deep: int, threads: int,
-                   ignore_from: Path | None, scenes: Path | None, negatives_from: Path | None,
-                   ship: bool) -> None:
-    """Train the built-in plate detector on CPU and export it to ONNX."""
+                   lr: float, crop: int, neck: int, deep: int, batch: int, threads: int,
+                   workers: int, ignore_from: Path | None, scenes: Path | None,
+                   negatives_from: Path | None, ship: bool) -> None:
+    """Train the built-in plate detector (on the GPU when torch sees one, else on the CPU)
+    and export it to ONNX."""
     for sub in ("dashcam", "plates"):
         if not (data / sub).is_dir():
             raise click.ClickException(f"{data / sub} not found (pass --data)")
@@ -86,8 +94,9 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Pa
     if crop % 16:
         raise click.ClickException(f"--crop {crop} is not a multiple of 16")
     config = Config(data=data, out=out, scenes=scenes, minutes=minutes, resume=resume,
-                    init=init, lr=lr, crop=crop, neck=neck, deep=deep, threads=threads,
-                    ignore_from=ignore_from, negatives_from=negatives_from)
+                    init=init, lr=lr, crop=crop, neck=neck, deep=deep, batch=batch,
+                    threads=threads, workers=workers, ignore_from=ignore_from,
+                    negatives_from=negatives_from)
     path = train(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(path)}")

@@ -88,6 +88,6 @@ class Deployed(nn.Module):
 def normalise(batch: torch.Tensor) -> torch.Tensor:
     """uint8 N x H x W x 3 (BGR) -> float N x 3 x H x W as the network expects."""
     x = batch.permute(0, 3, 1, 2).float() / 255
-    mean = torch.tensor(MEAN).view(1, 3, 1, 1)
-    std = torch.tensor(STD).view(1, 3, 1, 1)
+    mean = torch.tensor(MEAN, device=batch.device).view(1, 3, 1, 1)
+    std = torch.tensor(STD, device=batch.device).view(1, 3, 1, 1)
     return (x - mean) / std

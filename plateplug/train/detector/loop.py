@@ -1,5 +1,6 @@
 """The time-boxed detector training loop: checkpoints, resume, export and threshold choice
-at the end."""
+at the end. It trains on the GPU when torch sees one (samples then come from worker
+processes, ``Config.workers``), else on the CPU."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 
@@ -24,7 +26,13 @@ from plateplug.train.detector.calibrate import (
     write_table,
     write_threshold,
 )
-from plateplug.train.detector.data import SampleSource, Scene, load_plate_images, load_scenes
+from plateplug.train.detector.data import (
+    SampleSource,
+    Scene,
+    batches,
+    load_plate_images,
+    load_scenes,
+)
 from plateplug.train.detector.export import export, metadata
 from plateplug.train.detector.init import freeze_norms, load_exported
 from plateplug.train.detector.loss import detection_loss
@@ -68,6 +76,7 @@ class Config:
     lr: float = 3e-3
     warmup_steps: int = 100
     threads: int = 1
+    workers: int = 0
     seed: int = 0
     save_every_s: float = 120.0
     log_every: int = 50
@@ -91,8 +100,12 @@ def mined_boxes(frames: list[Frame], model: Path | None, min_score: float, saved
                 resume: bool, what: str, log: Callable[[str], None]
                 ) -> dict[Path, np.ndarray] | None:
     """Boxes the detector file ``model`` finds on ``frames`` that match no label (saved to
-    ``saved``), or read back from ``saved`` on resume; None without either."""
-    if model is not None:
+    ``saved``), or read from ``model`` when it is such a saved CSV, or read back from
+    ``saved`` on resume; None without any."""
+    if model is not None and model.suffix.lower() == ".csv":
+        boxes = read_boxes(model, frames)
+        write_boxes(saved, boxes)
+    elif model is not None:
         boxes = find_unlabelled(mining_detector(model, min_score), frames)
         write_boxes(saved, boxes)
     elif resume and saved.is_file():
@@ -120,6 +133,9 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     """Train for ``config.minutes`` of wall time (in total, across resumes); export ONNX."""
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if config.workers:
+        cv2.setNumThreads(1)  # a forked worker hangs on a thread pool the parent started
     config.out.mkdir(parents=True, exist_ok=True)
     state_path = config.out / CHECKPOINT
     if config.resume and config.init is not None:
@@ -130,13 +146,15 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     widths = ((int(state.get("neck", NECK)), int(state.get("deep", DEEP))) if config.resume
               else (config.neck, config.deep))  # a resumed run keeps its checkpoint's widths
     net = PlateNet(*widths)
-    optimiser = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=1e-4)
     step, elapsed, frozen_norms = 0, 0.0, config.init is not None
     if config.init is not None:
         load_exported(net, config.init)
         log(f"started from {config.init} (batch norms frozen)")
     if config.resume:
         net.load_state_dict(state["model"])
+    net.to(device)  # before the optimiser, whose loaded state follows its parameters' device
+    optimiser = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=1e-4)
+    if config.resume:
         optimiser.load_state_dict(state["optimiser"])
         step, elapsed = int(state["step"]), float(state["elapsed"])
         frozen_norms = bool(state.get("frozen_norms", False))
@@ -144,15 +162,19 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     rng = np.random.default_rng(config.seed + step)
     source = SampleSource(training_scenes(config, log),
                           load_plate_images(config.data / "plates"), config.crop, rng)
+    stream = batches(source, config.batch, STRIDE, config.workers, (config.seed, step),
+                     pin_memory=device.type == "cuda")
     budget = config.minutes * 60
     net.train()
+    log(f"training on {device}, samples from {config.workers or 'the main'} "
+        f"process{'es' if config.workers else ''}")
     if frozen_norms:
         freeze_norms(net)
     start, last_save, running = time.monotonic() - elapsed, time.monotonic(), []
     while (elapsed := time.monotonic() - start) < budget:
         for group in optimiser.param_groups:
             group["lr"] = learning_rate(config, step, elapsed / budget)
-        batch = source.batch(config.batch, STRIDE)
+        batch = {k: v.to(device, non_blocking=True) for k, v in next(stream).items()}
         output = net(normalise(batch["image"]))
         loss, parts = detection_loss(output, batch["heat"], batch["reg"], batch["mask"],
                                      batch["care"])
@@ -170,7 +192,7 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
             save(state_path, net, optimiser, step, elapsed, frozen_norms)
             last_save = time.monotonic()
     save(state_path, net, optimiser, step, min(elapsed, budget), frozen_norms)
-    net.eval()
+    net.cpu().eval()
     path = export(net, config.out / ONNX_NAME, metadata(net, VERSION, TRAINING_DATA))
     results = detect_all(path, calibration_samples(config.data, config.scenes))
     table = threshold_table(results)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 
 import cv2
 import numpy as np
@@ -15,7 +17,7 @@ pytest.importorskip("onnxruntime")
 from plateplug.detect import OnnxDetector  # noqa: E402
 from plateplug.runtime import session  # noqa: E402
 from plateplug.train.archs.platenet_arch import Deployed, PlateNet, normalise  # noqa: E402
-from plateplug.train.detector.data import SampleSource, Scene, crop_boxes  # noqa: E402
+from plateplug.train.detector.data import SampleSource, Scene, batches, crop_boxes  # noqa: E402
 from plateplug.train.detector.export import export, metadata  # noqa: E402
 from plateplug.train.detector.loop import (  # noqa: E402
     CHECKPOINT,
@@ -160,6 +162,10 @@ def test_training_on_scenes_mines_hard_negatives_and_keeps_them_on_resume(tiny_d
     lines.clear()
     train(config, log=lines.append)
     assert any("hard negatives" in line for line in lines)
+    again = tmp_path / "c"  # a saved negatives CSV stands for the detector that mined it
+    train(Config(data=tiny_data, out=again, scenes=scenes, minutes=0.02, batch=2, crop=64,
+                 negatives_from=out / NEGATIVES), log=lambda _: None)
+    assert (again / NEGATIVES).read_text() == (out / NEGATIVES).read_text()
 
 
 def test_plates_cut_by_a_crop_are_ignored_not_taught_as_background():
@@ -172,3 +178,55 @@ def test_plates_cut_by_a_crop_are_ignored_not_taught_as_background():
         assert len(boxes) + len(ignore) <= 1
         cut += len(ignore)
     assert cut > 0
+
+
+def _tiny_source(seed: int = 0) -> SampleSource:
+    image = np.random.default_rng(seed).integers(0, 256, (200, 300, 3), np.uint8)
+    scene = Scene(image, np.array([[100, 100, 190, 125.0]], np.float32),
+                  np.zeros((0, 4), np.float32), np.zeros((0, 4), np.float32), 1.0)
+    return SampleSource([scene], [image[:20, :60].copy()], 64, np.random.default_rng(seed))
+
+
+def test_batches_in_the_main_process_follow_the_source_generator():
+    first = next(batches(_tiny_source(), 3, 4, workers=0, seed=(0, 0)))
+    again = next(batches(_tiny_source(), 3, 4, workers=0, seed=(0, 0)))
+    assert first["image"].shape == (3, 64, 64, 3) and first["image"].dtype == torch.uint8
+    assert first["heat"].shape == (3, 1, 16, 16)
+    for key in first:
+        assert torch.equal(first[key], again[key])
+
+
+# Sample workers are forked: in a process whose OpenCV thread pool already ran (this test
+# session) they would hang, so these two run where the CLI does, in a fresh interpreter.
+WORKER_BATCHES = """
+import numpy as np, torch
+from plateplug.train.detector.data import SampleSource, Scene, batches
+image = np.random.default_rng(0).integers(0, 256, (200, 300, 3), np.uint8)
+scene = Scene(image, np.array([[100, 100, 190, 125.0]], np.float32), np.zeros((0, 4),
+              np.float32), np.zeros((0, 4), np.float32), 1.0)
+source = SampleSource([scene], [image[:20, :60].copy()], 64, np.random.default_rng(0))
+stream = batches(source, 3, 4, workers=2, seed=(0, 0))
+one, two = next(stream), next(stream)
+print(tuple(one["image"].shape), sorted(one), torch.equal(one["image"], two["image"]))
+"""
+
+
+@pytest.mark.slow
+def test_batches_from_worker_processes_each_draw_their_own_samples():
+    done = subprocess.run([sys.executable, "-c", WORKER_BATCHES], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == (
+        "(3, 64, 64, 3) ['care', 'heat', 'image', 'mask', 'reg'] False")
+
+
+@pytest.mark.slow
+def test_training_with_sample_workers_runs_and_exports(tiny_data, tmp_path):
+    out = tmp_path / "w"
+    done = subprocess.run([sys.executable, "-m", "plateplug.cli", "train-detector",
+                           "--data", str(tiny_data), "--minutes", "0.05", "--batch", "2",
+                           "--crop", "64", "--workers", "1", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "samples from 1 processes" in done.stdout
+    assert (out / "plate_detector.onnx").is_file() and (out / CHECKPOINT).is_file()
