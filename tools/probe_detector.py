@@ -1,0 +1,57 @@
+"""A detector file alone (no verifier), on the valid frames of each source (dashcam, Open
+Images, Kaggle): recall / precision / F1 at IoU 0.5 for the score thresholds 0.35-0.6.
+``--reencode`` first shrinks each frame to its letterbox size and re-encodes it as WebP
+quality 80, as the GPU data pack of docs/detector.md did.
+
+    python tools/probe_detector.py --data ../shared/data \
+        --scenes ~/.cache/plateplug-data/scenes FILE.onnx [FILE.onnx ...] [--reencode]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import cv2
+
+from plateplug.data.frames import Frame, read_frames
+from plateplug.train.archs.platenet_arch import INPUT_SIZE
+from plateplug.train.detector.calibrate import Sample, detect_all, threshold_table
+
+
+def sample(frame: Frame, reencode: bool) -> Sample:
+    """``frame`` as a calibration sample, re-encoded as the GPU pack was when asked."""
+    image, boxes = frame.read(), frame.box_array()
+    if reencode:
+        h, w = image.shape[:2]
+        factor = min(1.0, INPUT_SIZE[0] / w, INPUT_SIZE[1] / h)
+        if factor < 1:
+            image = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        image = cv2.imdecode(cv2.imencode(".webp", image, [cv2.IMWRITE_WEBP_QUALITY, 80])[1],
+                             cv2.IMREAD_COLOR)
+        boxes = boxes * factor
+    return Sample(frame.path.name, image, boxes, ("",) * len(boxes))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("models", nargs="+", type=Path)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--scenes", type=Path, required=True)
+    parser.add_argument("--reencode", action="store_true")
+    args = parser.parse_args()
+    sets = {"dashcam": read_frames(args.data / "dashcam", "valid")}
+    for frame in read_frames(args.scenes, "valid"):
+        source = "openimages" if frame.path.name.startswith("oi_") else "kaggle"
+        sets.setdefault(source, []).append(frame)
+    for model in args.models:
+        for name, frames in sets.items():
+            rows = threshold_table(detect_all(model, (sample(f, args.reencode)
+                                                      for f in frames)))
+            cells = [f"{float(r.threshold):.2f}: {r.recall:.3f}/{r.precision:.3f}/{r.f1:.3f}"
+                     for r in rows if 0.35 <= float(r.threshold) <= 0.6]
+            print(f"{model} {name}  " + "  ".join(cells), flush=True)
+
+
+if __name__ == "__main__":
+    main()
