@@ -1,10 +1,12 @@
-"""A detector file alone (no verifier), on the valid frames of each source (dashcam, Open
-Images, Kaggle): recall / precision / F1 at IoU 0.5 for the score thresholds 0.35-0.6.
+"""A detector file alone (its verifier left out), on the valid (or train) frames of each
+source (dashcam, Open Images, Kaggle): recall / precision / F1 at IoU 0.5 for the score
+thresholds 0.35-0.6.
 ``--reencode`` first shrinks each frame to its letterbox size and re-encodes it as WebP
 quality 80, as the GPU data pack of docs/detector.md did.
 
     python tools/probe_detector.py --data ../shared/data \
-        --scenes ~/.cache/plateplug-data/scenes FILE.onnx [FILE.onnx ...] [--reencode]
+        --scenes ~/.cache/plateplug-data/scenes FILE.onnx [FILE.onnx ...] [--reencode] \
+        [--split train]
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import cv2
 
 from plateplug.data.frames import Frame, read_frames
 from plateplug.train.archs.platenet_arch import INPUT_SIZE
-from plateplug.train.detector.calibrate import Sample, detect_all, threshold_table
+from plateplug.train.detector.calibrate import CANDIDATES, Sample, threshold_table
+from plateplug.train.detector.unlabelled import mining_detector
 
 
 def sample(frame: Frame, reencode: bool) -> Sample:
@@ -39,15 +42,17 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--scenes", type=Path, required=True)
     parser.add_argument("--reencode", action="store_true")
+    parser.add_argument("--split", choices=("valid", "train"), default="valid")
     args = parser.parse_args()
-    sets = {"dashcam": read_frames(args.data / "dashcam", "valid")}
-    for frame in read_frames(args.scenes, "valid"):
+    sets = {"dashcam": read_frames(args.data / "dashcam", args.split)}
+    for frame in read_frames(args.scenes, args.split):
         source = "openimages" if frame.path.name.startswith("oi_") else "kaggle"
         sets.setdefault(source, []).append(frame)
     for model in args.models:
-        for name, frames in sets.items():
-            rows = threshold_table(detect_all(model, (sample(f, args.reencode)
-                                                      for f in frames)))
+        detector = mining_detector(model, min(CANDIDATES))
+        for name, frames in {**sets, "all": sum(sets.values(), [])}.items():
+            rows = threshold_table([(detector(s.frame), s.boxes) for s in
+                                    (sample(f, args.reencode) for f in frames)])
             cells = [f"{float(r.threshold):.2f}: {r.recall:.3f}/{r.precision:.3f}/{r.f1:.3f}"
                      for r in rows if 0.35 <= float(r.threshold) <= 0.6]
             print(f"{model} {name}  " + "  ".join(cells), flush=True)
