@@ -64,6 +64,9 @@ def _check_recognizer(model: str, recognizer: str) -> None:
                    "from resnet) or a plateplug .onnx export (e.g. a shipped model).")
 @click.option("--out", type=click.Path(file_okay=False), help="Run folder [runs/MODEL].")
 @threads_option("torch/OpenCV CPU threads.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes that make the training pairs (0: the main process); on a GPU "
+                   "they are the bottleneck. Not with --teacher.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--recognizer", type=click.Path(dir_okay=False), default=DEFAULT_RECOGNIZER,
               show_default=True, help="srgan, and the others with --text-loss: 'rapidocr' "
@@ -95,7 +98,7 @@ def _check_recognizer(model: str, recognizer: str) -> None:
                    f"crops; 'none' to leave out [default: {DEFAULT_SCENES} when present].")
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
-def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, seed,
+def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, workers, seed,
           recognizer, text_loss, text_weight, width, teacher, teacher_share, val_every,
           degradation, scenes, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
@@ -116,7 +119,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, se
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
-            teacher=teacher, teacher_share=teacher_share,
+            teacher=teacher, teacher_share=teacher_share, workers=workers,
             options={"recognizer": recognizer, "text_loss": text_loss,
                      "text_weight": text_weight},
         )

@@ -29,6 +29,7 @@ from plateplug.train.data import to_images, to_tensor
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import Recipe
 from plateplug.train.teacher_targets import TeacherTargets
+from plateplug.train.workers import batches, prepare_fork
 
 WARMUP_STEPS = 100
 MIN_LR_FACTOR = 0.02
@@ -60,6 +61,7 @@ class TrainConfig:
     width: int | None = None  # the generator's num_feat; None: the recipe's (or the resumed run's)
     teacher: str | None = None  # an enhancer (name or .onnx) whose outputs blend into the targets
     teacher_share: float = 0.5  # the teacher's share of each target
+    workers: int = 0  # processes making the training pairs (0: this one)
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -134,9 +136,12 @@ def _train(
     if resumed is not None and resumed.get("model_name") != recipe.name:
         raise PlateplugError(f"{config.resume} is a {resumed.get('model_name')} checkpoint")
     recipe = recipe.for_run(resumed, config.width)
+    if config.workers and config.teacher:
+        raise PlateplugError("--teacher runs in the main process: leave out --workers")
     if config.threads:
         torch.set_num_threads(config.threads)
         cv2.setNumThreads(config.threads)
+    prepare_fork(config.workers)
     out = Path(config.out or f"runs/{recipe.name}")
     batch = config.batch or recipe.batch
     base_lr = config.lr or recipe.lr
@@ -221,6 +226,8 @@ def _train(
             payload["disc_optimizer"] = d_optim.state_dict()
         checkpoint.save(path, payload)
 
+    pairs = batches(sampler, lambda s: s.sample(batch), config.workers,
+                    (config.seed, ctx.rank, step), pin_memory=ctx.device.type == "cuda")
     last_ckpt = time.monotonic()
     started = time.monotonic() - elapsed
     val = None
@@ -233,8 +240,7 @@ def _train(
         current_lr = learning_rate(base_lr, step, progress)
         for group in optim.param_groups:
             group["lr"] = current_lr
-        lr_batch, hr_batch = sampler.sample(batch)
-        lr_batch, hr_batch = lr_batch.to(ctx.device), hr_batch.to(ctx.device)
+        lr_batch, hr_batch = (t.to(ctx.device, non_blocking=True) for t in next(pairs))
         sr = ddp_model(lr_batch)
         loss, parts = objective.generator_loss(sr, hr_batch, ddp_disc)
         optim.zero_grad(set_to_none=True)

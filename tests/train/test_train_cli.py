@@ -2,6 +2,8 @@
 
 import importlib
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -89,6 +91,8 @@ def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
         (["resnet", "--data", ".", "--resume", "{ck}", "--init", "{ck}"], "either --resume"),
         (["unet", "--data", ".", "--teacher", "srgan", "--teacher-share", "0"],
          "--teacher-share"),
+        (["unet", "--data", ".", "--teacher", "srgan", "--workers", "2"],
+         "leave out --workers"),
     ],
 )
 def test_train_errors_are_one_line(tmp_path, args, message):
@@ -116,3 +120,16 @@ def test_export_of_an_unreadable_checkpoint_is_an_error(tmp_path):
     result = CliRunner().invoke(export, ["unet", str(bad), "-o", str(tmp_path / "x.onnx")])
     assert result.exit_code == 1
     assert "Error: cannot read checkpoint" in result.output
+
+
+@pytest.mark.slow
+def test_train_with_pair_workers(synthetic_plates, tmp_path):
+    # forked workers: in a fresh interpreter, as the CLI runs (see workers.prepare_fork)
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-m", "plateplug.cli", "train", "unet", "--data",
+                           str(synthetic_plates), "--steps", "3", "--batch", "2", "--out",
+                           str(out), "--workers", "2", "--scenes", "none", "--synthetic", "0"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert checkpoint.load(out / "last.pt")["step"] == 3
+    assert json.loads((out / "config.json").read_text())["workers"] == 2

@@ -12,14 +12,12 @@ factor, so plates appear at the sizes the deployed model sees, in both of its pa
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from plateplug.data.boxes import iou
 from plateplug.data.datasets import read_crops, select
@@ -190,30 +188,3 @@ def crop_boxes(boxes: np.ndarray, x: int, y: int, size: int,
     keep = (kept > 0) & (kept >= min_visible * np.maximum(area, 1e-6))
     return clipped[keep].astype(np.float32)
 
-
-class BatchStream(IterableDataset):
-    """Endless training batches from ``source``; in a DataLoader worker, each worker draws
-    from its own generator, seeded by ``seed`` and its worker id."""
-
-    def __init__(self, source: SampleSource, batch: int, stride: int, seed: Sequence[int]):
-        self.source, self.batch, self.stride, self.seed = source, batch, stride, list(seed)
-
-    def __iter__(self) -> Iterator[dict[str, torch.Tensor]]:
-        worker = get_worker_info()
-        if worker is not None:
-            cv2.setNumThreads(1)
-            self.source.rng = np.random.default_rng([*self.seed, worker.id])
-        while True:
-            yield self.source.batch(self.batch, self.stride)
-
-
-def batches(source: SampleSource, batch: int, stride: int, workers: int, seed: Sequence[int],
-            pin_memory: bool = False) -> Iterator[dict[str, torch.Tensor]]:
-    """Training batches made in the main process (``workers`` 0, drawing from
-    ``source.rng``) or by ``workers`` processes (a GPU trains faster than one core makes
-    samples)."""
-    stream = BatchStream(source, batch, stride, seed)
-    if workers == 0:
-        return iter(stream)
-    return iter(DataLoader(stream, batch_size=None, num_workers=workers,
-                           pin_memory=pin_memory, prefetch_factor=4))

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 
@@ -26,13 +25,7 @@ from plateplug.train.detector.calibrate import (
     write_table,
     write_threshold,
 )
-from plateplug.train.detector.data import (
-    SampleSource,
-    Scene,
-    batches,
-    load_plate_images,
-    load_scenes,
-)
+from plateplug.train.detector.data import SampleSource, Scene, load_plate_images, load_scenes
 from plateplug.train.detector.export import export, metadata
 from plateplug.train.detector.init import freeze_norms, load_exported
 from plateplug.train.detector.loss import detection_loss
@@ -44,6 +37,7 @@ from plateplug.train.detector.unlabelled import (
     read_boxes,
     write_boxes,
 )
+from plateplug.train.workers import batches, prepare_fork
 
 CHECKPOINT = "detector.pt"
 IGNORED = "ignored.csv"
@@ -134,8 +128,7 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if config.workers:
-        cv2.setNumThreads(1)  # a forked worker hangs on a thread pool the parent started
+    prepare_fork(config.workers)
     config.out.mkdir(parents=True, exist_ok=True)
     state_path = config.out / CHECKPOINT
     if config.resume and config.init is not None:
@@ -162,8 +155,8 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     rng = np.random.default_rng(config.seed + step)
     source = SampleSource(training_scenes(config, log),
                           load_plate_images(config.data / "plates"), config.crop, rng)
-    stream = batches(source, config.batch, STRIDE, config.workers, (config.seed, step),
-                     pin_memory=device.type == "cuda")
+    stream = batches(source, lambda s: s.batch(config.batch, STRIDE), config.workers,
+                     (config.seed, step), pin_memory=device.type == "cuda")
     budget = config.minutes * 60
     net.train()
     log(f"training on {device}, samples from {config.workers or 'the main'} "

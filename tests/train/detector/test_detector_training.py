@@ -17,7 +17,7 @@ pytest.importorskip("onnxruntime")
 from plateplug.detect import OnnxDetector  # noqa: E402
 from plateplug.runtime import session  # noqa: E402
 from plateplug.train.archs.platenet_arch import Deployed, PlateNet, normalise  # noqa: E402
-from plateplug.train.detector.data import SampleSource, Scene, batches, crop_boxes  # noqa: E402
+from plateplug.train.detector.data import SampleSource, Scene, crop_boxes  # noqa: E402
 from plateplug.train.detector.export import export, metadata  # noqa: E402
 from plateplug.train.detector.loop import (  # noqa: E402
     CHECKPOINT,
@@ -29,6 +29,7 @@ from plateplug.train.detector.loop import (  # noqa: E402
 )
 from plateplug.train.detector.loss import focal  # noqa: E402
 from plateplug.train.detector.targets import care_map, encode  # noqa: E402
+from plateplug.train.workers import batches  # noqa: E402
 
 
 def test_encode_puts_centres_and_log_sizes_on_the_grid():
@@ -188,8 +189,8 @@ def _tiny_source(seed: int = 0) -> SampleSource:
 
 
 def test_batches_in_the_main_process_follow_the_source_generator():
-    first = next(batches(_tiny_source(), 3, 4, workers=0, seed=(0, 0)))
-    again = next(batches(_tiny_source(), 3, 4, workers=0, seed=(0, 0)))
+    first = next(batches(_tiny_source(), lambda s: s.batch(3, 4), workers=0, seed=(0, 0)))
+    again = next(batches(_tiny_source(), lambda s: s.batch(3, 4), workers=0, seed=(0, 0)))
     assert first["image"].shape == (3, 64, 64, 3) and first["image"].dtype == torch.uint8
     assert first["heat"].shape == (3, 1, 16, 16)
     for key in first:
@@ -200,12 +201,13 @@ def test_batches_in_the_main_process_follow_the_source_generator():
 # session) they would hang, so these two run where the CLI does, in a fresh interpreter.
 WORKER_BATCHES = """
 import numpy as np, torch
-from plateplug.train.detector.data import SampleSource, Scene, batches
+from plateplug.train.detector.data import SampleSource, Scene
+from plateplug.train.workers import batches
 image = np.random.default_rng(0).integers(0, 256, (200, 300, 3), np.uint8)
 scene = Scene(image, np.array([[100, 100, 190, 125.0]], np.float32), np.zeros((0, 4),
               np.float32), np.zeros((0, 4), np.float32), 1.0)
 source = SampleSource([scene], [image[:20, :60].copy()], 64, np.random.default_rng(0))
-stream = batches(source, 3, 4, workers=2, seed=(0, 0))
+stream = batches(source, lambda s: s.batch(3, 4), workers=2, seed=(0, 0))
 one, two = next(stream), next(stream)
 print(tuple(one["image"].shape), sorted(one), torch.equal(one["image"], two["image"]))
 """
