@@ -17,8 +17,8 @@ from pathlib import Path
 import cv2
 
 from plateplug.data.frames import Frame, read_frames
-from plateplug.train.archs.platenet_arch import INPUT_SIZE
-from plateplug.train.detector.calibrate import CANDIDATES, Sample, threshold_table
+from plateplug.train.detector.calibrate import CANDIDATES, Result, Sample, threshold_table
+from plateplug.train.detector.data import inference_scale
 from plateplug.train.detector.unlabelled import mining_detector
 
 
@@ -26,8 +26,7 @@ def sample(frame: Frame, reencode: bool) -> Sample:
     """``frame`` as a calibration sample, re-encoded as the GPU pack was when asked."""
     image, boxes = frame.read(), frame.box_array()
     if reencode:
-        h, w = image.shape[:2]
-        factor = min(1.0, INPUT_SIZE[0] / w, INPUT_SIZE[1] / h)
+        factor = inference_scale(image.shape[1], image.shape[0])
         if factor < 1:
             image = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         image = cv2.imdecode(cv2.imencode(".webp", image, [cv2.IMWRITE_WEBP_QUALITY, 80])[1],
@@ -48,15 +47,22 @@ def main() -> None:
     for frame in read_frames(args.scenes, args.split):
         source = "openimages" if frame.path.name.startswith("oi_") else "kaggle"
         sets.setdefault(source, []).append(frame)
+    detectors = {model: mining_detector(model, min(CANDIDATES)) for model in args.models}
+    results: dict[tuple[Path, str], list[Result]] = {
+        (model, name): [] for model in args.models for name in (*sets, "all")}
+    for name, frames in sets.items():
+        for frame in frames:  # each frame read (and re-encoded) once for every model
+            s = sample(frame, args.reencode)
+            for model, detector in detectors.items():
+                found = (detector(s.frame), s.boxes)
+                results[model, name].append(found)
+                results[model, "all"].append(found)
     for model in args.models:
-        detector = mining_detector(model, min(CANDIDATES))
-        for name, frames in {**sets, "all": sum(sets.values(), [])}.items():
-            rows = threshold_table([(detector(s.frame), s.boxes) for s in
-                                    (sample(f, args.reencode) for f in frames)])
+        for name in (*sets, "all"):
             cells = [f"{float(r.threshold):.2f}: {r.recall:.3f}/{r.precision:.3f}/{r.f1:.3f}"
-                     for r in rows if 0.35 <= float(r.threshold) <= 0.6]
+                     for r in threshold_table(results[model, name])
+                     if 0.35 <= float(r.threshold) <= 0.6]
             print(f"{model} {name}  " + "  ".join(cells), flush=True)
-
 
 if __name__ == "__main__":
     main()

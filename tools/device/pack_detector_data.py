@@ -23,7 +23,7 @@ import numpy as np
 
 from plateplug.data.datasets import read_crops, select
 from plateplug.data.frames import read_frames
-from plateplug.train.archs.platenet_arch import INPUT_SIZE
+from plateplug.train.detector.data import inference_scale
 from plateplug.train.detector.unlabelled import (
     MIN_SCORE,
     NEGATIVE_SCORE,
@@ -43,10 +43,10 @@ def encode(image: np.ndarray, suffix: str, quality: int) -> bytes:
 
 
 def letterboxed(path: Path) -> tuple[np.ndarray, float]:
-    """The frame at ``path`` shrunk to fit INPUT_SIZE, and the factor."""
+    """The frame at ``path`` shrunk to the detector's input (``inference_scale``), and the
+    factor."""
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    h, w = image.shape[:2]
-    factor = min(1.0, INPUT_SIZE[0] / w, INPUT_SIZE[1] / h)
+    factor = inference_scale(image.shape[1], image.shape[0])
     if factor < 1:
         image = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     return image, factor

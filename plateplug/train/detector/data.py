@@ -187,4 +187,3 @@ def crop_boxes(boxes: np.ndarray, x: int, y: int, size: int,
     kept = (clipped[:, 2] - clipped[:, 0]) * (clipped[:, 3] - clipped[:, 1])
     keep = (kept > 0) & (kept >= min_visible * np.maximum(area, 1e-6))
     return clipped[keep].astype(np.float32)
-

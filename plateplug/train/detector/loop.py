@@ -96,11 +96,9 @@ def mined_boxes(frames: list[Frame], model: Path | None, min_score: float, saved
     """Boxes the detector file ``model`` finds on ``frames`` that match no label (saved to
     ``saved``), or read from ``model`` when it is such a saved CSV, or read back from
     ``saved`` on resume; None without any."""
-    if model is not None and model.suffix.lower() == ".csv":
-        boxes = read_boxes(model, frames)
-        write_boxes(saved, boxes)
-    elif model is not None:
-        boxes = find_unlabelled(mining_detector(model, min_score), frames)
+    if model is not None:
+        boxes = (read_boxes(model, frames) if model.suffix.lower() == ".csv"
+                 else find_unlabelled(mining_detector(model, min_score), frames))
         write_boxes(saved, boxes)
     elif resume and saved.is_file():
         boxes = read_boxes(saved, frames)
