@@ -36,7 +36,8 @@ def _scenes(value: str | None) -> str | None:
 
 
 def _check_recognizer(model: str, recognizer: str) -> None:
-    """The text loss's recogniser exists: RapidOCR's (ocr extra) or a checkpoint file."""
+    """The text loss's recogniser exists: RapidOCR's (ocr extra), its .onnx file or a
+    checkpoint file."""
     from plateplug.train.ocr_teacher import TEACHER
 
     if recognizer == TEACHER:
@@ -70,7 +71,8 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--recognizer", type=click.Path(dir_okay=False), default=DEFAULT_RECOGNIZER,
               show_default=True, help="srgan, and the others with --text-loss: 'rapidocr' "
-              "(RapidOCR's recogniser as a teacher: needs the ocr extra) or a checkpoint of "
+              "(RapidOCR's recogniser as a teacher: needs the ocr extra), that recogniser's "
+              ".onnx file (the same teacher without the package) or a checkpoint of "
               "`plateplug train-recognizer`.")
 @click.option("--text-loss", is_flag=True,
               help="unet, resnet, mfsr: add the recogniser's text loss to pixel L1 (srgan "

@@ -34,11 +34,18 @@ def recogniser_path() -> Path:
     return path
 
 
-def load_ocr_teacher(device: torch.device | str = "cpu") -> nn.Module:
-    """RapidOCR's recogniser as a frozen torch module: (N, 3, 48, W) BGR in [-1, 1] ->
-    (N, W/8, classes) character probabilities per column."""
+def is_recogniser_file(recognizer: str) -> bool:
+    """Whether a ``--recognizer`` value names a recogniser ONNX file (RapidOCR's, copied out
+    of the wheel for a machine without the ``rapidocr`` package) rather than a checkpoint."""
+    return Path(recognizer).suffix.lower() == ".onnx"
+
+
+def load_ocr_teacher(device: torch.device | str = "cpu", path: Path | None = None) -> nn.Module:
+    """RapidOCR's recogniser (``path``, default the one in the installed wheel) as a frozen
+    torch module: (N, 3, 48, W) BGR in [-1, 1] -> (N, W/8, classes) character probabilities
+    per column."""
     onnx = require("onnx", "train")
-    return OnnxGraphModule(onnx.load(str(recogniser_path()))).eval().to(device)
+    return OnnxGraphModule(onnx.load(str(path or recogniser_path()))).eval().to(device)
 
 
 class OcrDistillationLoss(nn.Module):

@@ -139,19 +139,22 @@ class OnnxGraphModule(nn.Module):
         onnx = require("onnx", "train")
         numpy_helper = onnx.numpy_helper
         graph = model.graph
-        unknown = sorted({n.op_type for n in graph.node} - set(OPERATORS))
+        constants = [n for n in graph.node if n.op_type == "Constant"
+                     and [a.name for a in n.attribute] == ["value"]]  # a tensor, not a list
+        unknown = sorted({n.op_type for n in graph.node if n not in constants} - set(OPERATORS))
         if unknown:
             raise PlateplugError(f"ONNX operators not supported here: {', '.join(unknown)}")
         if len(graph.input) != 1 or len(graph.output) != 1:
             raise PlateplugError("only graphs with one input and one output are supported")
-        self.names: dict[str, str] = {}
-        for i, init in enumerate(graph.initializer):
-            self.register_buffer(f"w{i}", torch.from_numpy(numpy_helper.to_array(init).copy()))
-            self.names[init.name] = f"w{i}"
+        self.names: dict[str, str] = {}  # initialisers and Constant tensors become buffers
+        for i, (name, tensor) in enumerate([(init.name, init) for init in graph.initializer]
+                                           + [(n.output[0], n.attribute[0].t) for n in constants]):
+            self.register_buffer(f"w{i}", torch.from_numpy(numpy_helper.to_array(tensor).copy()))
+            self.names[name] = f"w{i}"
         self.nodes = [
             (n.op_type, list(n.input), list(n.output),
              {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute})
-            for n in graph.node
+            for n in graph.node if n not in constants
         ]
         self.input_name = graph.input[0].name
         self.output_name = graph.output[0].name

@@ -33,6 +33,22 @@ def test_distillation_is_zero_on_hr_and_its_gradient_moves_sr_towards_hr():
     assert float(loss(moved, hr)) < float(first)
 
 
+def test_a_recogniser_onnx_file_is_the_teacher_without_the_rapidocr_package(tmp_path):
+    from plateplug.train.recipes.srgan import make_objective
+
+    reader = ColumnReader().eval()
+    path = tmp_path / "rec.onnx"
+    x = torch.rand(2, 3, INPUT_HEIGHT, 96) * 2 - 1
+    torch.onnx.export(reader, (x,), str(path), input_names=["x"], dynamo=False,
+                      dynamic_axes={"x": {0: "n", 3: "w"}})
+    objective = make_objective({"recognizer": str(path)}, torch.device("cpu"))
+    assert isinstance(objective.feature_loss, OcrDistillationLoss)
+    wider = torch.rand(1, 3, INPUT_HEIGHT, 160) * 2 - 1
+    with torch.no_grad():
+        torch.testing.assert_close(objective.feature_loss.network(wider), reader(wider),
+                                   atol=1e-5, rtol=1e-4)
+
+
 @pytest.mark.slow
 def test_the_rapidocr_teacher_reads_like_onnxruntime():
     pytest.importorskip("rapidocr", reason="the ocr extra is not installed")

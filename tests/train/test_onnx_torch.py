@@ -99,3 +99,14 @@ def test_an_unsupported_operator_is_named():
                    [_const("idx", np.array([0], np.int64))], [1, 3, 6, 9])
     with pytest.raises(PlateplugError, match="not supported here: Gather"):
         OnnxGraphModule(model)
+
+
+def test_constant_tensors_are_weights_and_other_constants_are_named():
+    shift = helper.make_node("Constant", [], ["k"], value=_const("k", np.float32([1.5])))
+    model = _model([shift, helper.make_node("Add", ["x", "k"], ["y"])], [], [2, 3, 6, 9])
+    x = torch.rand(2, 3, 6, 9)
+    torch.testing.assert_close(OnnxGraphModule(model)(x), x + 1.5)
+    listed = helper.make_node("Constant", [], ["k"], value_floats=[1.5])
+    with pytest.raises(PlateplugError, match="not supported here: Constant"):
+        OnnxGraphModule(_model([listed, helper.make_node("Add", ["x", "k"], ["y"])], [],
+                               [2, 3, 6, 9]))

@@ -84,6 +84,7 @@ def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
         (["srgan", "--data", ".", "--recognizer", "/nonexistent/rec.pt"], "recogniser"),
         (["mfsr", "--data", ".", "--text-loss", "--recognizer", "/nonexistent/rec.pt"],
          "mfsr needs a trained recogniser"),
+        (["srgan", "--data", ".", "--recognizer", "/nonexistent/rec.onnx"], "recogniser"),
         (["unet", "--data", ".", "--text-loss", "--recognizer", "/nonexistent/rec.pt"],
          "--recognizer rapidocr"),
         (["srgan", "--data", ".", "--text-loss"], "srgan always has the text loss"),

@@ -5,6 +5,7 @@ discriminator."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -14,7 +15,12 @@ from torch.nn import functional as F
 from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
 from plateplug.train.archs.srgan_arch import PatchDiscriminator, SRGANGenerator
-from plateplug.train.ocr_teacher import TEACHER, OcrDistillationLoss, load_ocr_teacher
+from plateplug.train.ocr_teacher import (
+    TEACHER,
+    OcrDistillationLoss,
+    is_recogniser_file,
+    load_ocr_teacher,
+)
 from plateplug.train.recipes.base import Objective, PixelL1, Recipe
 
 if TYPE_CHECKING:
@@ -59,14 +65,16 @@ class PerceptualAdversarial(nn.Module):
 
 def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualAdversarial:
     """The text loss of ``options['recognizer']``: ``rapidocr`` (RapidOCR's recogniser as a
-    teacher, ``plateplug.train.ocr_teacher``) or a checkpoint of the project's CRNN, weighted
+    teacher, ``plateplug.train.ocr_teacher``), that recogniser's ``.onnx`` file (the same
+    teacher where the package is not installed) or a checkpoint of the project's CRNN, weighted
     by ``options['text_weight']`` when given (else the loss's own default ``weight``)."""
     path = options.get("recognizer")
     if not path:
         raise PlateplugError("the text-aware loss needs a recogniser (--recognizer)")
     feature_loss: TextFeatureLoss | OcrDistillationLoss
-    if path == TEACHER:
-        feature_loss = OcrDistillationLoss(load_ocr_teacher(device))
+    if path == TEACHER or is_recogniser_file(path):
+        file = None if path == TEACHER else Path(path)
+        feature_loss = OcrDistillationLoss(load_ocr_teacher(device, file))
     else:
         from plateplug.train.recognizer import TextFeatureLoss, load_feature_network
 

@@ -1,0 +1,63 @@
+"""tools/device/pack_enhancer_data.py: the merged parts give the enhancers' training the same
+crops pixel for pixel (plates unchanged, dashcam and scenes windows), never a valid one."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from plateplug.data.crops import load_dashcam, load_scenes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _frames(folder: Path, rng: np.random.Generator, heights: list[float]) -> None:
+    """Three 640 x 360 noise frames, each with boxes of the given heights at fractional
+    positions (one near the edge), and a valid frame with a box."""
+    (folder / "images").mkdir(parents=True)
+    with (folder / "boxes.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["image", "split", "source", "xmin", "ymin", "xmax", "ymax"])
+        for i in range(4):
+            cv2.imwrite(str(folder / f"images/f{i}.png"),
+                        rng.integers(0, 256, (360, 640, 3), np.uint8))
+            split = "valid" if i == 3 else "train"
+            for h in heights:
+                x, y = rng.uniform(0.3, 500), rng.uniform(0.3, 360 - h - 0.5)
+                writer.writerow([f"images/f{i}.png", split, "kaggle", round(x, 2), round(y, 3),
+                                 round(x + 3.1 * h, 1), round(y + h, 2)])
+
+
+def test_merged_parts_give_the_same_training_crops(tmp_path):
+    rng = np.random.default_rng(0)
+    data, scenes, out = tmp_path / "data", tmp_path / "scenes", tmp_path / "pack"
+    _frames(data / "dashcam", rng, [12.5, 30.25])
+    _frames(scenes, rng, [20.0, 41.7, 80.3])
+    (data / "plates/br").mkdir(parents=True)
+    cv2.imwrite(str(data / "plates/br/p0.png"), rng.integers(0, 256, (60, 200, 3), np.uint8))
+    (data / "plates/labels.csv").write_text("path,text\nbr/p0.png,ABC1234\n")
+    done = subprocess.run([sys.executable, str(ROOT / "tools/device/pack_enhancer_data.py"),
+                           "--data", str(data), "--scenes", str(scenes), "--out", str(out),
+                           "--part-mb", "0.1"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    parts = sorted(out.iterdir())
+    assert len(parts) > 1
+    for part in parts:
+        assert sum(p.stat().st_size for p in part.rglob("*") if p.is_file()) <= 0.1 * 2**20
+    merged = tmp_path / "stash"
+    for part in parts:
+        subprocess.run(["cp", "-a", f"{part}/.", str(merged)], check=True)
+    assert ((merged / "data/plates/br/p0.png").read_bytes()
+            == (data / "plates/br/p0.png").read_bytes())
+    for load, before, after in ((load_dashcam, data / "dashcam/boxes.csv",
+                                 merged / "data/dashcam/boxes.csv"),
+                                (load_scenes, scenes, merged / "scenes")):
+        old, new = load(before), load(after)
+        assert len(new) == len(old) == 6  # two boxes (scenes: >= 40 px) x three train frames
+        for a, b in zip(old, new):
+            np.testing.assert_array_equal(a.image, b.image)

@@ -1,0 +1,104 @@
+"""Pack the enhancers' training data in parts of at most N MiB for a device machine that takes
+64 MiB per call (docs/training.md, "On a GPU"): the plates folder unchanged; of the dashcam
+frames and the scenes photos only the train-split windows the training crops come from
+(each plate's margin window, saved as PNG: the same crops pixel for pixel, a fraction of
+the bytes); optionally RapidOCR's recogniser file for the text
+loss. Each call carries one part and copies it into /tmp/stash (``cp -a PART/. /tmp/stash/``),
+where the parts add up to ``data/plates``, ``data/dashcam``, ``scenes`` (and
+``recogniser/``), ready for tools/device/train_enhancer.sh.
+
+    python tools/device/pack_enhancer_data.py --data ../shared/data \
+        --scenes ~/.cache/plateplug-data/scenes --out .devdata/enhancers [--recogniser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from split_into_parts import split  # noqa: E402
+
+from plateplug.data.crops import SCENES_MIN_BOX  # noqa: E402
+from plateplug.data.datasets import PLATE_MARGIN  # noqa: E402
+from plateplug.data.frames import read_frames  # noqa: E402
+
+
+def margin_window(box: tuple[float, ...], width: int, height: int,
+                  margin: float = PLATE_MARGIN) -> tuple[int, int, int, int]:
+    """The pixels ``plateplug.data.datasets.crop_boxes`` cuts for ``box``."""
+    x0, y0, x1, y1 = box
+    m = margin * (y1 - y0)
+    return (max(0, int(x0 - m)), max(0, int(y0 - m)),
+            min(width, int(np.ceil(x1 + m))), min(height, int(np.ceil(y1 + m))))
+
+
+def cut_frames(boxes_csv: Path, out: Path, min_box_height: float = 0.0) -> int:
+    """Write ``out/boxes.csv`` and ``out/images/*.png``: for each box at least
+    ``min_box_height`` high of the train frames of ``boxes_csv``, its margin window, the box
+    moved into it. Returns the number of windows written."""
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    rows = []
+    for frame in sorted(read_frames(boxes_csv, "train"), key=lambda f: f.path):
+        boxes = [b for b in frame.boxes if b[3] - b[1] >= min_box_height]
+        image = frame.read() if boxes else None
+        for index, (x0, y0, x1, y1) in enumerate(boxes):
+            left, top, right, bottom = margin_window((x0, y0, x1, y1), image.shape[1],
+                                                     image.shape[0])
+            name = f"images/{frame.path.stem}_{index}.png"
+            cv2.imwrite(str(out / name), image[top:bottom, left:right])
+            # integer shifts keep crop_boxes' rounding: the same window comes out
+            rows.append([name, "train", frame.source, x0 - left, y0 - top, x1 - left, y1 - top])
+    with (out / "boxes.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["image", "split", "source", "xmin", "ymin", "xmax", "ymax"])
+        writer.writerows(rows)
+    return len(rows)
+
+
+def pack(data: Path, scenes: Path | None, out: Path, part_mb: float,
+         recogniser: Path | None = None) -> list[Path]:
+    """Stage the folders the stash will hold, then split them into parts under ``out``."""
+    with tempfile.TemporaryDirectory() as staging:
+        stage = Path(staging)
+        shutil.copytree(data / "plates", stage / "data/plates")
+        if (data / "dashcam/boxes.csv").is_file():
+            cut_frames(data / "dashcam/boxes.csv", stage / "data/dashcam")
+        if scenes is not None:
+            cut_frames(scenes / "boxes.csv", stage / "scenes", SCENES_MIN_BOX)
+        if recogniser is not None:
+            (stage / "recogniser").mkdir()
+            shutil.copy2(recogniser, stage / "recogniser" / recogniser.name)
+        shutil.rmtree(out, ignore_errors=True)
+        return split(stage, out, ".", part_mb)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="Holds plates/ and dashcam/.")
+    parser.add_argument("--scenes", type=Path, help="Scenes folder (boxes.csv, images/).")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--part-mb", type=float, default=44.0)
+    parser.add_argument("--recogniser", action="store_true",
+                        help="Add RapidOCR's recogniser file (the ocr extra) for --text-loss.")
+    args = parser.parse_args()
+    recogniser = None
+    if args.recogniser:
+        from plateplug.train.ocr_teacher import recogniser_path
+
+        recogniser = recogniser_path()
+    parts = pack(args.data, args.scenes, args.out, args.part_mb, recogniser)
+    sizes = [sum(p.stat().st_size for p in part.rglob("*") if p.is_file()) / 2**20
+             for part in parts]
+    print(f"{args.out}: {len(parts)} parts ({', '.join(f'{s:.1f}' for s in sizes)} MiB)")
+
+
+if __name__ == "__main__":
+    main()
