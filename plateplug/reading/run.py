@@ -74,8 +74,8 @@ def read_plates(source: str, output: Path | None, model: str | None,
             _drain(pipeline, writer)
         ms = 1000 * (time.perf_counter() - start) / max(summary.frames, 1)
         skipped = f", skipped {src.skipped} undecodable" if src.skipped else ""
-        short = (f" ({writer.left_out} seen in fewer than {min_frames} frames left out)"
-                 if writer.left_out else "")
+        short = (f" ({writer.left_out} seen in fewer than {min_frames} frames left out; "
+                 "a lower --min-frames keeps them)" if writer.left_out else "")
         log(f"{summary.frames} frames{skipped}, {writer.count} plates{short} read with "
             f"{reader} after {pipeline.enhancer.name}, {ms:.0f} ms per frame"
             f"{f' -> {target}' if target else ''}")

@@ -233,7 +233,8 @@ def test_tracks_seen_in_few_frames_are_left_out(stub, tmp_path):
     result = run(clip, "--boxes", boxes)
     assert result.exit_code == 0, result.output
     assert [json.loads(x)["frames"] for x in result.stdout.splitlines()] == [12]
-    assert "1 plates (1 seen in fewer than 3 frames left out)" in result.stderr
+    assert ("1 plates (1 seen in fewer than 3 frames left out; a lower --min-frames keeps "
+            "them)") in result.stderr
     result = run(clip, "--boxes", boxes, "--min-frames", "2")
     assert [json.loads(x)["frames"] for x in result.stdout.splitlines()] == [12, 2]
 
