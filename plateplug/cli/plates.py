@@ -40,7 +40,8 @@ from plateplug.reading.run import DEFAULT_REJOIN_S, NO_ENHANCER, read_plates
               help="Read a track again only when its crop is larger or sharper than every "
                    "crop read before.")
 @click.option("--min-frames", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Leave out tracks seen in fewer frames (brief false detections).")
+              help="Leave out tracks seen in fewer frames (brief false detections); a "
+                   "source shorter than this (a still image) keeps every track.")
 @click.option("--rejoin", type=click.FloatRange(min=0), default=DEFAULT_REJOIN_S,
               show_default=True,
               help="Seconds an ended track waits for a later track with the same voted "

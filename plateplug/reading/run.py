@@ -71,6 +71,9 @@ def read_plates(source: str, output: Path | None, model: str | None,
                     _drain(pipeline, writer)
                 log(f"\nStopped early: {_kept(writer)}")
                 raise
+            if summary.frames < min_frames:  # a still image: no track can be long enough
+                log(f"{src.name} holds {summary.frames} frame(s): tracks of any length kept")
+                writer.min_frames = 1
             _drain(pipeline, writer)
         ms = 1000 * (time.perf_counter() - start) / max(summary.frames, 1)
         skipped = f", skipped {src.skipped} undecodable" if src.skipped else ""

@@ -239,6 +239,15 @@ def test_tracks_seen_in_few_frames_are_left_out(stub, tmp_path):
     assert [json.loads(x)["frames"] for x in result.stdout.splitlines()] == [12, 2]
 
 
+def test_a_still_image_keeps_its_plates(stub, tmp_path):
+    image = tmp_path / "photo.png"
+    cv2.imwrite(str(image), np.full((120, 160, 3), 40, np.uint8))
+    result = run(image, "--boxes", boxes_file(tmp_path / "b.jsonl", {0: [plate_box(0, SIZE)]}))
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["frames"] for x in result.stdout.splitlines()] == [1]
+    assert "photo.png holds 1 frame(s): tracks of any length kept" in result.stderr
+
+
 def test_output_folder_gets_a_default_name(stub, clip, tmp_path):
     (tmp_path / "out").mkdir()
     result = run(clip, "--detector", "bright", "-o", tmp_path / "out")
