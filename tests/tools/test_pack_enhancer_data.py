@@ -1,5 +1,6 @@
 """tools/device/pack_enhancer_data.py: the merged parts give the enhancers' training the same
-crops pixel for pixel (plates unchanged, dashcam and scenes windows), never a valid one."""
+crops pixel for pixel and in the same order (plates unchanged, dashcam and scenes windows),
+never a valid one."""
 
 from __future__ import annotations
 
@@ -23,13 +24,14 @@ def _frames(folder: Path, rng: np.random.Generator, heights: list[float]) -> Non
     with (folder / "boxes.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["image", "split", "source", "xmin", "ymin", "xmax", "ymax"])
-        for i in range(4):
-            cv2.imwrite(str(folder / f"images/f{i}.png"),
+        # names whose order a "<stem>_<box>" naming would change ("p1_0" sorts before "p_0")
+        for i, name in enumerate(("p.png", "p1.png", "p2.png", "q.png")):
+            cv2.imwrite(str(folder / "images" / name),
                         rng.integers(0, 256, (360, 640, 3), np.uint8))
             split = "valid" if i == 3 else "train"
             for h in heights:
                 x, y = rng.uniform(0.3, 500), rng.uniform(0.3, 360 - h - 0.5)
-                writer.writerow([f"images/f{i}.png", split, "kaggle", round(x, 2), round(y, 3),
+                writer.writerow([f"images/{name}", split, "kaggle", round(x, 2), round(y, 3),
                                  round(x + 3.1 * h, 1), round(y + h, 2)])
 
 

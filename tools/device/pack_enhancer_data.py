@@ -1,8 +1,8 @@
 """Pack the enhancers' training data in parts of at most N MiB for a device machine that takes
 64 MiB per call (docs/training.md, "On a GPU"): the plates folder unchanged; of the dashcam
 frames and the scenes photos only the train-split windows the training crops come from
-(each plate's margin window, saved as PNG: the same crops pixel for pixel, a fraction of
-the bytes); optionally RapidOCR's recogniser file for the text
+(each plate's margin window, saved as PNG: the same crops pixel for pixel and in the same
+order, a fraction of the bytes); optionally RapidOCR's recogniser file for the text
 loss. Each call carries one part and copies it into /tmp/stash (``cp -a PART/. /tmp/stash/``),
 where the parts add up to ``data/plates``, ``data/dashcam``, ``scenes`` (and
 ``recogniser/``), ready for tools/device/train_enhancer.sh.
@@ -46,13 +46,14 @@ def cut_frames(boxes_csv: Path, out: Path, min_box_height: float = 0.0) -> int:
     moved into it. Returns the number of windows written."""
     (out / "images").mkdir(parents=True, exist_ok=True)
     rows = []
-    for frame in sorted(read_frames(boxes_csv, "train"), key=lambda f: f.path):
+    frames = sorted(read_frames(boxes_csv, "train"), key=lambda f: f.path)
+    for number, frame in enumerate(frames):  # names that sort as the frames did: same order
         boxes = [b for b in frame.boxes if b[3] - b[1] >= min_box_height]
         image = frame.read() if boxes else None
         for index, (x0, y0, x1, y1) in enumerate(boxes):
             left, top, right, bottom = margin_window((x0, y0, x1, y1), image.shape[1],
                                                      image.shape[0])
-            name = f"images/{frame.path.stem}_{index}.png"
+            name = f"images/{number:06d}_{index:03d}.png"
             cv2.imwrite(str(out / name), image[top:bottom, left:right])
             # integer shifts keep crop_boxes' rounding: the same window comes out
             rows.append([name, "train", frame.source, x0 - left, y0 - top, x1 - left, y1 - top])
