@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +65,16 @@ def _read_csv(path: Path) -> list[PlateCrop]:
     ]
 
 
+def margin_window(box: Sequence[float], width: int, height: int,
+                  margin: float = PLATE_MARGIN) -> tuple[int, int, int, int]:
+    """The pixels (x1, y1, x2, y2) of a ``width`` x ``height`` frame that ``crop_boxes`` cuts
+    for ``box``: widened by ``margin`` of its height on every side, clipped to the frame."""
+    x0, y0, x1, y1 = box
+    m = margin * (y1 - y0)
+    return (max(0, int(x0 - m)), max(0, int(y0 - m)),
+            min(width, int(np.ceil(x1 + m))), min(height, int(np.ceil(y1 + m))))
+
+
 def crop_boxes(boxes_csv: Path, split: str, prefix: str, margin: float = PLATE_MARGIN,
                min_box_height: float = 0.0) -> list[tuple[str, np.ndarray]]:
     """(key, BGR crop) of every plate box of ``split`` in a ``boxes.csv`` at least
@@ -78,10 +88,8 @@ def crop_boxes(boxes_csv: Path, split: str, prefix: str, margin: float = PLATE_M
             continue
         name = frame.path.relative_to(boxes_csv.parent).as_posix()
         fh, fw = image.shape[:2]
-        for i, (x0, y0, x1, y1) in boxes:
-            m = margin * (y1 - y0)
-            xa, ya = max(0, int(x0 - m)), max(0, int(y0 - m))
-            xb, yb = min(fw, int(np.ceil(x1 + m))), min(fh, int(np.ceil(y1 + m)))
+        for i, box in boxes:
+            xa, ya, xb, yb = margin_window(box, fw, fh, margin)
             if xb - xa >= 8 and yb - ya >= 8:
                 crops.append((f"{prefix}/{name}#{i}", image[ya:yb, xa:xb].copy()))
     return crops

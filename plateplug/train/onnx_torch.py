@@ -139,22 +139,25 @@ class OnnxGraphModule(nn.Module):
         onnx = require("onnx", "train")
         numpy_helper = onnx.numpy_helper
         graph = model.graph
-        constants = [n for n in graph.node if n.op_type == "Constant"
-                     and [a.name for a in n.attribute] == ["value"]]  # a tensor, not a list
-        unknown = sorted({n.op_type for n in graph.node if n not in constants} - set(OPERATORS))
+        # Constant nodes holding a tensor become buffers like the initialisers (by output name)
+        constants = {n.output[0]: n.attribute[0].t for n in graph.node if n.op_type == "Constant"
+                     and [a.name for a in n.attribute] == ["value"]}
+        nodes = [n for n in graph.node
+                 if not (n.op_type == "Constant" and n.output[0] in constants)]
+        unknown = sorted({n.op_type for n in nodes} - set(OPERATORS))
         if unknown:
             raise PlateplugError(f"ONNX operators not supported here: {', '.join(unknown)}")
         if len(graph.input) != 1 or len(graph.output) != 1:
             raise PlateplugError("only graphs with one input and one output are supported")
-        self.names: dict[str, str] = {}  # initialisers and Constant tensors become buffers
-        for i, (name, tensor) in enumerate([(init.name, init) for init in graph.initializer]
-                                           + [(n.output[0], n.attribute[0].t) for n in constants]):
+        self.names: dict[str, str] = {}
+        tensors = [(init.name, init) for init in graph.initializer] + list(constants.items())
+        for i, (name, tensor) in enumerate(tensors):
             self.register_buffer(f"w{i}", torch.from_numpy(numpy_helper.to_array(tensor).copy()))
             self.names[name] = f"w{i}"
         self.nodes = [
             (n.op_type, list(n.input), list(n.output),
              {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute})
-            for n in graph.node if n not in constants
+            for n in nodes
         ]
         self.input_name = graph.input[0].name
         self.output_name = graph.output[0].name

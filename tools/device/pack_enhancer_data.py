@@ -21,29 +21,19 @@ import tempfile
 from pathlib import Path
 
 import cv2
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from split_into_parts import split  # noqa: E402
 
 from plateplug.data.crops import SCENES_MIN_BOX  # noqa: E402
-from plateplug.data.datasets import PLATE_MARGIN  # noqa: E402
+from plateplug.data.datasets import margin_window  # noqa: E402
 from plateplug.data.frames import read_frames  # noqa: E402
 
 
-def margin_window(box: tuple[float, ...], width: int, height: int,
-                  margin: float = PLATE_MARGIN) -> tuple[int, int, int, int]:
-    """The pixels ``plateplug.data.datasets.crop_boxes`` cuts for ``box``."""
-    x0, y0, x1, y1 = box
-    m = margin * (y1 - y0)
-    return (max(0, int(x0 - m)), max(0, int(y0 - m)),
-            min(width, int(np.ceil(x1 + m))), min(height, int(np.ceil(y1 + m))))
-
-
-def cut_frames(boxes_csv: Path, out: Path, min_box_height: float = 0.0) -> int:
+def cut_frames(boxes_csv: Path, out: Path, min_box_height: float = 0.0) -> None:
     """Write ``out/boxes.csv`` and ``out/images/*.png``: for each box at least
     ``min_box_height`` high of the train frames of ``boxes_csv``, its margin window, the box
-    moved into it. Returns the number of windows written."""
+    moved into it."""
     (out / "images").mkdir(parents=True, exist_ok=True)
     rows = []
     frames = sorted(read_frames(boxes_csv, "train"), key=lambda f: f.path)
@@ -61,7 +51,6 @@ def cut_frames(boxes_csv: Path, out: Path, min_box_height: float = 0.0) -> int:
         writer = csv.writer(handle)
         writer.writerow(["image", "split", "source", "xmin", "ymin", "xmax", "ymax"])
         writer.writerows(rows)
-    return len(rows)
 
 
 def pack(data: Path, scenes: Path | None, out: Path, part_mb: float,

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The last device call of an enhancer training (docs/training.md, "On a GPU"): the parts of
-# tools/device/split_into_parts.py, copied into $STASH by the calls before (data/plates,
+# tools/device/pack_enhancer_data.py, copied into $STASH by the calls before (data/plates,
 # data/dashcam, scenes), are trained on from the shipped MODEL; the checkpoint (every 45 s
 # and at the end) and its ONNX export come back in $OUT.
 # Environment: MODEL (unet, resnet, srgan or mfsr), MINUTES (training time), LIMIT (seconds
