@@ -73,8 +73,42 @@ def to_blob(images: Sequence[np.ndarray], mean: Sequence[float], std: Sequence[f
     return blob
 
 
-def shrink_interpolation(scale: float) -> int:
-    """How to resize an image by ``scale``: bilinear down to half size (several times
-    cheaper than area averaging, and as good there), area averaging below (anti-aliasing),
-    bilinear up."""
-    return cv2.INTER_AREA if scale < 0.5 else cv2.INTER_LINEAR
+def canvas_blob(image: np.ndarray, size: tuple[int, int], pad_value: int,
+                mean: Sequence[float], std: Sequence[float], rgb: bool) -> np.ndarray:
+    """One BGR uint8 image at the top-left of a ``size`` (W, H) canvas filled with
+    ``pad_value`` -> the 1 x 3 x H x W float32 blob ``to_blob`` gives for that canvas, without
+    building the canvas.
+
+    Plane by plane from ``cv2.split``: on a detector-sized image this is several times
+    faster on one thread than ``to_blob``'s strided copy.
+    """
+    (w, h), (ih, iw) = size, image.shape[:2]
+    if ih > h or iw > w:
+        raise ValueError(f"a {iw} x {ih} image does not fit a {w} x {h} canvas")
+    blob = np.empty((1, 3, h, w), np.float32)
+    shift = 255 * np.asarray(mean, np.float32)
+    factor = 1 / (255 * np.asarray(std, np.float32))
+    channels = cv2.split(image)
+    for c, (plane, channel) in enumerate(zip(blob[0], channels[::-1] if rgb else channels)):
+        inside = plane[:ih, :iw]
+        np.subtract(channel, shift[c], out=inside, dtype=np.float32)
+        inside *= factor[c]
+        fill = (np.float32(pad_value) - shift[c]) * factor[c]
+        plane[ih:] = fill
+        plane[:ih, iw:] = fill
+    return blob
+
+
+def resize(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``image`` resized to ``size`` (W, H) bilinearly; a shrink below half first halves it
+    (bilinear at exactly half is a 2 x 2 average) until at most one halving is left, so it
+    is anti-aliased like ``INTER_AREA`` at a fraction of its cost (1280 -> 320 px: about a
+    sixth). The whole image maps onto the whole output at every step, so geometry is exact.
+    """
+    w, h = size
+    while image.shape[1] >= 2 * w and image.shape[0] >= 2 * h:
+        half = ((image.shape[1] + 1) // 2, (image.shape[0] + 1) // 2)
+        image = cv2.resize(image, half, interpolation=cv2.INTER_LINEAR)
+    if (image.shape[1], image.shape[0]) == (w, h):
+        return image
+    return cv2.resize(image, (w, h), interpolation=cv2.INTER_LINEAR)

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from plateplug.data.boxes import iou
-from plateplug.images import shrink_interpolation
+from plateplug.images import resize
 
 ENCODINGS = ("centernet",)
 
@@ -51,23 +51,32 @@ def decode_centernet(output: np.ndarray, stride: int, threshold: float, max_dete
     return boxes[keep], scores[keep]
 
 
-def letterbox(frame: np.ndarray, size: tuple[int, int], pad_value: int,
-              max_upscale: float = 1.0, centre: bool = False, interpolation: int | None = None
-              ) -> tuple[np.ndarray, float, tuple[int, int]]:
-    """Scale ``frame`` to fit ``size`` (W, H) keeping its aspect, never enlarging it more than
-    ``max_upscale`` times, and pad it right/bottom (or on both sides when ``centre``);
-    ``interpolation`` defaults to ``shrink_interpolation(scale)``.
-
-    Returns the canvas, the scale and the (x, y) offset of the frame in it: a frame point p
-    lands at ``p * scale + offset``.
-    """
+def fit(frame: np.ndarray, size: tuple[int, int], max_upscale: float = 1.0,
+        interpolation: int | None = None) -> tuple[np.ndarray, float]:
+    """``frame`` scaled to fit ``size`` (W, H) keeping its aspect, never enlarged more than
+    ``max_upscale`` times, by ``plateplug.images.resize`` unless ``interpolation`` is given.
+    Returns the scaled image and the scale."""
     w, h = size
     fh, fw = frame.shape[:2]
     scale = min(w / fw, h / fh, max_upscale)
     nw, nh = min(w, max(1, round(fw * scale))), min(h, max(1, round(fh * scale)))
     if interpolation is None:
-        interpolation = shrink_interpolation(scale)
-    resized = cv2.resize(frame, (nw, nh), interpolation=interpolation)
+        return resize(frame, (nw, nh)), scale
+    return cv2.resize(frame, (nw, nh), interpolation=interpolation), scale
+
+
+def letterbox(frame: np.ndarray, size: tuple[int, int], pad_value: int,
+              max_upscale: float = 1.0, centre: bool = False, interpolation: int | None = None
+              ) -> tuple[np.ndarray, float, tuple[int, int]]:
+    """``frame`` scaled by ``fit`` and padded right/bottom (or on both sides when ``centre``)
+    to ``size`` (W, H).
+
+    Returns the canvas, the scale and the (x, y) offset of the frame in it: a frame point p
+    lands at ``p * scale + offset``.
+    """
+    w, h = size
+    resized, scale = fit(frame, size, max_upscale, interpolation)
+    nh, nw = resized.shape[:2]
     x, y = ((w - nw) // 2, (h - nh) // 2) if centre else (0, 0)
     canvas = np.full((h, w, 3), pad_value, np.uint8)
     canvas[y:y + nh, x:x + nw] = resized

@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 
 from plateplug import runtime
-from plateplug.detect.decode import ENCODINGS, decode_centernet, letterbox, nms
+from plateplug.detect.decode import ENCODINGS, decode_centernet, fit, nms
 from plateplug.detect.detection import Detection
 from plateplug.detect.detector import Detector, DetectorModel
 from plateplug.detect.metadata import DetectorMetadata
 from plateplug.detect.verifier import Verifier, load_verifier
 from plateplug.errors import ModelFileError
-from plateplug.images import to_blob
+from plateplug.images import canvas_blob
 from plateplug.models import OnnxFileModel
 
 CANVAS_MULTIPLE = 32  # canvases of extra scales and trimmed canvases: multiples of this
@@ -66,10 +66,14 @@ class OnnxDetector(Detector):
         self.dynamic = not all(isinstance(d, int) for d in graph_input.shape[2:])
         self.multiple = math.lcm(CANVAS_MULTIPLE, meta.stride)
 
-    def preprocess(self, canvas: np.ndarray) -> np.ndarray:
-        """A letterboxed BGR uint8 canvas -> the 1 x 3 x H x W float32 input tensor."""
+    def preprocess(self, image: np.ndarray, size: tuple[int, int] | None = None) -> np.ndarray:
+        """A scaled BGR uint8 frame -> the 1 x 3 x H x W float32 input tensor of the ``size``
+        (W, H; default: the image's) canvas holding it at the top-left, padded with the
+        metadata's pad value."""
         meta = self.metadata
-        return to_blob([canvas], meta.mean, meta.std, meta.channel_order == "RGB")
+        size = size or (image.shape[1], image.shape[0])
+        return canvas_blob(image, size, meta.pad_value, meta.mean, meta.std,
+                           meta.channel_order == "RGB")
 
     def canvases(self) -> list[tuple[int, int]]:
         """The (W, H) canvas of each pass: ``input_size`` times each metadata scale with
@@ -84,16 +88,14 @@ class OnnxDetector(Detector):
         all_boxes, all_scores, passes = [], [], []
         image, image_scale = frame, 1.0  # extra passes shrink the first pass's image
         for index, size in enumerate(self.canvases()):
-            canvas, scale, _ = letterbox(image, size, meta.pad_value,
-                                         meta.max_upscale / image_scale)
+            scaled, scale = fit(image, size, meta.max_upscale / image_scale)
             scale *= image_scale
             if index == 0 and scale < 1:
-                image, image_scale = canvas[:round(frame.shape[0] * scale),
-                                            :round(frame.shape[1] * scale)], scale
-            if self.dynamic:
-                canvas = canvas[:round_up(frame.shape[0] * scale, self.multiple),
-                                :round_up(frame.shape[1] * scale, self.multiple)]
-            output = self.session.run(None, {self._input: self.preprocess(canvas)})[0][0]
+                image, image_scale = scaled, scale
+            if self.dynamic:  # the canvas trimmed to the scaled frame
+                size = (min(size[0], round_up(frame.shape[1] * scale, self.multiple)),
+                        min(size[1], round_up(frame.shape[0] * scale, self.multiple)))
+            output = self.session.run(None, {self._input: self.preprocess(scaled, size)})[0][0]
             boxes, scores = decode_centernet(output, meta.stride, self.score_threshold,
                                              meta.max_detections, meta.nms_iou)
             if index:  # extra passes: only the large plates the first pass may miss

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from plateplug.images import shrink_interpolation
+from plateplug.images import resize
 
 if TYPE_CHECKING:
     from plateplug.video.pipeline import PlateResult
@@ -84,9 +84,8 @@ def _draw_inset(out: np.ndarray, plate: PlateResult, height: int | None) -> None
     wanted = 1.0 if height is None else height / big.shape[0]
     scale = min(wanted, limit_w / big.shape[1], limit_h / big.shape[0])
     if scale != 1.0:
-        big = cv2.resize(big, (max(1, round(big.shape[1] * scale)),
-                               max(1, round(big.shape[0] * scale))),
-                         interpolation=shrink_interpolation(scale))
+        big = resize(big, (max(1, round(big.shape[1] * scale)),
+                           max(1, round(big.shape[0] * scale))))
     ih, iw = big.shape[:2]
     x1, y1, x2, y2 = plate.box
     gap = int(10 + 24 * _font_scale(out))  # room for the track label

@@ -1,4 +1,4 @@
-"""OnnxDetector input preparation: the fast OpenCV path equals the metadata's formula."""
+"""OnnxDetector input preparation: the fast path equals the metadata's formula."""
 
 from __future__ import annotations
 
@@ -34,3 +34,14 @@ def test_preprocess_matches_the_formula(order, std):
     x = detector.preprocess(canvas)
     assert x.dtype == np.float32 and x.shape == (1, 3, 48, 80)
     np.testing.assert_allclose(x, formula(canvas, detector.metadata), rtol=1e-5, atol=1e-5)
+
+
+def test_preprocess_pads_the_canvas_like_a_letterbox():
+    detector = plateplug.load_detector(device="cpu")
+    meta = detector.metadata
+    image = np.random.default_rng(1).integers(0, 256, (30, 50, 3), dtype=np.uint8)
+    canvas = np.full((32, 64, 3), meta.pad_value, np.uint8)
+    canvas[:30, :50] = image
+    x = detector.preprocess(image, (64, 32))
+    assert x.shape == (1, 3, 32, 64)
+    np.testing.assert_allclose(x, formula(canvas, meta), rtol=1e-5, atol=1e-5)
