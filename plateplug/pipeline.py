@@ -1,7 +1,7 @@
 """``plateplug.Pipeline``: detect, track, enhance and read the plates of a stream of frames,
 one call per frame, and vote each track's reads into one text.
 
->>> pipeline = plateplug.Pipeline()            # shipped detector, srgan, rapidocr
+>>> pipeline = plateplug.Pipeline()            # shipped detector, srgan, rapidocr-fast
 >>> for plate in pipeline(frame):               # every frame of a video, in order
 ...     print(plate.track_id, plate.box, plate.text, plate.confidence)
 >>> for track in pipeline.tracks():             # track id, frames, reads, voted text

@@ -15,7 +15,8 @@ from plateplug.errors import MissingExtraError
 from plateplug.models import PluginModel
 
 Reader = Callable[[np.ndarray], list[str]]
-DEFAULT_READER = "rapidocr"
+DEFAULT_READER = "rapidocr-fast"  # what reads plates (plates, read, Pipeline)
+PROTOCOL_READER = "rapidocr"  # what the benchmarks measure with (docs/benchmark.md)
 
 
 class ScoredText(str):
@@ -51,4 +52,5 @@ def load_reader(name: str = DEFAULT_READER) -> Reader:
     return reader
 
 
-__all__ = ["DEFAULT_READER", "Reader", "ReaderModel", "ScoredText", "load_reader", "readers"]
+__all__ = ["DEFAULT_READER", "PROTOCOL_READER", "Reader", "ReaderModel", "ScoredText",
+           "load_reader", "readers"]

@@ -79,7 +79,7 @@ def test_the_base_cannot_be_registered_without_load():
 def test_typed_accessors_hold_every_builtin_of_each_kind(fresh_plugins):
     cases = [(enhancers(), EnhancerModel, {"unet", "resnet", "srgan"}),
              (detectors(), DetectorModel, {"plateplug", "haar", "yolo"}),
-             (readers(), ReaderModel, {"rapidocr", "rapidocr-rec"})]
+             (readers(), ReaderModel, {"rapidocr", "rapidocr-fast", "rapidocr-rec"})]
     for registered, base, names in cases:
         assert names <= set(registered)
         for name, entry in registered.items():

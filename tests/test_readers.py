@@ -2,6 +2,7 @@
 
 import sys
 import types
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -79,25 +80,54 @@ def test_rapidocr_readers_read_a_clear_plate(fresh_plugins):
     image = np.full((80, 300, 3), 255, np.uint8)
     cv2.putText(image, "ABC1234", (10, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.8, (0, 0, 0), 4)
     rapidocr_reader._engine.cache_clear()
-    for name in ("rapidocr", "rapidocr-rec"):
+    for name in ("rapidocr", "rapidocr-fast", "rapidocr-rec"):
         read = plateplug.load_reader(name)
         assert "".join(read(image)).replace(" ", "") == "ABC1234"
     assert plateplug.load_reader("rapidocr")(np.full((80, 300, 3), 255, np.uint8)) == []
-    assert rapidocr_reader._engine.cache_info().currsize == 2  # one engine each, reused
+    assert rapidocr_reader._engine.cache_info().currsize == 3  # one engine each, reused
 
 
-def test_rapidocr_falls_back_to_whole_crop_recognition(monkeypatch, fresh_plugins):
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(180, 100), (90, 50)])
+def test_rapidocr_fast_reads_both_rows_of_a_two_row_plate(fresh_plugins, size):
+    pytest.importorskip("rapidocr")
+    image = np.full((100, 180, 3), 255, np.uint8)
+    cv2.putText(image, "AB12", (20, 42), cv2.FONT_HERSHEY_SIMPLEX, 1.3, (0, 0, 0), 3)
+    cv2.putText(image, "CD345", (12, 90), cv2.FONT_HERSHEY_SIMPLEX, 1.3, (0, 0, 0), 3)
+    image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    assert plateplug.load_reader("rapidocr-fast")(image) == ["AB12", "CD345"]
+    assert plateplug.load_reader("rapidocr-rec")(image) != ["AB12", "CD345"]  # one line only
+
+
+@pytest.mark.parametrize("name", ["rapidocr", "rapidocr-fast"])
+def test_rapidocr_falls_back_to_whole_crop_recognition(monkeypatch, fresh_plugins, name):
     class Result:
         def __init__(self, txts):
             self.txts = txts
             self.scores = tuple(0.5 + 0.1 * i for i in range(len(txts)))
 
-    answers = {(): ("",), rapidocr_reader.RECOGNITION_ONLY: ("ABC-1234",)}
+    # rapidocr-fast: the detector at the crop's scale, no angle classifier
+    first = () if name == "rapidocr" else rapidocr_reader.PLATE_SCALE
+    answers = {first: ("",), rapidocr_reader.RECOGNITION_ONLY: ("ABC-1234",)}
     monkeypatch.setattr(rapidocr_reader, "_engine",
                         lambda params: lambda image: Result(answers[params]))
-    read = plateplug.load_reader("rapidocr")
+    read = plateplug.load_reader(name)
     assert read(np.zeros((8, 8, 3), np.uint8)) == ["ABC-1234"]  # detector found nothing
-    answers[()] = ("XY", "12")
+    answers[first] = ("XY", "12")
     texts = read(np.zeros((8, 8, 3), np.uint8))
     assert texts == ["XY", "12"]  # detector found text: kept
     assert [t.score for t in texts] == [0.5, 0.6]  # with RapidOCR's confidences
+
+
+def test_rapidocr_fast_detects_at_the_crop_scale_without_the_angle_classifier():
+    assert dict(rapidocr_reader.PLATE_SCALE) == {"Det.limit_side_len": 96,
+                                                 "Global.use_cls": False}
+
+
+def test_plates_are_read_with_the_fast_reader_and_measured_with_the_protocol_reader():
+    from plateplug.bench.bursts import BurstConfig
+    from plateplug.bench.runner import BenchConfig
+    from plateplug.readers import DEFAULT_READER, PROTOCOL_READER
+
+    assert (DEFAULT_READER, PROTOCOL_READER) == ("rapidocr-fast", "rapidocr")
+    assert BenchConfig(data=Path(".")).ocr == BurstConfig(data=Path(".")).ocr == PROTOCOL_READER

@@ -39,7 +39,7 @@ from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
 from plateplug.models import EnhancerModel
 from plateplug.multiframe import MultiFrameEnhancer, OnnxMultiFrameModel, is_multiframe
-from plateplug.readers import Reader
+from plateplug.readers import PROTOCOL_READER, Reader
 
 DEFAULT_MODELS = ("srgan", "mfsr")
 DEFAULT_HEIGHT = 16
@@ -58,7 +58,7 @@ class BurstConfig:
     frames: int = BURST_FRAMES
     lr_heights: Sequence[int] = (DEFAULT_HEIGHT,)
     split: str | None = None  # None: 'val' for the shared plates layout, else 'all'
-    ocr: str | None = "rapidocr"
+    ocr: str | None = PROTOCOL_READER
     limit: int | None = None
     device: str = "auto"
 

@@ -25,7 +25,7 @@ from plateplug.data.protocol import SCALE, TRACKS, Pair, make_pair
 from plateplug.enhancer import Enhancer
 from plateplug.errors import MissingExtraError, PlateplugError
 from plateplug.models import EnhancerModel, enhancer_model
-from plateplug.readers import Reader, load_reader
+from plateplug.readers import PROTOCOL_READER, Reader, load_reader
 
 DEFAULT_HEIGHTS = (16, 20, 24)
 SPEED_HEIGHT = 20
@@ -47,7 +47,7 @@ class BenchConfig:
     lr_heights: Sequence[int] = DEFAULT_HEIGHTS
     tracks: Sequence[str] = TRACKS
     split: str | None = None  # None: 'val' for the shared plates layout, else 'all'
-    ocr: str | None = "rapidocr"  # reader name, None for no OCR
+    ocr: str | None = PROTOCOL_READER  # reader name, None for no OCR
     baselines: Path | None = None
     limit: int | None = None
     device: str = "auto"

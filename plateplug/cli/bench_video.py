@@ -19,7 +19,7 @@ from plateplug.bench.video import (
     write_boxes,
 )
 from plateplug.cli.options import reader_option
-from plateplug.readers import load_reader
+from plateplug.readers import PROTOCOL_READER, load_reader
 from plateplug.video.sources import VideoSource
 
 
@@ -37,7 +37,7 @@ from plateplug.video.sources import VideoSource
               help="Boxes JSONL whose lines also carry the plates' \"texts\" (one SOURCE, "
                    "e.g. examples/street.boxes.jsonl): adds the OCR rate of each command's "
                    "output crops.")
-@reader_option("OCR reader for --labels.")
+@reader_option("OCR reader for --labels.", default=PROTOCOL_READER)
 @click.option("--rounds", type=click.IntRange(1), default=3, show_default=True,
               help="Run everything this many times, taking turns; report the median.")
 def bench_video(sources: tuple[str, ...], models: tuple[str, ...],

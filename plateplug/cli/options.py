@@ -42,9 +42,9 @@ def detector_option(help: str = "Plate detector (default: the trained one).",
                         multiple=multiple, help=help)
 
 
-def reader_option(help: str = "OCR reader.") -> Callable[[F], F]:
-    """``--reader NAME`` (default: the built-in reader)."""
-    return click.option("--reader", default=DEFAULT_READER, show_default=True, help=help)
+def reader_option(help: str = "OCR reader.", default: str = DEFAULT_READER) -> Callable[[F], F]:
+    """``--reader NAME`` (default: the built-in plate reader)."""
+    return click.option("--reader", default=default, show_default=True, help=help)
 
 
 def data_option(help: str, *, required: bool = True, multiple: bool = False,
