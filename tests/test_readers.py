@@ -131,3 +131,34 @@ def test_plates_are_read_with_the_fast_reader_and_measured_with_the_protocol_rea
 
     assert (DEFAULT_READER, PROTOCOL_READER) == ("rapidocr-fast", "rapidocr")
     assert BenchConfig(data=Path(".")).ocr == BurstConfig(data=Path(".")).ocr == PROTOCOL_READER
+
+
+def test_rapidocr_fast_takes_a_second_look_at_short_readings(monkeypatch, fresh_plugins):
+    class Result:
+        def __init__(self, txts):
+            self.txts, self.scores = txts, (0.8,) * len(txts)
+
+    answers = {rapidocr_reader.PLATE_SCALE: ("SB",),
+               rapidocr_reader.RECOGNITION_ONLY: ("SB 90TZI",)}
+    calls = []
+    monkeypatch.setattr(rapidocr_reader, "_engine", lambda params: lambda image: (
+        calls.append(params), Result(answers[params]))[1])
+    read = plateplug.load_reader("rapidocr-fast")
+    image = np.zeros((8, 8, 3), np.uint8)
+    assert read(image) == ["SB 90TZI"]  # 2 plate characters found: the whole crop read too
+    answers[rapidocr_reader.RECOGNITION_ONLY] = ("S",)
+    assert read(image) == ["SB"]  # the longer reading is kept
+    answers[rapidocr_reader.PLATE_SCALE] = ("SB", "90TZI")
+    calls.clear()
+    assert read(image) == ["SB", "90TZI"] and calls == [rapidocr_reader.PLATE_SCALE]
+
+
+def test_the_protocol_reader_keeps_any_text_it_detects(monkeypatch, fresh_plugins):
+    class Result:
+        def __init__(self, txts):
+            self.txts, self.scores = txts, (0.8,) * len(txts)
+
+    answers = {(): ("-",), rapidocr_reader.RECOGNITION_ONLY: ("AB1234",)}
+    monkeypatch.setattr(rapidocr_reader, "_engine",
+                        lambda params: lambda image: Result(answers[params]))
+    assert plateplug.load_reader("rapidocr")(np.zeros((8, 8, 3), np.uint8)) == ["-"]

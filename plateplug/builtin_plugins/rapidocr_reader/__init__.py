@@ -6,10 +6,11 @@ with); when its detector finds no text at all, which happens on tightly cropped 
 characters touch the border (most of ``br/``), it recognises the whole crop as one line
 instead. ``rapidocr-fast`` is the same pipeline made for plate crops: the text detector
 runs at the crop's own scale (its shorter side enlarged to 96 px at least, not to 736) and
-the angle classifier is left out; about 20 times faster on plate crops, and it reads at
-least as many (docs/plates.md). ``rapidocr-rec`` always skips detection: faster still, but
-blind to two-row plates. Each engine is built once per process; texts carry RapidOCR's
-confidence (``ScoredText``).
+the angle classifier is left out, and when the lines it finds hold fewer than 4 plate
+characters it also reads the whole crop and keeps the longer reading; about 20 times faster
+on plate crops, and it reads at least as many (docs/plates.md). ``rapidocr-rec`` always
+skips detection: faster still, but blind to two-row plates. Each engine is built once per
+process; texts carry RapidOCR's confidence (``ScoredText``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from plateplug import hookimpl
+from plateplug.data.metrics import normalise_text
 from plateplug.extras import require
 from plateplug.readers import Reader, ReaderModel, ScoredText
 
@@ -39,14 +41,18 @@ def _engine(params: tuple[tuple[str, Any], ...]) -> Any:
 
 
 class RapidOcrReader(ReaderModel):
-    """A RapidOCR 3.x engine with fixed settings on top of its defaults."""
+    """A RapidOCR 3.x engine with fixed settings on top of its defaults; the ``fallback``
+    engine reads when the first finds no text, or, with ``min_chars``, fewer plate characters
+    than that (its reading is then kept when it holds more)."""
 
     def __init__(self, name: str, description: str, params: tuple[tuple[str, Any], ...] = (),
-                 fallback: tuple[tuple[str, Any], ...] | None = None):
+                 fallback: tuple[tuple[str, Any], ...] | None = None,
+                 min_chars: int | None = None):
         self.name = name
         self.description = description
         self.params = params
         self.fallback = fallback
+        self.min_chars = min_chars
 
     def unavailable_reason(self) -> str | None:
         if importlib.util.find_spec("rapidocr") is None:
@@ -57,16 +63,30 @@ class RapidOcrReader(ReaderModel):
         engines = [_engine(self.params)]
         if self.fallback is not None:
             engines.append(_engine(self.fallback))
+        min_chars = self.min_chars
 
         def read(image: np.ndarray) -> list[str]:
+            best: list[str] = []
             for engine in engines:
                 result = engine(image)
                 texts: list[str] = [ScoredText(str(t), s) for t, s in
                          zip(result.txts or (), result.scores or ()) if t]
-                if texts:
-                    return texts
-            return []
+                if min_chars is None:
+                    if texts:
+                        return texts
+                    continue
+                if plate_chars(texts) > plate_chars(best):
+                    best = texts
+                if plate_chars(best) >= min_chars:
+                    break
+            return best
         return read
+
+
+def plate_chars(texts: list[str]) -> int:
+    """How many plate characters (A-Z, 0-9) ``texts`` hold together; an empty text box counts
+    as nothing."""
+    return len(normalise_text("".join(texts)))
 
 
 @hookimpl
@@ -77,7 +97,8 @@ def register_readers(register):
     register(RapidOcrReader(
         "rapidocr-fast", "RapidOCR for plate crops: text detection at the crop's scale, no "
         "angle classifier (about 20x faster than rapidocr); whole-crop recognition when it "
-        "detects no text", PLATE_SCALE, fallback=RECOGNITION_ONLY))
+        "detects no text or fewer than 4 characters", PLATE_SCALE, fallback=RECOGNITION_ONLY,
+        min_chars=4))
     register(RapidOcrReader(
         "rapidocr-rec", "RapidOCR recognition only, whole image as one line (fast; one-row "
         "plates)", RECOGNITION_ONLY))
