@@ -60,17 +60,25 @@ def to_blob(images: Sequence[np.ndarray], mean: Sequence[float], std: Sequence[f
     """Same-sized BGR uint8 images -> N x 3 x H x W float32 ``(value / 255 - mean) / std``,
     channels in RGB order when ``rgb`` (mean and std are in the model's channel order).
 
-    One float32 buffer filled in place: on a detector canvas this is faster on one thread than
-    ``cv2.dnn.blobFromImages``, which allocates temporaries.
+    One float32 buffer filled in place, faster on one thread than ``cv2.dnn.blobFromImages``,
+    which allocates temporaries; for a batch of small crops. One large image on a padded
+    canvas (a detector's input): ``canvas_blob``.
     """
     h, w = images[0].shape[:2]
     blob = np.empty((len(images), 3, h, w), np.float32)
     for plane, image in zip(blob, images):
         chw = image.transpose(2, 0, 1)
         np.copyto(plane, chw[::-1] if rgb else chw, casting="unsafe")
-    blob -= (255 * np.asarray(mean, np.float32)).reshape(1, 3, 1, 1)
-    blob *= (1 / (255 * np.asarray(std, np.float32))).reshape(1, 3, 1, 1)
+    shift, factor = _normalisation(mean, std)
+    blob -= shift.reshape(1, 3, 1, 1)
+    blob *= factor.reshape(1, 3, 1, 1)
     return blob
+
+
+def _normalisation(mean: Sequence[float], std: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """float32 ``(shift, factor)`` per channel: ``(value - shift) * factor`` is
+    ``(value / 255 - mean) / std`` for uint8 values."""
+    return 255 * np.asarray(mean, np.float32), 1 / (255 * np.asarray(std, np.float32))
 
 
 def canvas_blob(image: np.ndarray, size: tuple[int, int], pad_value: int,
@@ -86,8 +94,7 @@ def canvas_blob(image: np.ndarray, size: tuple[int, int], pad_value: int,
     if ih > h or iw > w:
         raise ValueError(f"a {iw} x {ih} image does not fit a {w} x {h} canvas")
     blob = np.empty((1, 3, h, w), np.float32)
-    shift = 255 * np.asarray(mean, np.float32)
-    factor = 1 / (255 * np.asarray(std, np.float32))
+    shift, factor = _normalisation(mean, std)
     channels = cv2.split(image)
     for c, (plane, channel) in enumerate(zip(blob[0], channels[::-1] if rgb else channels)):
         inside = plane[:ih, :iw]

@@ -71,14 +71,13 @@ class RapidOcrReader(ReaderModel):
                 result = engine(image)
                 texts: list[str] = [ScoredText(str(t), s) for t, s in
                          zip(result.txts or (), result.scores or ()) if t]
-                if min_chars is None:
+                if min_chars is None:  # any text box: the first engine that finds one reads
                     if texts:
                         return texts
-                    continue
-                if plate_chars(texts) > plate_chars(best):
+                elif plate_chars(texts) > plate_chars(best):
                     best = texts
-                if plate_chars(best) >= min_chars:
-                    break
+                    if plate_chars(best) >= min_chars:
+                        break
             return best
         return read
 
