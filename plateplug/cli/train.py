@@ -80,6 +80,11 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--text-weight", type=click.FloatRange(min=0, min_open=True),
               help="Weight of the text loss against 0.5 * pixel L1 [default: the loss's own: "
                    "1e-3 for 'rapidocr', 0.05 for a CRNN checkpoint].")
+@click.option("--ctc-weight", type=click.FloatRange(min=0), default=0.0,
+              help="Add a CTC loss: RapidOCR's recogniser (--recognizer rapidocr or its .onnx) "
+                   "reads the output of whole plates with text (the real crops with labels and "
+                   "--synthetic rendered one-row plates) against that text; e.g. 2e-3 "
+                   "[default: 0, none].")
 @click.option("--width", type=click.IntRange(min=1),
               help="Feature channels of the generator (its num_feat) [default: the recipe's: "
                    "unet 16; resnet, srgan and mfsr 32]. --init from a narrower model of the same "
@@ -101,8 +106,8 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, workers, seed,
-          recognizer, text_loss, text_weight, width, teacher, teacher_share, val_every,
-          degradation, scenes, synthetic) -> None:
+          recognizer, text_loss, text_weight, ctc_weight, width, teacher, teacher_share,
+          val_every, degradation, scenes, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -113,7 +118,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             raise PlateplugError("use either --resume or --init, not both")
         if text_loss and model == "srgan":
             raise PlateplugError("srgan always has the text loss: leave out --text-loss")
-        if model == "srgan" or text_loss:
+        if model == "srgan" or text_loss or ctc_weight:
             _check_recognizer(model, recognizer)
         elif text_weight is not None:
             raise PlateplugError("--text-weight weights the text loss: add --text-loss")
@@ -121,7 +126,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
-            teacher=teacher, teacher_share=teacher_share, workers=workers,
+            teacher=teacher, teacher_share=teacher_share, workers=workers, ctc_weight=ctc_weight,
             options={"recognizer": recognizer, "text_loss": text_loss,
                      "text_weight": text_weight},
         )

@@ -62,11 +62,11 @@ def load_scenes(folder: Path) -> list[Crop]:
             for key, image in crop_boxes(boxes, "train", "scenes", min_box_height=SCENES_MIN_BOX)]
 
 
-def synthetic_crops(count: int, seed: int) -> list[Crop]:
-    """``count`` rendered plates of made-up styles with their text (``plate_render``),
-    the same for a given seed."""
-    rng = np.random.default_rng([seed, 0x5E7])
-    plates = (render_plate(rng) for _ in range(count))
+def synthetic_crops(count: int, seed: int, rows: int | None = None) -> list[Crop]:
+    """``count`` rendered plates of made-up styles with their text (``plate_render``; one
+    or two rows, or ``rows``), the same for a given seed."""
+    rng = np.random.default_rng([seed, 0x5E7] if rows is None else [seed, 0x5E7, rows])
+    plates = (render_plate(rng, rows=rows) for _ in range(count))
     return [Crop(p.image, f"synth/{i:05d}", p.text) for i, p in enumerate(plates)]
 
 

@@ -35,20 +35,26 @@ class BurstSampler(PairSampler):
         self.frames = frames
 
     def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
-        rng, width = self.rng, SCALE * self.patch_width
+        width = SCALE * self.patch_width
         bursts, hrs = [], []
         for hr, x0 in self.plates(batch):
-            distinct = (self.frames if rng.random() >= SHORT_SHARE
-                        else int(rng.integers(1, self.frames)))
-            views = []
-            for k in range(distinct):
-                shifted = shift_image(hr, *rng.uniform(-MAX_SHIFT, MAX_SHIFT, 2)) if k else hr
-                patch = np.ascontiguousarray(shifted[:, x0:x0 + width])
-                views.append(degrade(patch, rng, self.degradation))
-            views = register(views)
-            bursts.append(np.stack(views + [views[-1]] * (self.frames - distinct)))
-            hrs.append(np.ascontiguousarray(hr[:, x0:x0 + width]))
+            columns = slice(x0, x0 + width)
+            bursts.append(training_burst(hr, self.rng, self.degradation, self.frames, columns))
+            hrs.append(np.ascontiguousarray(hr[:, columns]))
         return to_tensor(bursts), to_tensor(hrs)
+
+
+def training_burst(hr: np.ndarray, rng: np.random.Generator, degradation: str,
+                   frames: int = BURST_FRAMES, columns: slice = slice(None)) -> np.ndarray:
+    """K x h x w x 3 registered LR views of the ``columns`` of HR plate ``hr`` (see the
+    module doc), the last view repeated where the burst has fewer distinct ones."""
+    distinct = frames if rng.random() >= SHORT_SHARE else int(rng.integers(1, frames))
+    views = []
+    for k in range(distinct):
+        shifted = shift_image(hr, *rng.uniform(-MAX_SHIFT, MAX_SHIFT, 2)) if k else hr
+        views.append(degrade(np.ascontiguousarray(shifted[:, columns]), rng, degradation))
+    views = register(views)
+    return np.stack(views + [views[-1]] * (frames - distinct))
 
 
 def burst_validation(crops: list[Crop], count: int = 48, lr_height: int = VAL_LR_HEIGHT,

@@ -20,15 +20,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from plateplug.data.crops import load_scenes, load_sources, synthetic_crops
+from plateplug.data.crops import Crop, load_scenes, load_sources, synthetic_crops
 from plateplug.data.metrics import psnr_y
 from plateplug.errors import PlateplugError
 from plateplug.models import enhancer_model
 from plateplug.train import checkpoint, distributed
+from plateplug.train.ctc_loss import PlateCtcLoss, load_ctc_loss
 from plateplug.train.data import to_images, to_tensor
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import Recipe
 from plateplug.train.teacher_targets import TeacherTargets
+from plateplug.train.text_plates import TextPlateSampler
 from plateplug.train.workers import batches, prepare_fork
 
 WARMUP_STEPS = 100
@@ -62,6 +64,7 @@ class TrainConfig:
     teacher: str | None = None  # an enhancer (name or .onnx) whose outputs blend into the targets
     teacher_share: float = 0.5  # the teacher's share of each target
     workers: int = 0  # processes making the training pairs (0: this one)
+    ctc_weight: float = 0.0  # CTC text loss on whole plates with text (0: none)
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -94,6 +97,14 @@ def bicubic_psnr(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
         for lr, hr in pairs
     ]
     return float(np.mean(scores)) if scores else float("nan")
+
+
+def text_plates(config: TrainConfig, real: list[Crop], rng: np.random.Generator,
+                degradation: str, frames: int) -> TextPlateSampler:
+    """The CTC loss's whole plates: the real training crops with text (A-Z0-9) and
+    ``config.synthetic`` rendered one-row plates (the recogniser reads one line)."""
+    rendered = synthetic_crops(config.synthetic, config.seed, rows=1)
+    return TextPlateSampler(real + rendered, rng, degradation, frames)
 
 
 class _Log:
@@ -155,6 +166,7 @@ def _train(
     if not crops:
         raise PlateplugError(f"no training crops in {', '.join(config.data)}")
     val_crops = load_sources(config.data, "val") or crops
+    real = list(crops)  # before scenes and rendered plates join
     counts = {"real": len(crops)}
     if config.scenes:
         scenes = load_scenes(Path(config.scenes))
@@ -168,6 +180,11 @@ def _train(
             "cpu" if ctx.device.type == "cpu" else "auto", config.threads)
         sampler = TeacherTargets(sampler, teacher, config.teacher_share)
     val_pairs = recipe.validation(val_crops, count=config.val_count)
+    ctc: PlateCtcLoss | None = None
+    if config.ctc_weight:
+        ctc = load_ctc_loss(config.options.get("recognizer") or "rapidocr", ctx.device)
+        ctc.weight = config.ctc_weight
+        text_sampler = text_plates(config, real, rng, degradation, recipe.frames)
 
     model = recipe.model().to(ctx.device)
     disc = recipe.build_discriminator().to(ctx.device) if recipe.build_discriminator else None
@@ -228,6 +245,8 @@ def _train(
 
     pairs = batches(sampler, lambda s: s.sample(batch), config.workers,
                     (config.seed, ctx.rank, step), pin_memory=ctx.device.type == "cuda")
+    texts = (batches(text_sampler, lambda s: s.sample(batch), config.workers,
+                     (config.seed, ctx.rank, step, 1)) if ctc is not None else None)
     last_ckpt = time.monotonic()
     started = time.monotonic() - elapsed
     val = None
@@ -245,6 +264,12 @@ def _train(
         loss, parts = objective.generator_loss(sr, hr_batch, ddp_disc)
         optim.zero_grad(set_to_none=True)
         loss.backward()
+        if ctc is not None and texts is not None:  # its own forward and backward (DDP-safe)
+            lr_text, plate_texts = next(texts)
+            text_loss = ctc(ddp_model(lr_text.to(ctx.device)), plate_texts)
+            (ctc.weight * text_loss).backward()
+            loss = loss.detach() + ctc.weight * text_loss.detach()
+            parts["ctc"] = float(text_loss.detach())
         optim.step()
         if ddp_disc is not None and d_optim is not None:
             d_loss = objective.discriminator_loss(sr.detach(), hr_batch, ddp_disc)

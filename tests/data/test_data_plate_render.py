@@ -32,3 +32,12 @@ def test_character_spacing_widens_the_text():
     wide = text_mask("AB12", 0, 2, 0.6)
     assert wide.shape[1] > tight.shape[1] * 1.2
     assert tight.shape[0] == wide.shape[0] and 0 < tight.max() <= 1
+
+
+def test_rows_can_be_fixed():
+    one = [render_plate(np.random.default_rng(s), rows=1) for s in range(30)]
+    two = [render_plate(np.random.default_rng(s), rows=2) for s in range(30)]
+    assert all(len(p.text) <= 9 for p in one)  # at most 9 characters a row
+    assert any(len(p.text) > 9 for p in two)
+    aspect = [np.median([p.image.shape[1] / p.image.shape[0] for p in ps]) for ps in (one, two)]
+    assert aspect[0] > aspect[1] + 0.5

@@ -89,6 +89,10 @@ def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
          "--recognizer rapidocr"),
         (["srgan", "--data", ".", "--text-loss"], "srgan always has the text loss"),
         (["unet", "--data", ".", "--text-weight", "0.01"], "add --text-loss"),
+        (["unet", "--data", ".", "--ctc-weight", "2e-3", "--recognizer", "/nonexistent/r.pt"],
+         "--recognizer rapidocr"),
+        (["unet", "--data", "{plates}", "--ctc-weight", "2e-3", "--recognizer", "{ck}"],
+         "the CTC loss reads with RapidOCR's recogniser"),
         (["resnet", "--data", ".", "--resume", "{ck}", "--init", "{ck}"], "either --resume"),
         (["unet", "--data", ".", "--teacher", "srgan", "--teacher-share", "0"],
          "--teacher-share"),
@@ -96,10 +100,10 @@ def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
          "leave out --workers"),
     ],
 )
-def test_train_errors_are_one_line(tmp_path, args, message):
+def test_train_errors_are_one_line(synthetic_plates, tmp_path, args, message):
     ck = tmp_path / "x.pt"
     ck.write_bytes(b"")
-    args = [a.format(ck=ck) for a in args]
+    args = [a.format(ck=ck, plates=synthetic_plates) for a in args]
     result = CliRunner().invoke(train, args)
     assert result.exit_code != 0
     assert "Error:" in result.output and message in result.output

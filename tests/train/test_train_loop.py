@@ -89,3 +89,21 @@ def test_unet_trains_with_the_rapidocr_teacher_as_text_loss(synthetic_plates, tm
             if line]
     parts = [r for r in rows if "feature" in r]
     assert parts and all(r["feature"] >= 0 and "adversarial" not in r for r in parts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["unet", "mfsr"])
+def test_a_ctc_loss_on_whole_plates_joins_the_pixel_loss(synthetic_plates, tmp_path, model):
+    pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
+    train(_config(synthetic_plates, tmp_path / model, model=model, steps=2, ctc_weight=2e-3,
+                  synthetic=4, options={"recognizer": "rapidocr"}))
+    rows = [json.loads(line) for line in (tmp_path / model / "log.jsonl").read_text().split("\n")
+            if line]
+    steps = [r for r in rows if "ctc" in r]
+    assert len(steps) == 2 and all(r["ctc"] > 0 and r["loss"] > r["l1"] for r in steps)
+
+
+def test_the_ctc_loss_refuses_a_crnn_checkpoint(synthetic_plates, tmp_path):
+    with pytest.raises(PlateplugError, match="RapidOCR's recogniser"):
+        train(_config(synthetic_plates, tmp_path / "c", ctc_weight=1e-3,
+                      options={"recognizer": str(tmp_path / "crnn.pt")}))

@@ -1,0 +1,40 @@
+"""Whole plates with text for the CTC loss: one height and width a batch, bursts for a
+multi-frame model, only A-Z0-9 texts."""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from plateplug.data.crops import Crop  # noqa: E402
+from plateplug.errors import PlateplugError  # noqa: E402
+from plateplug.train.text_plates import TEXT_LR_HEIGHTS, TextPlateSampler  # noqa: E402
+from tests.data.conftest import render_plate  # noqa: E402
+
+
+def _crops():
+    return [Crop(render_plate("AB123", 0, (240, 80)), "a", "AB123"),
+            Crop(render_plate("XYZ9", 1, (300, 60)), "b", "XYZ9"),
+            Crop(render_plate("Q-1", 2), "c", "Q-1"),  # not a CTC target
+            Crop(render_plate("", 3), "d", "")]
+
+
+def test_batches_hold_whole_plates_of_one_size_with_their_texts():
+    sampler = TextPlateSampler(_crops(), np.random.default_rng(0), "balanced")
+    assert [c.text for c in sampler.crops] == ["AB123", "XYZ9"]
+    for _ in range(5):
+        lr, texts = sampler.sample(4)
+        h, w = lr.shape[-2:]
+        assert lr.shape[:2] == (4, 3) and TEXT_LR_HEIGHTS[0] <= h <= TEXT_LR_HEIGHTS[1]
+        assert 2 * h <= w <= 5 * h and set(texts) <= {"AB123", "XYZ9"} and len(texts) == 4
+        assert float(lr.min()) >= 0 and float(lr.max()) <= 1
+
+
+def test_a_multi_frame_model_gets_bursts():
+    lr, _ = TextPlateSampler(_crops(), np.random.default_rng(1), "camera", frames=5).sample(2)
+    assert lr.shape[1] == 15
+
+
+def test_no_plate_with_text_is_an_error():
+    with pytest.raises(PlateplugError, match="plates with text"):
+        TextPlateSampler(_crops()[2:], np.random.default_rng(0), "balanced")
