@@ -5,9 +5,9 @@ blank, so a dash, dot or space in the reading costs nothing."""
 
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -15,54 +15,45 @@ from torch.nn import functional as F
 
 from plateplug.errors import PlateplugError
 from plateplug.extras import require
+from plateplug.train.archs.recognizer_arch import ALPHABET, ctc_targets, is_plate_text
 from plateplug.train.ocr_teacher import (
     TEACHER,
     OcrDistillationLoss,
     is_recogniser_file,
-    load_ocr_teacher,
     recogniser_path,
 )
+from plateplug.train.onnx_torch import OnnxGraphModule
 
-PLATE_CHARACTERS = string.digits + string.ascii_uppercase
 CHARACTERS_KEY = "character"  # PP-OCR recognisers list their classes (after blank) here
 
 
-def recogniser_characters(path: Path) -> list[str]:
-    """The classes after blank of a recogniser ONNX, from its metadata."""
-    onnx = require("onnx", "train")
-    metadata = {p.key: p.value for p in onnx.load(str(path)).metadata_props}
+def recogniser_characters(model: Any) -> list[str]:
+    """The classes after blank of a recogniser (an ONNX ModelProto), from its metadata."""
+    metadata = {p.key: p.value for p in model.metadata_props}
     if CHARACTERS_KEY not in metadata:
-        raise PlateplugError(f"{path} lists no characters (metadata '{CHARACTERS_KEY}')")
+        raise PlateplugError(f"the recogniser lists no characters (metadata '{CHARACTERS_KEY}')")
     return metadata[CHARACTERS_KEY].split("\n")
-
-
-def is_plate_text(text: str) -> bool:
-    """Whether ``text`` can be a CTC target: A-Z0-9 only, at least one character."""
-    return bool(text) and all(ch in PLATE_CHARACTERS for ch in text)
 
 
 class PlateCtcLoss(nn.Module):
     """CTC between the recogniser's reading of SR (per-column probabilities, folded to blank
-    + A-Z0-9) and the plate texts."""
-
-    weight: float = 2e-3  # the probe's: its gradient on SR is of the order of the L1 term's
+    + A-Z0-9, the CRNN recogniser's ALPHABET and classes) and the plate texts."""
 
     def __init__(self, network: nn.Module, characters: Sequence[str]):
         super().__init__()
-        missing = [c for c in PLATE_CHARACTERS if c not in characters]
+        missing = [c for c in ALPHABET if c not in characters]
         if missing:
             raise PlateplugError(f"the recogniser cannot read {''.join(missing)}")
         self.network = network
         first = {c: i for i, c in reversed(list(enumerate(characters)))}
-        self.register_buffer("classes", torch.tensor([first[c] + 1 for c in PLATE_CHARACTERS]))
+        self.register_buffer("classes", torch.tensor([first[c] + 1 for c in ALPHABET]))
 
     @staticmethod
     def encode(texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        """Concatenated targets (1 + index in PLATE_CHARACTERS; 0 is blank) and lengths."""
+        """Concatenated targets (1 + index in ALPHABET; 0 is blank) and lengths."""
         if not all(is_plate_text(t) for t in texts):
             raise PlateplugError("CTC targets must be A-Z0-9")
-        targets = [PLATE_CHARACTERS.index(ch) + 1 for text in texts for ch in text]
-        return torch.tensor(targets), torch.tensor([len(t) for t in texts])
+        return ctc_targets(list(texts))
 
     def log_probabilities(self, sr: torch.Tensor) -> torch.Tensor:
         """RGB N x 3 x H x W in 0..1 -> T x N x 37 log-probabilities (blank first)."""
@@ -88,4 +79,5 @@ def load_ctc_loss(recognizer: str, device: torch.device | str = "cpu") -> PlateC
     path = recogniser_path() if recognizer == TEACHER else Path(recognizer)
     if not path.is_file():
         raise PlateplugError(f"no recogniser at {path}")
-    return PlateCtcLoss(load_ocr_teacher(device, path), recogniser_characters(path)).to(device)
+    model = require("onnx", "train").load(str(path))  # read once: graph and character list
+    return PlateCtcLoss(OnnxGraphModule(model).eval(), recogniser_characters(model)).to(device)

@@ -183,7 +183,6 @@ def _train(
     ctc: PlateCtcLoss | None = None
     if config.ctc_weight:
         ctc = load_ctc_loss(config.options.get("recognizer") or "rapidocr", ctx.device)
-        ctc.weight = config.ctc_weight
         text_sampler = text_plates(config, real, rng, degradation, recipe.frames)
 
     model = recipe.model().to(ctx.device)
@@ -267,8 +266,8 @@ def _train(
         if ctc is not None and texts is not None:  # its own forward and backward (DDP-safe)
             lr_text, plate_texts = next(texts)
             text_loss = ctc(ddp_model(lr_text.to(ctx.device)), plate_texts)
-            (ctc.weight * text_loss).backward()
-            loss = loss.detach() + ctc.weight * text_loss.detach()
+            (config.ctc_weight * text_loss).backward()
+            loss = loss.detach() + config.ctc_weight * text_loss.detach()
             parts["ctc"] = float(text_loss.detach())
         optim.step()
         if ddp_disc is not None and d_optim is not None:

@@ -18,7 +18,14 @@ from torch.nn import functional as F
 from plateplug.data.crops import Crop, load_sources, synthetic_crops
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
-from plateplug.train.archs.recognizer_arch import ALPHABET, BLANK, PlateCRNN, greedy_decode
+from plateplug.train.archs.recognizer_arch import (
+    ALPHABET,
+    BLANK,
+    PlateCRNN,
+    ctc_targets,
+    greedy_decode,
+    is_plate_text,
+)
 from plateplug.train.data import to_tensor
 from plateplug.train.degrade import degrade, photometric
 from plateplug.train.loop import learning_rate
@@ -42,7 +49,7 @@ class RecognizerConfig:
 
 
 def _labelled(crops: list[Crop]) -> list[Crop]:
-    return [c for c in crops if c.text and all(ch in ALPHABET for ch in c.text)]
+    return [c for c in crops if is_plate_text(c.text)]
 
 
 def _render(crop: Crop, height: int, rng: np.random.Generator | None) -> np.ndarray:
@@ -59,11 +66,6 @@ def _render(crop: Crop, height: int, rng: np.random.Generator | None) -> np.ndar
         big = cv2.resize(image, (16 * height, 4 * height), interpolation=cv2.INTER_AREA)
         return cv2.resize(degrade(big, rng), size, interpolation=cv2.INTER_LINEAR)
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-
-
-def _targets(texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
-    flat = [ALPHABET.index(ch) + 1 for text in texts for ch in text]
-    return torch.tensor(flat, dtype=torch.long), torch.tensor([len(t) for t in texts])
 
 
 @torch.no_grad()
@@ -110,7 +112,7 @@ def train_recognizer(config: RecognizerConfig) -> Path:
             chosen = [train_crops[int(i)] for i in rng.integers(0, len(train_crops), config.batch)]
             images = to_tensor([_render(c, height, rng) for c in chosen])
             logits = model(images).log_softmax(-1)
-            targets, lengths = _targets([c.text for c in chosen])
+            targets, lengths = ctc_targets([c.text for c in chosen])
             steps_t = torch.full((len(chosen),), logits.shape[1], dtype=torch.long)
             loss = ctc(logits.transpose(0, 1), targets, steps_t, lengths)
             optim.zero_grad(set_to_none=True)

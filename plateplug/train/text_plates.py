@@ -15,8 +15,8 @@ import torch
 from plateplug.data.crops import Crop
 from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
+from plateplug.train.archs.recognizer_arch import is_plate_text
 from plateplug.train.bursts import training_burst
-from plateplug.train.ctc_loss import is_plate_text
 from plateplug.train.data import to_tensor
 from plateplug.train.degrade import degrade, photometric
 

@@ -14,6 +14,17 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 BLANK = 0  # CTC blank; character i of ALPHABET is class i + 1
 
 
+def is_plate_text(text: str) -> bool:
+    """Whether ``text`` can be a CTC target: ALPHABET characters only, at least one."""
+    return bool(text) and all(ch in ALPHABET for ch in text)
+
+
+def ctc_targets(texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Concatenated CTC targets (class of each character) and the length of each text."""
+    flat = [ALPHABET.index(ch) + 1 for text in texts for ch in text]
+    return torch.tensor(flat, dtype=torch.long), torch.tensor([len(t) for t in texts])
+
+
 def _conv(c_in: int, c_out: int) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, 1, 1), nn.BatchNorm2d(c_out), nn.ReLU(True))
 
