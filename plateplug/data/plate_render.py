@@ -170,8 +170,8 @@ def render_plate(rng: np.random.Generator, rich: bool = True,
                  rows: int | None = None) -> RenderedPlate:
     """A random plate and its text; ``rich`` adds the styles listed in the module doc;
     ``rows`` (1 or 2) fixes the number of character rows, else it is drawn."""
-    drawn = 2 if rng.random() < (0.3 if rich else 0.4) else 1  # drawn always: same stream
-    rows = rows or drawn
+    drawn_rows = 2 if rng.random() < (0.3 if rich else 0.4) else 1  # drawn always: same stream
+    rows = rows or drawn_rows
     height = int(rng.integers(56, 121) if rich else rng.integers(40, 81))
     aspect = rng.uniform(1.0, 2.0) if rows == 2 else rng.uniform(1.8 if rich else 2.0, 5.0)
     width = int(height * aspect)
