@@ -85,6 +85,9 @@ def _check_recognizer(model: str, recognizer: str) -> None:
                    "reads the output of whole plates with text (the real crops with labels and "
                    "--synthetic rendered one-row plates) against that text; e.g. 2e-3 "
                    "[default: 0, none].")
+@click.option("--ctc-two-row", type=click.FloatRange(0, 1), default=0.0,
+              help="With --ctc-weight: this share of its batches holds --synthetic rendered "
+                   "two-row plates, each row read on its own [default: 0, one-row plates only].")
 @click.option("--width", type=click.IntRange(min=1),
               help="Feature channels of the generator (its num_feat) [default: the recipe's: "
                    "unet 16; resnet, srgan and mfsr 32]. --init from a narrower model of the same "
@@ -106,8 +109,8 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, workers, seed,
-          recognizer, text_loss, text_weight, ctc_weight, width, teacher, teacher_share,
-          val_every, degradation, scenes, synthetic) -> None:
+          recognizer, text_loss, text_weight, ctc_weight, ctc_two_row, width, teacher,
+          teacher_share, val_every, degradation, scenes, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -118,6 +121,8 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             raise PlateplugError("use either --resume or --init, not both")
         if text_loss and model == "srgan":
             raise PlateplugError("srgan always has the text loss: leave out --text-loss")
+        if ctc_two_row and not ctc_weight:
+            raise PlateplugError("--ctc-two-row shares out the CTC batches: add --ctc-weight")
         if model == "srgan" or text_loss or ctc_weight:
             _check_recognizer(model, recognizer)
         elif text_weight is not None:
@@ -127,6 +132,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
             teacher=teacher, teacher_share=teacher_share, workers=workers, ctc_weight=ctc_weight,
+            ctc_two_row=ctc_two_row,
             options={"recognizer": recognizer, "text_loss": text_loss,
                      "text_weight": text_weight},
         )

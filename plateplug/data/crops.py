@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from plateplug.data.datasets import PLATE_MARGIN, crop_boxes, read_crops, select
-from plateplug.data.plate_render import render_plate
+from plateplug.data.plate_render import TextLine, render_plate
 from plateplug.errors import PlateplugError
 
 SCENES_MIN_BOX = 40  # scenes boxes lower than this are left out (crop ~52 px with the margin)
@@ -25,11 +25,13 @@ SCENES_MIN_BOX = 40  # scenes boxes lower than this are left out (crop ~52 px wi
 
 @dataclass
 class Crop:
-    """A BGR crop preloaded in RAM with its collection key and plate text."""
+    """A BGR crop preloaded in RAM with its collection key, plate text and, where known
+    (rendered plates), its rows of characters."""
 
     image: np.ndarray
     key: str
     text: str = ""
+    lines: tuple[TextLine, ...] = ()
 
 
 def _imread(path: Path) -> np.ndarray | None:
@@ -67,7 +69,7 @@ def synthetic_crops(count: int, seed: int, rows: int | None = None) -> list[Crop
     or two rows, or ``rows``), the same for a given seed."""
     rng = np.random.default_rng([seed, 0x5E7] if rows is None else [seed, 0x5E7, rows])
     plates = (render_plate(rng, rows=rows) for _ in range(count))
-    return [Crop(p.image, f"synth/{i:05d}", p.text) for i, p in enumerate(plates)]
+    return [Crop(p.image, f"synth/{i:05d}", p.text, p.lines) for i, p in enumerate(plates)]
 
 
 def load_sources(sources: Sequence[str | Path], split: str = "train") -> list[Crop]:

@@ -26,14 +26,26 @@ _RICH_FONTS = _FONTS + (cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_SIMPLEX | cv2
 _SMALL_FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX,
                 cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_COMPLEX_SMALL)
 _GLYPH_PX = 48  # glyphs are drawn at this height, then resized into their box
+_LINE_SLACK = 0.08  # a row's band reaches this share of the row height past its glyph box
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One row of a plate's characters and its band: top and bottom as fractions of the
+    image height (a little wider than the drawn glyphs)."""
+
+    text: str
+    top: float
+    bottom: float
 
 
 @dataclass(frozen=True)
 class RenderedPlate:
-    """A BGR uint8 plate image and its characters (A-Z0-9, rows in reading order)."""
+    """A BGR uint8 plate image, its characters (A-Z0-9, rows in reading order) and its rows."""
 
     image: np.ndarray
     text: str
+    lines: tuple[TextLine, ...] = ()
 
 
 def procedural_plate(rng: np.random.Generator) -> np.ndarray:
@@ -148,9 +160,9 @@ def _dirt(plate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
-def _mount(plate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _mount(plate: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, int]:
     """The plate on a margin of car-body colour (10-25% of its height on every side), seen
-    under a slight perspective, as a detector's crop of it would look."""
+    under a slight perspective, as a detector's crop of it would look; and that margin."""
     h, w = plate.shape[:2]
     m = int(h * rng.uniform(0.1, 0.25))
     body = rng.uniform(0, 255, (2, 2, 3)).astype(np.float32)
@@ -163,7 +175,7 @@ def _mount(plate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     warped = cv2.warpPerspective(plate, matrix, size, flags=cv2.INTER_LINEAR)
     alpha = cv2.warpPerspective(np.ones((h, w), np.float32), matrix, size)[..., None]
     out = out * (1 - alpha) + warped.astype(np.float32) * alpha
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8), m
 
 
 def render_plate(rng: np.random.Generator, rich: bool = True,
@@ -195,7 +207,7 @@ def render_plate(rng: np.random.Generator, rich: bool = True,
     spacing = rng.uniform(-0.05, 0.6) if rich else 0.15
     glyphs = list(PLATE_GLYPHS if rich else DETECTOR_GLYPHS)
     row_height = (height - top - bottom) / rows
-    texts = []
+    texts, bands = [], []
     for row in range(rows):
         per_glyph = row_height * rng.uniform(0.55, 0.8)
         count = int(np.clip((width - left) / per_glyph, 1, 9 if rich else 12))
@@ -210,6 +222,7 @@ def render_plate(rng: np.random.Generator, rich: bool = True,
         stretch = rng.uniform(0.6, 1.4) if rich else 1.0
         draw_text(plate, text_mask(drawn, font, thickness, spacing), box, ink, stretch)
         texts.append(chars)
+        bands.append((y0 - _LINE_SLACK * row_height, y1 + _LINE_SLACK * row_height))
     if rich and top > 4:
         _small_text(plate, (left + width // 6, 2, width - width // 6, top - 2), ink, rng)
     if rich and bottom > 4:
@@ -223,5 +236,9 @@ def render_plate(rng: np.random.Generator, rich: bool = True,
             _bolts(plate, top, bottom, rng)
         if rng.random() < 0.4:
             plate = _dirt(plate, rng)
-        plate = _mount(plate, rng)
-    return RenderedPlate(plate, "".join(texts))
+        plate, margin = _mount(plate, rng)
+        bands = [(top + margin, bottom + margin) for top, bottom in bands]
+    full = plate.shape[0]
+    lines = tuple(TextLine(text, max(0.0, top / full), min(1.0, bottom / full))
+                  for text, (top, bottom) in zip(texts, bands, strict=True))
+    return RenderedPlate(plate, "".join(texts), lines)

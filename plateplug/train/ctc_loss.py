@@ -1,10 +1,12 @@
 """A recognition loss against a plate's text: RapidOCR's recogniser (the frozen teacher of
 ``plateplug.train.ocr_teacher``) reads the SR image of a whole plate, and CTC scores that
 reading against the label. Only A-Z0-9 are targets; every other class of the reader counts as
-blank, so a dash, dot or space in the reading costs nothing."""
+blank, so a dash, dot or space in the reading costs nothing. A plate of two rows is read row
+by row: each row's band of the SR image is cut out and read as one line."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -62,8 +64,26 @@ class PlateCtcLoss(nn.Module):
         blank = (1 - kept.sum(-1, keepdim=True)).clamp_min(1e-8)
         return torch.cat([blank, kept], -1).clamp_min(1e-8).log().transpose(0, 1)
 
-    def forward(self, sr: torch.Tensor, texts: Sequence[str]) -> torch.Tensor:
-        log_probs = self.log_probabilities(sr)
+    @staticmethod
+    def lines(sr: torch.Tensor, bands: Sequence[tuple[int, float, float]]) -> torch.Tensor:
+        """Each band (plate index, top and bottom as fractions of the height) of ``sr``,
+        resized to the tallest band's height: one text line per band."""
+        height = sr.shape[-2]
+        if len(bands) == len(sr) and all(t <= 0 and b >= 1 for _, t, b in bands):
+            return sr
+        size = (max(1, round(height * max(b - t for _, t, b in bands))), sr.shape[-1])
+        cuts = []
+        for index, top, bottom in bands:
+            y0 = min(int(top * height), height - 1)
+            y1 = max(y0 + 1, math.ceil(bottom * height))
+            cuts.append(F.interpolate(sr[index:index + 1, :, y0:y1], size=size,
+                                      mode="bilinear", align_corners=False))
+        return torch.cat(cuts)
+
+    def forward(self, sr: torch.Tensor, texts: Sequence[str],
+                bands: Sequence[tuple[int, float, float]] | None = None) -> torch.Tensor:
+        """Mean CTC of the lines (default: each plate whole, one line) against ``texts``."""
+        log_probs = self.log_probabilities(sr if bands is None else self.lines(sr, bands))
         targets, lengths = self.encode(texts)
         columns = torch.full((len(texts),), log_probs.shape[0], dtype=torch.long)
         return F.ctc_loss(log_probs, targets.to(sr.device), columns, lengths,

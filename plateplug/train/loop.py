@@ -65,6 +65,7 @@ class TrainConfig:
     teacher_share: float = 0.5  # the teacher's share of each target
     workers: int = 0  # processes making the training pairs (0: this one)
     ctc_weight: float = 0.0  # CTC text loss on whole plates with text (0: none)
+    ctc_two_row: float = 0.0  # share of the CTC batches of rendered two-row plates
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -102,9 +103,12 @@ def bicubic_psnr(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
 def text_plates(config: TrainConfig, real: list[Crop], rng: np.random.Generator,
                 degradation: str, frames: int) -> TextPlateSampler:
     """The CTC loss's whole plates: the real training crops with text (A-Z0-9) and
-    ``config.synthetic`` rendered one-row plates (the recogniser reads one line)."""
+    ``config.synthetic`` rendered one-row plates (the recogniser reads one line); with
+    ``config.ctc_two_row``, as many rendered two-row plates, read row by row."""
     rendered = synthetic_crops(config.synthetic, config.seed, rows=1)
-    return TextPlateSampler(real + rendered, rng, degradation, frames)
+    if config.ctc_two_row:
+        rendered += synthetic_crops(config.synthetic, config.seed, rows=2)
+    return TextPlateSampler(real + rendered, rng, degradation, frames, config.ctc_two_row)
 
 
 class _Log:
@@ -264,8 +268,8 @@ def _train(
         optim.zero_grad(set_to_none=True)
         loss.backward()
         if ctc is not None and texts is not None:  # its own forward and backward (DDP-safe)
-            lr_text, plate_texts = next(texts)
-            text_loss = ctc(ddp_model(lr_text.to(ctx.device)), plate_texts)
+            lr_text, plate_texts, bands = next(texts)
+            text_loss = ctc(ddp_model(lr_text.to(ctx.device)), plate_texts, bands)
             (config.ctc_weight * text_loss).backward()
             loss = loss.detach() + config.ctc_weight * text_loss.detach()
             parts["ctc"] = float(text_loss.detach())

@@ -41,3 +41,15 @@ def test_rows_can_be_fixed():
     assert any(len(p.text) > 9 for p in two)
     aspect = [np.median([p.image.shape[1] / p.image.shape[0] for p in ps]) for ps in (one, two)]
     assert aspect[0] > aspect[1] + 0.5
+
+
+def test_each_row_comes_with_its_text_and_band():
+    for seed in range(20):
+        for rows in (1, 2):
+            plate = render_plate(np.random.default_rng(seed), rows=rows)
+            lines = plate.lines
+            assert len(lines) == rows and "".join(line.text for line in lines) == plate.text
+            assert all(0 <= line.top < line.bottom <= 1 for line in lines)
+            assert lines[0].top > 0.05  # below the mounting margin
+    two = render_plate(np.random.default_rng(3), rows=2).lines
+    assert two[0].top < two[1].top and two[0].bottom - two[1].top < 0.05  # stacked, barely overlap

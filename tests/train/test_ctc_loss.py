@@ -1,5 +1,6 @@
 """The CTC loss against plate text: targets, the folding of the reader's classes to blank +
-A-Z0-9, the recogniser's character list, and RapidOCR's recogniser scoring a rendered plate."""
+A-Z0-9, the recogniser's character list, the cutting of two-row plates into lines, and
+RapidOCR's recogniser scoring rendered plates."""
 
 import numpy as np
 import pytest
@@ -78,3 +79,27 @@ def test_rapidocr_recogniser_scores_the_right_text_lower():
     loss = load_ctc_loss("rapidocr")
     right, wrong = float(loss(rgb, ["KD4217"])), float(loss(rgb, ["XY9038"]))
     assert right < 1.0 and wrong > 5 * right
+
+
+def test_bands_cut_rows_into_lines_of_one_height():
+    sr = torch.arange(2 * 3 * 8 * 6, dtype=torch.float32).reshape(2, 3, 8, 6).requires_grad_()
+    whole = [(0, 0.0, 1.0), (1, 0.0, 1.0)]
+    assert PlateCtcLoss.lines(sr, whole) is sr
+    lines = PlateCtcLoss.lines(sr, [(0, 0.0, 0.5), (0, 0.5, 1.0), (1, 0.25, 0.5)])
+    assert lines.shape == (3, 3, 4, 6)
+    assert torch.equal(lines[0], sr[0, :, :4]) and torch.equal(lines[1], sr[0, :, 4:])
+    lines.sum().backward()
+    assert sr.grad is not None and float(sr.grad[1, :, :2].abs().sum()) == 0  # band 2-4 of 8 only
+
+
+def test_rapidocr_recogniser_reads_a_two_row_plate_row_by_row():
+    pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
+    from plateplug.data.plate_render import render_plate
+
+    plate = render_plate(np.random.default_rng(1), rows=2)
+    rgb = torch.from_numpy(plate.image[..., ::-1].copy()).permute(2, 0, 1)[None].float() / 255
+    texts = [line.text for line in plate.lines]
+    bands = [(0, line.top, line.bottom) for line in plate.lines]
+    loss = load_ctc_loss("rapidocr")
+    right, swapped = float(loss(rgb, texts, bands)), float(loss(rgb, texts[::-1], bands))
+    assert right < 1.0 and swapped > 5 * right

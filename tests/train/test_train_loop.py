@@ -103,6 +103,16 @@ def test_a_ctc_loss_on_whole_plates_joins_the_pixel_loss(synthetic_plates, tmp_p
     assert len(steps) == 2 and all(r["ctc"] > 0 and r["loss"] > r["l1"] for r in steps)
 
 
+@pytest.mark.slow
+def test_two_row_ctc_batches_train(synthetic_plates, tmp_path):
+    pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
+    train(_config(synthetic_plates, tmp_path / "u", steps=3, ctc_weight=2e-3, ctc_two_row=1.0,
+                  synthetic=4, options={"recognizer": "rapidocr"}))
+    rows = [json.loads(line) for line in (tmp_path / "u" / "log.jsonl").read_text().split("\n")
+            if line]
+    assert sum("ctc" in r and r["ctc"] > 0 for r in rows) == 3
+
+
 def test_the_ctc_loss_refuses_a_crnn_checkpoint(synthetic_plates, tmp_path):
     with pytest.raises(PlateplugError, match="RapidOCR's recogniser"):
         train(_config(synthetic_plates, tmp_path / "c", ctc_weight=1e-3,
