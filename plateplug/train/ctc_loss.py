@@ -27,6 +27,7 @@ from plateplug.train.ocr_teacher import (
 from plateplug.train.onnx_torch import OnnxGraphModule
 
 CHARACTERS_KEY = "character"  # PP-OCR recognisers list their classes (after blank) here
+LineBand = tuple[int, float, float]  # plate index in the batch, band top and bottom (0..1)
 
 
 def recogniser_characters(model: Any) -> list[str]:
@@ -65,7 +66,7 @@ class PlateCtcLoss(nn.Module):
         return torch.cat([blank, kept], -1).clamp_min(1e-8).log().transpose(0, 1)
 
     @staticmethod
-    def lines(sr: torch.Tensor, bands: Sequence[tuple[int, float, float]]) -> torch.Tensor:
+    def lines(sr: torch.Tensor, bands: Sequence[LineBand]) -> torch.Tensor:
         """Each band (plate index, top and bottom as fractions of the height) of ``sr``,
         resized to the tallest band's height: one text line per band."""
         height = sr.shape[-2]
@@ -81,7 +82,7 @@ class PlateCtcLoss(nn.Module):
         return torch.cat(cuts)
 
     def forward(self, sr: torch.Tensor, texts: Sequence[str],
-                bands: Sequence[tuple[int, float, float]] | None = None) -> torch.Tensor:
+                bands: Sequence[LineBand] | None = None) -> torch.Tensor:
         """Mean CTC of the lines (default: each plate whole, one line) against ``texts``."""
         log_probs = self.log_probabilities(sr if bands is None else self.lines(sr, bands))
         targets, lengths = self.encode(texts)

@@ -20,14 +20,13 @@ from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
 from plateplug.train.archs.recognizer_arch import is_plate_text
 from plateplug.train.bursts import training_burst
+from plateplug.train.ctc_loss import LineBand
 from plateplug.train.data import to_tensor
 from plateplug.train.degrade import degrade, photometric
 
 TEXT_LR_HEIGHTS = (14, 20)  # inclusive
 ASPECTS = (2.0, 5.0)  # one-row plates; the recogniser reads one line
 TWO_ROW_ASPECTS = (1.0, 2.5)
-
-Line = tuple[int, float, float]  # plate index in the batch, band top and bottom (0..1)
 
 
 def _is_two_row(crop: Crop) -> bool:
@@ -51,7 +50,7 @@ class TextPlateSampler:
         self.frames = frames
         self.two_row_share = two_row_share
 
-    def sample(self, batch: int) -> tuple[torch.Tensor, list[str], list[Line]]:
+    def sample(self, batch: int) -> tuple[torch.Tensor, list[str], list[LineBand]]:
         """One batch of whole plates, the texts of their lines and the lines' bands."""
         rng = self.rng
         two_rows = bool(self.two_row_share) and (not self.crops
@@ -68,9 +67,8 @@ class TextPlateSampler:
                             interpolation=cv2.INTER_AREA)
             lrs.append(degrade(hr, rng, self.degradation) if self.frames == 1
                        else training_burst(hr, rng, self.degradation, self.frames))
-        if not two_rows:
-            return to_tensor(lrs), [c.text for c in picks], [(i, 0.0, 1.0)
-                                                             for i in range(batch)]
+        if not two_rows:  # each plate whole, one line
+            return to_tensor(lrs), [c.text for c in picks], [(i, 0.0, 1.0) for i in range(batch)]
         lines = [(i, line) for i, c in enumerate(picks) for line in c.lines]
         return (to_tensor(lrs), [line.text for _, line in lines],
                 [(i, line.top, line.bottom) for i, line in lines])
