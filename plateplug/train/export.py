@@ -20,7 +20,7 @@ from plateplug.train.archs.layers import count_parameters
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import TRAINING_DATA, Recipe
 
-VERSION = "1.4.0"
+VERSION = "1.5.0"
 
 
 def describe(recipe: Recipe) -> str:

@@ -42,7 +42,7 @@ def test_export_parity_and_metadata(tmp_path, name):
     proto = onnx.load(str(onnx_path))
     onnx.checker.check_model(proto)
     meta = ModelMetadata.from_props({p.key: p.value for p in proto.metadata_props})
-    assert (meta.name, meta.scale, meta.channel_order, meta.version) == (name, 4, "RGB", "1.4.0")
+    assert (meta.name, meta.scale, meta.channel_order, meta.version) == (name, 4, "RGB", "1.5.0")
     assert (meta.min_input_height, meta.max_input_height) == \
         ((12, 48) if name == "unet" else (12, 32))  # the recipe's working heights
     assert meta.parameters > 0 and meta.architecture and meta.training_data
