@@ -20,8 +20,6 @@ from plateplug.train.archs.layers import count_parameters
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import TRAINING_DATA, Recipe
 
-VERSION = "1.5.0"
-
 
 def describe(recipe: Recipe) -> str:
     """The recipe's architecture in words, with any width set by ``--width``."""
@@ -43,7 +41,7 @@ def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> Mod
         pad_multiple=recipe.pad_multiple,
         architecture=describe(recipe),
         parameters=count_parameters(model),
-        version=VERSION,
+        version=recipe.version,
         training_data=recipe.notes.get("training_data", TRAINING_DATA),
         min_input_height=recipe.input_heights[0] if recipe.input_heights else None,
         max_input_height=recipe.input_heights[1] if recipe.input_heights else None,

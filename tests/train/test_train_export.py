@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import plateplug
+
 torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
@@ -19,6 +21,12 @@ from plateplug.train.export import (  # noqa: E402
 from plateplug.train.recipes import load_recipe  # noqa: E402
 
 SIZES = [(1, 3, 20, 60), (2, 3, 13, 37), (1, 3, 9, 11), (1, 3, 1, 1)]
+
+
+@pytest.mark.parametrize("name", ["unet", "resnet", "srgan", "mfsr"])
+def test_each_recipe_stamps_the_version_of_its_shipped_file(name):
+    """Versions are per model: exporting one never relabels another (bumped when it ships)."""
+    assert load_recipe(name).version == plateplug.load(name, device="cpu").metadata.version
 
 
 def _checkpoint(tmp_path, name: str, **arch):
@@ -42,7 +50,8 @@ def test_export_parity_and_metadata(tmp_path, name):
     proto = onnx.load(str(onnx_path))
     onnx.checker.check_model(proto)
     meta = ModelMetadata.from_props({p.key: p.value for p in proto.metadata_props})
-    assert (meta.name, meta.scale, meta.channel_order, meta.version) == (name, 4, "RGB", "1.5.0")
+    assert (meta.name, meta.scale, meta.channel_order) == (name, 4, "RGB")
+    assert meta.version == load_recipe(name).version
     assert (meta.min_input_height, meta.max_input_height) == \
         ((12, 48) if name == "unet" else (12, 32))  # the recipe's working heights
     assert meta.parameters > 0 and meta.architecture and meta.training_data

@@ -51,6 +51,7 @@ class Recipe:
     build: Callable[..., nn.Module]
     arch: dict[str, Any]
     architecture: str
+    version: str  # stamped on its exports; the shipped file's version until the next is shipped
     lr: float = 2e-4
     batch: int = 16
     steps: int = 20000

@@ -24,6 +24,7 @@ def load_init(model: nn.Module, path: str | Path) -> None:
 
 RECIPE = Recipe(
     name="mfsr",
+    version="1.1.0",
     build=MultiFrameResNet,
     arch={"frames": BURST_FRAMES, "num_feat": 32, "num_block": 16, "scale": 4},
     architecture=(

@@ -9,6 +9,7 @@ from plateplug.train.recipes.base import Recipe
 
 RECIPE = Recipe(
     name="unet",
+    version="1.5.0",
     input_heights=(12, 48),  # where its OCR gain over bicubic vanishes (docs/video.md)
     build=PlateUNet,
     arch={"num_feat": 16, "num_mid": 3, "scale": SCALE},
