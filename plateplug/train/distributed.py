@@ -55,11 +55,6 @@ def wrap(model: nn.Module, ctx: Context) -> nn.Module:
     return nn.parallel.DistributedDataParallel(model, device_ids=ids)
 
 
-def unwrap(model: nn.Module) -> nn.Module:
-    """The plain module inside a DDP wrapper."""
-    return model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model
-
-
 def any_rank(flag: bool, ctx: Context) -> bool:
     """True on every rank when ``flag`` is true on any rank (e.g. rank 0's time is up)."""
     if not ctx.distributed:
@@ -67,14 +62,6 @@ def any_rank(flag: bool, ctx: Context) -> bool:
     value = torch.tensor([1.0 if flag else 0.0], device=ctx.device)
     dist.all_reduce(value, op=dist.ReduceOp.MAX)
     return bool(value.item() > 0)
-
-
-def broadcast_module(module: nn.Module, ctx: Context) -> None:
-    """Copy rank 0's parameters and buffers into ``module`` on every rank."""
-    if not ctx.distributed:
-        return
-    for tensor in list(module.parameters()) + list(module.buffers()):
-        dist.broadcast(tensor.data, src=0)
 
 
 def teardown(ctx: Context) -> None:
