@@ -80,6 +80,9 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--text-weight", type=click.FloatRange(min=0, min_open=True),
               help="Weight of the text loss against 0.5 * pixel L1 [default: the loss's own: "
                    "1e-3 for 'rapidocr', 0.05 for a CRNN checkpoint].")
+@click.option("--adversarial-weight", type=click.FloatRange(min=0),
+              help="srgan: weight of the adversarial loss against 0.5 * pixel L1 [default: "
+                   "1e-3; 0 trains without the discriminator's term].")
 @click.option("--ctc-weight", type=click.FloatRange(min=0), default=0.0,
               help="Add a CTC loss: RapidOCR's recogniser (--recognizer rapidocr or its .onnx) "
                    "reads the output of whole plates with text (the real crops with labels and "
@@ -109,8 +112,8 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, workers, seed,
-          recognizer, text_loss, text_weight, ctc_weight, ctc_two_row, width, teacher,
-          teacher_share, val_every, degradation, scenes, synthetic) -> None:
+          recognizer, text_loss, text_weight, adversarial_weight, ctc_weight, ctc_two_row, width,
+          teacher, teacher_share, val_every, degradation, scenes, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -121,6 +124,8 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             raise PlateplugError("use either --resume or --init, not both")
         if text_loss and model == "srgan":
             raise PlateplugError("srgan always has the text loss: leave out --text-loss")
+        if adversarial_weight is not None and model != "srgan":
+            raise PlateplugError("--adversarial-weight: only srgan has an adversarial loss")
         if ctc_two_row and not ctc_weight:
             raise PlateplugError("--ctc-two-row shares out the CTC batches: add --ctc-weight")
         if model == "srgan" or text_loss or ctc_weight:
@@ -134,7 +139,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             teacher=teacher, teacher_share=teacher_share, workers=workers, ctc_weight=ctc_weight,
             ctc_two_row=ctc_two_row,
             options={"recognizer": recognizer, "text_loss": text_loss,
-                     "text_weight": text_weight},
+                     "text_weight": text_weight, "adversarial_weight": adversarial_weight},
         )
         path = run(config)
     except PlateplugError as exc:

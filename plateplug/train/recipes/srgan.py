@@ -31,12 +31,17 @@ ADVERSARIAL_WEIGHT = 1e-3
 
 
 class PerceptualAdversarial(nn.Module):
-    """pixel L1 * PIXEL_WEIGHT + text loss * its ``weight`` + GAN * ADVERSARIAL_WEIGHT (the
-    GAN term only when there is a discriminator)."""
+    """pixel L1 * PIXEL_WEIGHT + text loss * its ``weight`` + GAN * ``adversarial_weight``
+    (the GAN term only when there is a discriminator)."""
 
-    def __init__(self, feature_loss: TextFeatureLoss | OcrDistillationLoss):
+    def __init__(
+        self,
+        feature_loss: TextFeatureLoss | OcrDistillationLoss,
+        adversarial_weight: float = ADVERSARIAL_WEIGHT,
+    ):
         super().__init__()
         self.feature_loss = feature_loss
+        self.adversarial_weight = adversarial_weight
 
     def generator_loss(
         self, sr: torch.Tensor, hr: torch.Tensor, disc: nn.Module | None
@@ -48,7 +53,7 @@ class PerceptualAdversarial(nn.Module):
         if disc is not None:
             logits = disc(sr)
             adversarial = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
-            loss = loss + ADVERSARIAL_WEIGHT * adversarial
+            loss = loss + self.adversarial_weight * adversarial
             parts["adversarial"] = float(adversarial.detach())
         return loss, parts
 
@@ -67,7 +72,8 @@ def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualA
     """The text loss of ``options['recognizer']``: ``rapidocr`` (RapidOCR's recogniser as a
     teacher, ``plateplug.train.ocr_teacher``), that recogniser's ``.onnx`` file (the same
     teacher where the package is not installed) or a checkpoint of the project's CRNN, weighted
-    by ``options['text_weight']`` when given (else the loss's own default ``weight``)."""
+    by ``options['text_weight']`` when given (else the loss's own default ``weight``); the
+    GAN term by ``options['adversarial_weight']`` when given (else ADVERSARIAL_WEIGHT)."""
     path = options.get("recognizer")
     if not path:
         raise PlateplugError("the text-aware loss needs a recogniser (--recognizer)")
@@ -81,7 +87,10 @@ def make_objective(options: dict[str, Any], device: torch.device) -> PerceptualA
         feature_loss = TextFeatureLoss(load_feature_network(path, device))
     if options.get("text_weight") is not None:
         feature_loss.weight = float(options["text_weight"])
-    return PerceptualAdversarial(feature_loss)
+    adversarial = options.get("adversarial_weight")
+    return PerceptualAdversarial(
+        feature_loss, ADVERSARIAL_WEIGHT if adversarial is None else float(adversarial)
+    )
 
 
 def pixel_or_text_objective(options: dict[str, Any], device: torch.device) -> Objective:
