@@ -30,6 +30,7 @@ import numpy as np
 
 from plateplug import plugins
 from plateplug.bench.baselines import InterpolationEnhancer
+from plateplug.bench.read_cache import ReadCache
 from plateplug.bench.runner import load_ocr_reader, load_protocol_model
 from plateplug.data import metrics
 from plateplug.data.datasets import is_validation, read_crops, select
@@ -61,6 +62,7 @@ class BurstConfig:
     ocr: str | None = PROTOCOL_READER
     limit: int | None = None
     device: str = "auto"
+    read_cache: Path | None = None  # reads of images read before (bench.read_cache)
 
 
 @dataclass
@@ -124,10 +126,11 @@ def run_bursts(config: BurstConfig, progress: Progress = lambda _: None) -> Burs
         raise PlateplugError("--lr-height must be at least 4 px")
     if config.limit is not None and config.limit < 1:
         raise PlateplugError("--limit must be at least 1")
+    cache = ReadCache(config.read_cache) if config.read_cache else None
     heights = sorted(set(config.lr_heights))
     plates, split = _load_plates(config, heights)
     labelled = sum(1 for p in plates if p.text)
-    reader, notes = load_ocr_reader(config.ocr, labelled)
+    reader, notes = load_ocr_reader(config.ocr, labelled, cache)
     result = BurstResult(str(config.data), split, config.frames, len(plates), labelled,
                          config.ocr if reader else None, notes=notes)
     methods: list[tuple[str, Enhancer]] = [(BICUBIC, InterpolationEnhancer(BICUBIC))]
@@ -145,6 +148,8 @@ def run_bursts(config: BurstConfig, progress: Progress = lambda _: None) -> Burs
             progress(f"{h} px: {name}")
             result.rows += _measure(name, enhancer, bursts, reader, h, config.frames)
     _fill_gaps(result.rows)
+    if cache is not None and reader is not None:
+        result.notes.append(cache.summary())
     return result
 
 

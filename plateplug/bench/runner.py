@@ -17,6 +17,7 @@ import numpy as np
 from plateplug import plugins
 from plateplug.bench import speed
 from plateplug.bench.baselines import load_baselines
+from plateplug.bench.read_cache import ReadCache
 from plateplug.bench.results import HR, LR, BenchResult, Cell, Method, Row, Sample
 from plateplug.bench.torch_compare import compare_with_torch, load_checkpoint
 from plateplug.data import metrics
@@ -54,6 +55,7 @@ class BenchConfig:
     torch_compare: Sequence[Path] = field(default_factory=tuple)  # training checkpoints
     sample_rows: int = SAMPLE_ROWS
     scenes: Path | None = None  # scenes folder: its valid boxes are one more source
+    read_cache: Path | None = None  # reads of images read before (bench.read_cache)
 
 
 @dataclass
@@ -86,11 +88,12 @@ def source_of(key: str) -> str:
 def run_bench(config: BenchConfig, progress: Progress = lambda _: None) -> BenchResult:
     """Measure every method of ``config``; raises PlateplugError on unusable input."""
     _check(config)
+    cache = ReadCache(config.read_cache) if config.read_cache else None
     heights, tracks = sorted(set(config.lr_heights)), list(dict.fromkeys(config.tracks))
     crops, split, notes = _load_crops(config, heights, tracks)
     labelled = sum(1 for c in crops if c.text)
     agreement = sum(c.agreement for c in crops)
-    reader, reader_note = load_ocr_reader(config.ocr, labelled + agreement)
+    reader, reader_note = load_ocr_reader(config.ocr, labelled + agreement, cache)
     result = BenchResult(
         data=str(config.data), split=split, crops=len(crops), labelled=labelled,
         agreement_crops=agreement,
@@ -119,6 +122,8 @@ def run_bench(config: BenchConfig, progress: Progress = lambda _: None) -> Bench
     _fill_gaps(result.rows)
     _fill_gaps(result.source_rows)
     _fill_sample_context(crops, sample_ids, reader, result)
+    if cache is not None and reader is not None:
+        result.notes.append(cache.summary())
     batch = [_speed_lr(c) for c in crops]
     median = sorted(batch, key=lambda b: b.shape[1])[len(batch) // 2]
     crop = cv2.resize(median, (SPEED_WIDTH, SPEED_HEIGHT), interpolation=cv2.INTER_AREA)
@@ -210,17 +215,20 @@ def _load_crops(config: BenchConfig, heights: list[int],
     return crops, split, notes
 
 
-def load_ocr_reader(name: str | None, readable: int) -> tuple[Reader | None, list[str]]:
-    """The OCR reader ``name`` for ``readable`` crops with something to compare, or None with
-    the note that says why OCR is left out (not asked for, nothing labelled, extra missing)."""
+def load_ocr_reader(name: str | None, readable: int,
+                    cache: ReadCache | None = None) -> tuple[Reader | None, list[str]]:
+    """The OCR reader ``name`` for ``readable`` crops with something to compare (answering
+    from ``cache`` when given), or None with the note that says why OCR is left out (not
+    asked for, nothing labelled, extra missing)."""
     if name is None:
         return None, ["OCR not run (--ocr none): OCR columns left out"]
     if readable == 0:
         return None, ["no crop has a text label: OCR columns left out"]
     try:
-        return load_reader(name), []
+        reader = load_reader(name)
     except MissingExtraError as exc:
         return None, [f"OCR skipped: {exc}"]
+    return (reader if cache is None else cache.wrap(name, reader)), []
 
 
 def load_protocol_model(model: EnhancerModel, device: str) -> tuple[Enhancer | None, str | None]:

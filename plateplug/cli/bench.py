@@ -56,18 +56,22 @@ def _models(values: tuple[str, ...]) -> list[str] | None:
                    "bicubic and single-frame models on frame 0 and voted over the K frames, "
                    "multi-frame models fused and voted over K windows [default models: "
                    "srgan, mfsr; LR height 16].")
+@click.option("--read-cache", type=click.Path(dir_okay=False, path_type=Path),
+              help="File of OCR reads kept between runs (JSON lines; created when missing): "
+                   "images read before, such as the HR and bicubic crops or an unchanged "
+                   "model's outputs, are not read again. One file per reader installation.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Report folder: report.md, report.json, samples.png, curves.png.")
 def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
           tracks: tuple[str, ...], split: str | None, ocr: str, baselines: Path | None,
           scenes: Path | None, limit: int | None, device: str, torch_compare: tuple[Path, ...],
-          frames: int | None, output: Path) -> None:
+          frames: int | None, read_cache: Path | None, output: Path) -> None:
     """Measure every model and the baselines by the protocol of docs/benchmark.md, in all and
     per source (first folder of the crop paths, and the scenes crops); with --frames, on
     bursts of K views per plate."""
     if frames is not None:
         bench_bursts(data, frames, _models(models), lr_heights, tracks, split,
-                     None if ocr.lower() == "none" else ocr, limit, device, output,
+                     None if ocr.lower() == "none" else ocr, limit, device, output, read_cache,
                      {"--baselines": baselines is not None, "--scenes": scenes is not None,
                       "--torch-compare": bool(torch_compare)})
         return
@@ -75,7 +79,7 @@ def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
         data=data, models=_models(models), lr_heights=lr_heights or DEFAULT_HEIGHTS,
         tracks=tracks or TRACKS, split=split, ocr=None if ocr.lower() == "none" else ocr,
         baselines=baselines, limit=limit, device=device,
-        torch_compare=torch_compare, scenes=scenes,
+        torch_compare=torch_compare, scenes=scenes, read_cache=read_cache,
     )
     result = run_bench(config, timed_progress())
     echo_skipped_and_notes(result.skipped, result.notes)
