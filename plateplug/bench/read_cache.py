@@ -80,8 +80,13 @@ class ReadCache:
             if self._intact >= 0:
                 os.truncate(self.path, self._intact)
                 self._intact = -1
-            with self.path.open("a", encoding="utf-8") as file:
-                file.write(json.dumps({"key": key, "texts": stored}) + "\n")
+            line = (json.dumps({"key": key, "texts": stored}) + "\n").encode("utf-8")
+            # one appending write per line: runs sharing the file interleave whole lines
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
         except OSError as exc:
             raise PlateplugError(f"--read-cache {self.path}: cannot write ({exc})") from None
         self._reads[key] = [_text(item) for item in stored]

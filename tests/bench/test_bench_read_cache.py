@@ -144,3 +144,15 @@ def test_cli_refuses_a_folder_as_the_cache(plate_dir, counter, tmp_path):
                                        "-o", str(tmp_path / "out")])
     assert result.exit_code != 0
     assert "Error:" in result.output and "Traceback" not in result.output
+
+
+def test_two_runs_sharing_a_file_keep_both_runs_reads(tmp_path):
+    path = tmp_path / "reads.jsonl"
+    first, second = ReadCache(path), ReadCache(path)  # opened before either reads
+    first.wrap("counting", Counter())(_image(10))
+    second.wrap("counting", Counter())(_image(11))
+    first.wrap("counting", Counter())(_image(12))
+    reader = Counter()
+    merged = ReadCache(path).wrap("counting", reader)
+    assert [merged(_image(v))[0] for v in (10, 11, 12)] == ["M10", "M11", "M12"]
+    assert reader.calls == 0
