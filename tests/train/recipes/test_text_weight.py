@@ -6,12 +6,6 @@ torch = pytest.importorskip("torch")
 
 from plateplug.train.ocr_teacher import OcrDistillationLoss  # noqa: E402
 from plateplug.train.recipes import srgan  # noqa: E402
-from tests.train.ocr_stand_in import ColumnReader  # noqa: E402
-
-
-@pytest.fixture
-def teacher(monkeypatch):
-    monkeypatch.setattr(srgan, "load_ocr_teacher", lambda device, path=None: ColumnReader())
 
 
 def test_the_text_weight_option_replaces_the_losses_default(teacher):
