@@ -9,7 +9,7 @@ from plateplug.train.recipes.base import Recipe
 
 RECIPE = Recipe(
     name="resnet",
-    version="1.6.0",
+    version="1.7.0",
     input_heights=(12, 32),  # where its OCR gain over bicubic vanishes (docs/video.md)
     build=PlateResNet,
     arch={"num_feat": 32, "num_block": 16, "scale": SCALE},
