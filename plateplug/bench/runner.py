@@ -21,7 +21,7 @@ from plateplug.bench.read_cache import ReadCache
 from plateplug.bench.results import HR, LR, BenchResult, Cell, Method, Row, Sample
 from plateplug.bench.torch_compare import compare_with_torch, load_checkpoint
 from plateplug.data import metrics
-from plateplug.data.datasets import crop_boxes, is_validation, read_crops, select
+from plateplug.data.datasets import PlateCrop, crop_boxes, is_validation, read_crops, select
 from plateplug.data.protocol import SCALE, TRACKS, Pair, make_pair
 from plateplug.enhancer import Enhancer
 from plateplug.errors import MissingExtraError, PlateplugError
@@ -56,6 +56,7 @@ class BenchConfig:
     sample_rows: int = SAMPLE_ROWS
     scenes: Path | None = None  # scenes folder: its valid boxes are one more source
     read_cache: Path | None = None  # reads of images read before (bench.read_cache)
+    sources: Sequence[str] = ()  # keep only these sources (source_of; 'scenes'); () all
 
 
 @dataclass
@@ -177,18 +178,30 @@ def _spread(items: list, limit: int | None) -> list:
     return [items[i * len(items) // limit] for i in range(limit)]
 
 
+def _check_sources(config: BenchConfig, found: list[PlateCrop]) -> set[str]:
+    """The sources ``config.sources`` asks for (empty: all); an unknown one is an error."""
+    known = {source_of(c.key) for c in found} | ({SCENES} if config.scenes is not None else set())
+    unknown = [s for s in config.sources if s not in known]
+    if unknown:
+        raise PlateplugError(f"unknown source {unknown[0]!r}: the data has "
+                             f"{', '.join(sorted(known))}")
+    return set(config.sources)
+
+
 def _load_crops(config: BenchConfig, heights: list[int],
                 tracks: list[str]) -> tuple[list[_Crop], str, list[str]]:
     found = read_crops(config.data)
     split = config.split or ("val" if any(is_validation(c.key) for c in found) else "all")
+    wanted = _check_sources(config, found)
     images, unreadable = [], []
-    for crop in _spread(select(found, split), config.limit):
+    kept = [c for c in select(found, split) if not wanted or source_of(c.key) in wanted]
+    for crop in _spread(kept, config.limit):
         image = cv2.imread(str(crop.path), cv2.IMREAD_COLOR)
         if image is None:
             unreadable.append(crop.key)
         else:
             images.append((crop.key, crop.text, image, False))
-    if config.scenes is not None:
+    if config.scenes is not None and (not wanted or SCENES in wanted):
         boxes = Path(config.scenes) / "boxes.csv"
         scenes = crop_boxes(boxes, "valid", SCENES, min_box_height=SCENES_MIN_BOX)
         images += [(key, "", image, True) for key, image in _spread(scenes, config.limit)]

@@ -17,7 +17,8 @@ from plateplug.data.protocol import TRACKS
 from plateplug.readers import PROTOCOL_READER
 
 
-def _models(values: tuple[str, ...]) -> list[str] | None:
+def _names(values: tuple[str, ...]) -> list[str] | None:
+    """Names given repeated or comma-separated; None when there are none."""
     names = [n.strip() for v in values for n in v.split(",") if n.strip()]
     return names or None
 
@@ -44,6 +45,10 @@ def _models(values: tuple[str, ...]) -> list[str] | None:
               help="Scenes folder (boxes.csv, images/): its valid-split plates at least 48 px "
                    "high, cropped with the training margin, are one more source; their OCR is "
                    "the agreement with the HR reading (no text labels).")
+@click.option("--source", "sources", multiple=True,
+              help="Measure only these sources (first folder of the crop paths, e.g. br; "
+                   "'scenes' for the --scenes crops), repeatable or comma-separated "
+                   "[default: all].")
 @click.option("--limit", type=click.IntRange(1),
               help="Use N crops, evenly spaced (N of the data and N of the scenes).")
 @device_option
@@ -64,22 +69,24 @@ def _models(values: tuple[str, ...]) -> list[str] | None:
               help="Report folder: report.md, report.json, samples.png, curves.png.")
 def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
           tracks: tuple[str, ...], split: str | None, ocr: str, baselines: Path | None,
-          scenes: Path | None, limit: int | None, device: str, torch_compare: tuple[Path, ...],
-          frames: int | None, read_cache: Path | None, output: Path) -> None:
+          scenes: Path | None, sources: tuple[str, ...], limit: int | None, device: str,
+          torch_compare: tuple[Path, ...], frames: int | None, read_cache: Path | None,
+          output: Path) -> None:
     """Measure every model and the baselines by the protocol of docs/benchmark.md, in all and
     per source (first folder of the crop paths, and the scenes crops); with --frames, on
     bursts of K views per plate."""
     if frames is not None:
-        bench_bursts(data, frames, _models(models), lr_heights, tracks, split,
+        bench_bursts(data, frames, _names(models), lr_heights, tracks, split,
                      None if ocr.lower() == "none" else ocr, limit, device, output, read_cache,
                      {"--baselines": baselines is not None, "--scenes": scenes is not None,
-                      "--torch-compare": bool(torch_compare)})
+                      "--torch-compare": bool(torch_compare), "--source": bool(sources)})
         return
     config = BenchConfig(
-        data=data, models=_models(models), lr_heights=lr_heights or DEFAULT_HEIGHTS,
+        data=data, models=_names(models), lr_heights=lr_heights or DEFAULT_HEIGHTS,
         tracks=tracks or TRACKS, split=split, ocr=None if ocr.lower() == "none" else ocr,
         baselines=baselines, limit=limit, device=device,
         torch_compare=torch_compare, scenes=scenes, read_cache=read_cache,
+        sources=_names(sources) or (),
     )
     result = run_bench(config, timed_progress())
     echo_skipped_and_notes(result.skipped, result.notes)

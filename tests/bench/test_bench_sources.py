@@ -107,3 +107,29 @@ def test_report_states_the_worst_source(tmp_path):
     write_report(result, environment(), tmp_path)
     md = (tmp_path / "report.md").read_text()
     assert "Worst source: **br** (best model there: a, gap recovered 0.25)" in md
+
+
+def test_source_keeps_only_the_named_sources(plate_dir, scenes_dir, fake_plugin, fast_speed):
+    fake_plugin()
+    config = dict(data=plate_dir, models=["cubic"], lr_heights=(16,), tracks=("clean",),
+                  ocr="fake", scenes=scenes_dir)
+    only_sub = run_bench(BenchConfig(**config, sources=["sub"]))
+    assert only_sub.crops == 1 and only_sub.agreement_crops == 0
+    assert only_sub.row("cubic", "clean", 16).crops == 1
+    only_scenes = run_bench(BenchConfig(**config, sources=["scenes"]))
+    assert only_scenes.crops == 1 and only_scenes.agreement_crops == 1
+    both = run_bench(BenchConfig(**config, sources=["sub", "scenes"]))
+    assert both.sources == ["scenes", "sub"] and both.crops == 2
+
+
+def test_an_unknown_source_is_a_clear_error(plate_dir, fake_plugin, fast_speed, tmp_path):
+    fake_plugin()
+    args = ["bench", "--data", str(plate_dir), "-m", "cubic", "--lr-height", "16",
+            "--track", "clean", "--ocr", "fake", "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, [*args, "--source", "sub,nope"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "Error: unknown source 'nope': the data has (top level), sub" in result.output
+    assert not (tmp_path / "out").exists()
+    bursts = CliRunner().invoke(main, [*args[:-2], "--frames", "2", "--source", "sub",
+                                       "-o", str(tmp_path / "b")])
+    assert bursts.exit_code != 0 and "--source cannot be used with --frames" in bursts.output
