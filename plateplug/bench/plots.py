@@ -11,7 +11,6 @@ import numpy as np
 from plateplug.bench.results import HR, LR, BenchResult, Cell
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
-WHITE = (255, 255, 255)
 BLACK = (0, 0, 0)
 GREY = (150, 150, 150)
 GREEN = (0, 150, 0)
