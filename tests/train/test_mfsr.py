@@ -1,8 +1,6 @@
 """mfsr: the multi-frame network, its training bursts, --init from a single-frame model,
 a few training steps, and export parity through the multi-frame runtime."""
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -16,7 +14,7 @@ from plateplug.data.protocol import make_burst  # noqa: E402
 from plateplug.metadata import ModelMetadata  # noqa: E402
 from plateplug.multiframe import OnnxBurstEnhancer, OnnxMultiFrameModel  # noqa: E402
 from plateplug.train import checkpoint  # noqa: E402
-from plateplug.train.archs.mfsr_arch import MultiFrameResNet, spread_single_frame  # noqa: E402
+from plateplug.train.archs.mfsr_arch import MultiFrameResNet  # noqa: E402
 from plateplug.train.archs.resnet_arch import PlateResNet  # noqa: E402
 from plateplug.train.bursts import BurstSampler, burst_validation  # noqa: E402
 from plateplug.train.data import to_images, to_tensor  # noqa: E402
@@ -26,9 +24,8 @@ from plateplug.train.recipes import load_recipe  # noqa: E402
 from tests.data.conftest import render_plate  # noqa: E402
 
 
-@pytest.mark.parametrize("fuse_after", [0, 1])
-def test_network_takes_k_frames_and_enlarges_frame_0(fuse_after):
-    model = MultiFrameResNet(frames=3, num_feat=8, num_block=2, fuse_after=fuse_after).eval()
+def test_network_takes_k_frames_and_enlarges_frame_0():
+    model = MultiFrameResNet(frames=3, num_feat=8, num_block=1).eval()
     x = torch.rand(2, 9, 11, 17)
     with torch.no_grad():
         assert model(x).shape == (2, 3, 44, 68)
@@ -57,25 +54,6 @@ def test_init_from_a_single_frame_model_is_that_model_on_the_mean(tmp_path):
     checkpoint.save(mfsr_ckpt, {"model_name": "mfsr", "model": model.state_dict()})
     recipe.load_init(again, mfsr_ckpt)  # an mfsr checkpoint loads as it is
     assert torch.equal(again.conv_first.weight, model.conv_first.weight)
-
-
-@pytest.mark.parametrize("fuse_after", [1, 2])
-def test_late_fusion_starts_as_the_single_frame_model_on_identical_frames(fuse_after):
-    torch.manual_seed(0)
-    single = PlateResNet(num_feat=8, num_block=3).eval()
-    model = MultiFrameResNet(frames=4, num_feat=8, num_block=3, fuse_after=fuse_after).eval()
-    model.load_state_dict(spread_single_frame(single.state_dict(), 4, fuse_after))
-    frame = torch.rand(2, 3, 9, 21)
-    with torch.no_grad():
-        assert torch.allclose(model(frame.repeat(1, 4, 1, 1)), single(frame), atol=1e-5)
-        other = frame.repeat(1, 4, 1, 1)
-        other[:, 3:6] = torch.rand(2, 3, 9, 21)  # a different frame 1 changes the fusion
-        assert not torch.allclose(model(other), single(frame), atol=1e-3)
-
-
-def test_late_fusion_needs_blocks_after_the_fusion():
-    with pytest.raises(ValueError, match="fuse_after"):
-        MultiFrameResNet(frames=3, num_feat=8, num_block=2, fuse_after=2)
 
 
 def test_to_tensor_stacks_burst_frames_on_channels():
@@ -134,11 +112,9 @@ def test_mfsr_text_loss_adds_the_recogniser_features(synthetic_plates, tmp_path)
     assert '"feature"' in (tmp_path / "text" / "log.jsonl").read_text()
 
 
-@pytest.mark.parametrize("fuse_after", [0, 2])
-def test_export_parity_through_the_multiframe_runtime(tmp_path, fuse_after):
+def test_export_parity_through_the_multiframe_runtime(tmp_path):
     torch.manual_seed(1)
     recipe = load_recipe("mfsr")
-    recipe = dataclasses.replace(recipe, arch={**recipe.arch, "fuse_after": fuse_after})
     model = recipe.model()
     with torch.no_grad():
         for p in model.parameters():

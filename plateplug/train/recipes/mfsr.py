@@ -19,8 +19,7 @@ from plateplug.train.recipes.base import Recipe
 
 def load_init(model: nn.Module, path: str | Path) -> None:
     """``--init`` from a single-frame PlateResNet (checkpoint or .onnx) or an mfsr one."""
-    fuse_after = getattr(model, "fuse_after", 0)
-    load_state(model, spread_single_frame(initial_state(path), BURST_FRAMES, fuse_after), path)
+    load_state(model, spread_single_frame(initial_state(path), BURST_FRAMES), path)
 
 
 RECIPE = Recipe(
