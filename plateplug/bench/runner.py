@@ -35,6 +35,7 @@ SAMPLE_ROWS = 6
 TOP_LEVEL = "(top level)"  # the source of crops not in a sub-folder
 SCENES = "scenes"  # the source name of the scenes crops
 SCENES_MIN_BOX = 48  # scenes boxes lower than this are too small for a 4x reference
+SCENES_MARGIN = 0.0  # the labelled box: LR height is the plate's, as in the plate folders
 MIN_AGREEMENT_CHARS = 4  # a scenes crop counts for OCR when its HR reading has this many
 Progress = Callable[[str], None]
 
@@ -55,6 +56,7 @@ class BenchConfig:
     torch_compare: Sequence[Path] = field(default_factory=tuple)  # training checkpoints
     sample_rows: int = SAMPLE_ROWS
     scenes: Path | None = None  # scenes folder: its valid boxes are one more source
+    scenes_margin: float = SCENES_MARGIN  # share of the box height added on every side
     read_cache: Path | None = None  # reads of images read before (bench.read_cache)
     sources: Sequence[str] = ()  # keep only these sources (source_of; 'scenes'); () all
 
@@ -169,6 +171,15 @@ def _check(config: BenchConfig) -> None:
         raise PlateplugError(f"unknown track {bad}; use {', '.join(TRACKS)}")
     if config.limit is not None and config.limit < 1:
         raise PlateplugError("--limit must be at least 1")
+    if not 0 <= config.scenes_margin <= 1:
+        raise PlateplugError("--scenes-margin must be between 0 and 1")
+
+
+def _margin_words(margin: float) -> str:
+    """How the scenes boxes were cropped, for the report's notes."""
+    if margin == 0:
+        return "cropped to the labelled box (the LR height is the plate's)"
+    return f"each box widened by {margin:g} of its height on every side"
 
 
 def _spread(items: list, limit: int | None) -> list:
@@ -203,7 +214,8 @@ def _load_crops(config: BenchConfig, heights: list[int],
             images.append((crop.key, crop.text, image, False))
     if config.scenes is not None and (not wanted or SCENES in wanted):
         boxes = Path(config.scenes) / "boxes.csv"
-        scenes = crop_boxes(boxes, "valid", SCENES, min_box_height=SCENES_MIN_BOX)
+        scenes = crop_boxes(boxes, "valid", SCENES, margin=config.scenes_margin,
+                            min_box_height=SCENES_MIN_BOX)
         images += [(key, "", image, True) for key, image in _spread(scenes, config.limit)]
     crops = []
     for key, text, image, agreement in images:
@@ -218,7 +230,7 @@ def _load_crops(config: BenchConfig, heights: list[int],
                      f"(first: {unreadable[0]})")
     if config.scenes is not None:
         notes.append(f"scenes: plates of the valid split of {config.scenes} at least "
-                     f"{SCENES_MIN_BOX} px high, cropped with the training margin; no text "
+                     f"{SCENES_MIN_BOX} px high, {_margin_words(config.scenes_margin)}; no text "
                      "labels, so their OCR rate is the agreement with HR: a reading counts as "
                      "correct when it equals the reading of the HR reference (crops whose HR "
                      f"reading has fewer than {MIN_AGREEMENT_CHARS} characters are left out of "

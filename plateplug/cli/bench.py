@@ -8,7 +8,7 @@ import click
 
 from plateplug.bench.environment import environment
 from plateplug.bench.report import write_report
-from plateplug.bench.runner import DEFAULT_HEIGHTS, BenchConfig, run_bench
+from plateplug.bench.runner import DEFAULT_HEIGHTS, SCENES_MARGIN, BenchConfig, run_bench
 from plateplug.cli.bench_bursts import bench_bursts
 from plateplug.cli.common import echo_skipped_and_notes, timed_progress
 from plateplug.cli.options import data_option, device_option
@@ -43,8 +43,13 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
               help="Folder with FSRCNN_x4.pb, ESPCN_x4.pb, LapSRN_x4.pb (needs opencv-contrib).")
 @click.option("--scenes", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Scenes folder (boxes.csv, images/): its valid-split plates at least 48 px "
-                   "high, cropped with the training margin, are one more source; their OCR is "
+                   "high, cropped to the labelled box, are one more source; their OCR is "
                    "the agreement with the HR reading (no text labels).")
+@click.option("--scenes-margin", type=click.FloatRange(0, 1), default=SCENES_MARGIN,
+              show_default=True,
+              help="Widen each scenes box by this share of its height on every side before "
+                   "cropping (0: the LR height is the plate's, as for the plate folders; "
+                   "0.15, the training margin, gives the crops of reports before 2026-12-06).")
 @click.option("--source", "sources", multiple=True,
               help="Measure only these sources (first folder of the crop paths, e.g. br; "
                    "'scenes' for the --scenes crops), repeatable or comma-separated "
@@ -69,7 +74,8 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
               help="Report folder: report.md, report.json, samples.png, curves.png.")
 def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
           tracks: tuple[str, ...], split: str | None, ocr: str, baselines: Path | None,
-          scenes: Path | None, sources: tuple[str, ...], limit: int | None, device: str,
+          scenes: Path | None, scenes_margin: float, sources: tuple[str, ...],
+          limit: int | None, device: str,
           torch_compare: tuple[Path, ...], frames: int | None, read_cache: Path | None,
           output: Path) -> None:
     """Measure every model and the baselines by the protocol of docs/benchmark.md, in all and
@@ -85,7 +91,8 @@ def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
         data=data, models=_names(models), lr_heights=lr_heights or DEFAULT_HEIGHTS,
         tracks=tracks or TRACKS, split=split, ocr=None if ocr.lower() == "none" else ocr,
         baselines=baselines, limit=limit, device=device,
-        torch_compare=torch_compare, scenes=scenes, read_cache=read_cache,
+        torch_compare=torch_compare, scenes=scenes, scenes_margin=scenes_margin,
+        read_cache=read_cache,
         sources=_names(sources) or (),
     )
     result = run_bench(config, timed_progress())

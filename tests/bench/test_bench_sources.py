@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from plateplug.bench.environment import environment
 from plateplug.bench.report import write_report
 from plateplug.bench.results import HR, BenchResult, Method, Row
-from plateplug.bench.runner import BenchConfig, _fill_gaps, run_bench
+from plateplug.bench.runner import BenchConfig, _fill_gaps, _load_crops, run_bench
 from plateplug.cli import main
+from plateplug.errors import PlateplugError
 from tests.bench.conftest import text_crop
 
 
@@ -120,6 +121,27 @@ def test_source_keeps_only_the_named_sources(plate_dir, scenes_dir, fake_plugin,
     assert only_scenes.crops == 1 and only_scenes.agreement_crops == 1
     both = run_bench(BenchConfig(**config, sources=["sub", "scenes"]))
     assert both.sources == ["scenes", "sub"] and both.crops == 2
+
+
+def test_scenes_crops_are_the_labelled_box_unless_a_margin_is_asked(plate_dir, scenes_dir):
+    config = dict(data=plate_dir, lr_heights=(16,), tracks=("clean",), scenes=scenes_dir,
+                  sources=["scenes"])
+    (tight,), _, notes = _load_crops(BenchConfig(**config), [16], ["clean"])
+    assert tight.image.shape[:2] == (60, 200)  # the 60 x 200 box: LR height = plate height
+    assert any("cropped to the labelled box" in n for n in notes)
+    (wide,), _, notes = _load_crops(BenchConfig(**config, scenes_margin=0.15), [16], ["clean"])
+    assert wide.image.shape[:2] == (78, 218)  # 9 px (0.15 x 60) more on every side
+    assert any("widened by 0.15 of its height" in n for n in notes)
+
+
+def test_a_scenes_margin_out_of_range_is_a_clear_error(plate_dir, scenes_dir, tmp_path):
+    result = CliRunner().invoke(main, ["bench", "--data", str(plate_dir), "--scenes",
+                                       str(scenes_dir), "--scenes-margin", "2", "-o",
+                                       str(tmp_path / "out")])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "--scenes-margin" in result.output and not (tmp_path / "out").exists()
+    with pytest.raises(PlateplugError, match="--scenes-margin"):
+        run_bench(BenchConfig(data=plate_dir, scenes=scenes_dir, scenes_margin=-0.1))
 
 
 def test_an_unknown_source_is_a_clear_error(plate_dir, fake_plugin, fast_speed, tmp_path):
