@@ -109,11 +109,19 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--scenes", default=None,
               help=f"Scenes folder (boxes.csv): its train-split plate boxes become training "
                    f"crops; 'none' to leave out [default: {DEFAULT_SCENES} when present].")
+@click.option("--scenes-texts", type=click.Path(exists=True, dir_okay=False),
+              help="key,text CSV of the scenes crops (tools/label_scenes.py: what a reader "
+                   "sees in each HR crop); with --ctc-weight, the labelled ones join the CTC "
+                   "loss's plates.")
+@click.option("--ctc-scenes", type=click.FloatRange(0, 1), default=0.0,
+              help="With --scenes-texts: this share of the one-row CTC plates is drawn from "
+                   "the labelled scenes crops [default: drawn as the others].")
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, workers, seed,
           recognizer, text_loss, text_weight, adversarial_weight, ctc_weight, ctc_two_row, width,
-          teacher, teacher_share, val_every, degradation, scenes, synthetic) -> None:
+          teacher, teacher_share, val_every, degradation, scenes, scenes_texts, ctc_scenes,
+          synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -128,6 +136,9 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             raise PlateplugError("--adversarial-weight: only srgan has an adversarial loss")
         if ctc_two_row and not ctc_weight:
             raise PlateplugError("--ctc-two-row shares out the CTC batches: add --ctc-weight")
+        if ctc_scenes and not (ctc_weight and scenes_texts):
+            raise PlateplugError("--ctc-scenes shares out the CTC plates: add --ctc-weight "
+                                 "and --scenes-texts")
         if model == "srgan" or text_loss or ctc_weight:
             _check_recognizer(model, recognizer)
         elif text_weight is not None:
@@ -137,7 +148,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
             teacher=teacher, teacher_share=teacher_share, workers=workers, ctc_weight=ctc_weight,
-            ctc_two_row=ctc_two_row,
+            ctc_two_row=ctc_two_row, scenes_texts=scenes_texts, ctc_scenes=ctc_scenes,
             options={"recognizer": recognizer, "text_loss": text_loss,
                      "text_weight": text_weight, "adversarial_weight": adversarial_weight},
         )

@@ -9,7 +9,7 @@ crops (``is_validation``, the scenes ``valid`` split) are never used for trainin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,13 +54,15 @@ def load_dashcam(boxes_csv: Path, margin: float = PLATE_MARGIN) -> list[Crop]:
     return [Crop(image, key) for key, image in crop_boxes(boxes_csv, "train", "dashcam", margin)]
 
 
-def load_scenes(folder: Path) -> list[Crop]:
+def load_scenes(folder: Path, texts: Mapping[str, str] | None = None) -> list[Crop]:
     """Plate crops of the scenes set's ``train`` boxes at least SCENES_MIN_BOX px high (the
-    ``valid`` split is the bench's scenes source), with the usual margin; no text."""
+    ``valid`` split is the bench's scenes source), with the usual margin; their text from
+    ``texts`` (crop key -> text, ``plateplug.data.scene_texts``), else none."""
     boxes = folder / "boxes.csv"
     if not boxes.is_file():
         raise PlateplugError(f"no boxes.csv in the scenes folder {folder}")
-    return [Crop(image, key)
+    texts = texts or {}
+    return [Crop(image, key, texts.get(key, ""))
             for key, image in crop_boxes(boxes, "train", "scenes", min_box_height=SCENES_MIN_BOX)]
 
 

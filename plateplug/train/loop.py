@@ -22,6 +22,7 @@ from torch import nn
 
 from plateplug.data.crops import Crop, load_scenes, load_sources, synthetic_crops
 from plateplug.data.metrics import psnr_y
+from plateplug.data.scene_texts import read_texts
 from plateplug.errors import PlateplugError
 from plateplug.models import enhancer_model
 from plateplug.train import checkpoint, distributed
@@ -58,6 +59,7 @@ class TrainConfig:
     val_count: int = 48
     degradation: str | None = None  # a key of degrade.PROFILES; None: the recipe's
     scenes: str | None = None  # scenes folder (boxes.csv): its train boxes are training crops
+    scenes_texts: str | None = None  # key,text CSV of scenes crops (data.scene_texts)
     synthetic: int = 0  # rendered plates of made-up styles added to the crops
     stop_after: int | None = None  # end this run early at that step (the schedule keeps steps)
     width: int | None = None  # the generator's num_feat; None: the recipe's (or the resumed run's)
@@ -66,6 +68,7 @@ class TrainConfig:
     workers: int = 0  # processes making the training pairs (0: this one)
     ctc_weight: float = 0.0  # CTC text loss on whole plates with text (0: none)
     ctc_two_row: float = 0.0  # share of the CTC batches of rendered two-row plates
+    ctc_scenes: float = 0.0  # share of the one-row CTC plates drawn from labelled scenes crops
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -104,11 +107,13 @@ def text_plates(config: TrainConfig, real: list[Crop], rng: np.random.Generator,
                 degradation: str, frames: int) -> TextPlateSampler:
     """The CTC loss's whole plates: the real training crops with text (A-Z0-9) and
     ``config.synthetic`` rendered one-row plates (the recogniser reads one line); with
-    ``config.ctc_two_row``, as many rendered two-row plates, read row by row."""
+    ``config.ctc_two_row``, as many rendered two-row plates, read row by row; with
+    ``config.ctc_scenes``, that share of the one-row plates from the labelled scenes crops."""
     rendered = synthetic_crops(config.synthetic, config.seed, rows=1)
     if config.ctc_two_row:
         rendered += synthetic_crops(config.synthetic, config.seed, rows=2)
-    return TextPlateSampler(real + rendered, rng, degradation, frames, config.ctc_two_row)
+    return TextPlateSampler(real + rendered, rng, degradation, frames, config.ctc_two_row,
+                            config.ctc_scenes)
 
 
 class _Log:
@@ -170,11 +175,17 @@ def _train(
     if not crops:
         raise PlateplugError(f"no training crops in {', '.join(config.data)}")
     val_crops = load_sources(config.data, "val") or crops
-    real = list(crops)  # before scenes and rendered plates join
+    real = list(crops)  # the CTC loss's real plates: these with text, labelled scenes crops
     counts = {"real": len(crops)}
     if config.scenes:
-        scenes = load_scenes(Path(config.scenes))
+        labels = read_texts(Path(config.scenes_texts)) if config.scenes_texts else None
+        scenes = load_scenes(Path(config.scenes), labels)
         crops, counts["scenes"] = crops + scenes, len(scenes)
+        if labels is not None:  # the labelled ones are the CTC loss's too
+            real += [c for c in scenes if c.text]
+            counts["scenes_texts"] = sum(1 for c in scenes if c.text)
+    elif config.scenes_texts:
+        raise PlateplugError("--scenes-texts labels the --scenes crops: give --scenes too")
     if config.synthetic:
         crops += synthetic_crops(config.synthetic, config.seed)
         counts["synthetic"] = config.synthetic

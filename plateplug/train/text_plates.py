@@ -4,7 +4,9 @@ A batch has one LR height (TEXT_LR_HEIGHTS, around the protocol's 16 and 20 px) 
 width: every plate is resized to the batch's median aspect (between 2:1 and 5:1), so the
 reader sees each whole plate, slightly stretched or squeezed. With a two-row share, that
 share of the batches holds rendered two-row plates instead (aspect 1:1 to 2.5:1), each with
-its two rows' bands and texts, so that the loss reads each row on its own. The LR side is
+its two rows' bands and texts, so that the loss reads each row on its own. With a scenes
+share, each one-row plate comes from the labelled scenes crops (``scenes/`` keys) with that
+probability, whatever their number among the others. The LR side is
 degraded like the pixel batches; for a multi-frame model it is a registered burst
 (``training_burst``).
 """
@@ -25,6 +27,7 @@ from plateplug.train.data import to_tensor
 from plateplug.train.degrade import degrade, photometric
 
 TEXT_LR_HEIGHTS = (14, 20)  # inclusive
+SCENES_PREFIX = "scenes/"  # keys of the scenes crops (plateplug.data.crops.load_scenes)
 ASPECTS = (2.0, 5.0)  # one-row plates; the recogniser reads one line
 TWO_ROW_ASPECTS = (1.0, 2.5)
 
@@ -38,13 +41,20 @@ class TextPlateSampler:
     text is A-Z0-9: one line per plate (its whole height) or, for the two-row batches, two."""
 
     def __init__(self, crops: list[Crop], rng: np.random.Generator, degradation: str,
-                 frames: int = 1, two_row_share: float = 0.0):
-        self.crops = [c for c in crops if is_plate_text(c.text) and len(c.lines) < 2]
+                 frames: int = 1, two_row_share: float = 0.0, scenes_share: float = 0.0):
+        one_row = [c for c in crops if is_plate_text(c.text) and len(c.lines) < 2]
+        apart = [c.key.startswith(SCENES_PREFIX) and scenes_share > 0 for c in one_row]
+        self.scenes = [c for c, scene in zip(one_row, apart) if scene]
+        self.crops = [c for c, scene in zip(one_row, apart) if not scene] or self.scenes
         self.two_row = [c for c in crops if _is_two_row(c)] if two_row_share else []
         if not self.crops and not self.two_row:
             raise PlateplugError("the CTC loss needs plates with text (A-Z0-9) to train on")
         if two_row_share and not self.two_row:
             raise PlateplugError("two-row CTC batches need rendered two-row plates")
+        if scenes_share and not self.scenes:
+            raise PlateplugError("a scenes share of the CTC batches needs scenes crops with "
+                                 "text (--scenes-texts)")
+        self.scenes_share = scenes_share
         self.rng = rng
         self.degradation = degradation
         self.frames = frames
@@ -57,7 +67,10 @@ class TextPlateSampler:
                                                  or rng.random() < self.two_row_share)
         pool = self.two_row if two_rows else self.crops
         height = int(rng.integers(TEXT_LR_HEIGHTS[0], TEXT_LR_HEIGHTS[1] + 1))
-        picks = [pool[int(i)] for i in rng.choice(len(pool), batch)]
+        if pool is self.crops and self.scenes:
+            picks = [self._one_row() for _ in range(batch)]
+        else:
+            picks = [pool[int(i)] for i in rng.choice(len(pool), batch)]
         aspect = float(np.median([c.image.shape[1] / c.image.shape[0] for c in picks]))
         low, high = TWO_ROW_ASPECTS if two_rows else ASPECTS
         width = round(height * min(max(aspect, low), high))
@@ -72,3 +85,8 @@ class TextPlateSampler:
         lines = [(i, line) for i, c in enumerate(picks) for line in c.lines]
         return (to_tensor(lrs), [line.text for _, line in lines],
                 [(i, line.top, line.bottom) for i, line in lines])
+
+    def _one_row(self) -> Crop:
+        """A random one-row plate: from the scenes crops at their share, else the others."""
+        pool = self.scenes if self.rng.random() < self.scenes_share else self.crops
+        return pool[int(self.rng.integers(len(pool)))]

@@ -67,3 +67,16 @@ def test_a_multi_frame_model_gets_bursts():
 def test_no_plate_with_text_is_an_error():
     with pytest.raises(PlateplugError, match="plates with text"):
         TextPlateSampler(_crops()[2:], np.random.default_rng(0), "balanced")
+
+
+def test_labelled_scenes_crops_take_their_share_of_the_one_row_plates():
+    scenes = [Crop(render_plate("SCN12", 4, (240, 80)), "scenes/images/x.jpg#0", "SCN12")]
+    crops = _crops() + scenes
+    drawn = TextPlateSampler(crops, np.random.default_rng(3), "balanced")
+    assert [c.text for c in drawn.crops] == ["AB123", "XYZ9", "SCN12"]  # drawn as the others
+    shared = TextPlateSampler(crops, np.random.default_rng(3), "balanced", scenes_share=0.75)
+    assert [c.text for c in shared.crops] == ["AB123", "XYZ9"]
+    texts = [t for _ in range(40) for t in shared.sample(5)[1]]
+    assert 0.6 < texts.count("SCN12") / len(texts) < 0.9  # 200 draws at 0.75
+    with pytest.raises(PlateplugError, match="scenes crops with text"):
+        TextPlateSampler(_crops(), np.random.default_rng(0), "balanced", scenes_share=0.3)

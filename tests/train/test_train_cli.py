@@ -94,6 +94,8 @@ def test_train_recognizer_adds_rendered_plates(synthetic_plates, tmp_path):
         (["unet", "--data", "{plates}", "--ctc-weight", "2e-3", "--recognizer", "{ck}"],
          "the CTC loss reads with RapidOCR's recogniser"),
         (["unet", "--data", ".", "--ctc-two-row", "0.3"], "add --ctc-weight"),
+        (["unet", "--data", ".", "--ctc-weight", "2e-3", "--ctc-scenes", "0.3"],
+         "add --ctc-weight and --scenes-texts"),
         (["resnet", "--data", ".", "--adversarial-weight", "3e-4"],
          "only srgan has an adversarial loss"),
         (["resnet", "--data", ".", "--resume", "{ck}", "--init", "{ck}"], "either --resume"),

@@ -113,6 +113,22 @@ def test_two_row_ctc_batches_train(synthetic_plates, tmp_path):
     assert sum("ctc" in r and r["ctc"] > 0 for r in rows) == 3
 
 
+def test_labelled_scenes_crops_join_the_ctc_plates(synthetic_plates, synthetic_dashcam,
+                                                    tmp_path):
+    pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
+    texts = tmp_path / "texts.csv"
+    texts.write_text("key,text\nscenes/images/frame_0.jpg#0,CAM0001\n")
+    train(_config(synthetic_plates, tmp_path / "s", steps=2, ctc_weight=2e-3, ctc_scenes=0.5,
+                  synthetic=4, scenes=str(synthetic_dashcam), scenes_texts=str(texts),
+                  options={"recognizer": "rapidocr"}))
+    rows = [json.loads(line) for line in (tmp_path / "s" / "log.jsonl").read_text().split("\n")
+            if line]
+    assert rows[0]["sources"]["scenes_texts"] == 1
+    assert sum("ctc" in r and r["ctc"] > 0 for r in rows) == 2
+    with pytest.raises(PlateplugError, match="give --scenes too"):
+        train(_config(synthetic_plates, tmp_path / "n", scenes_texts=str(texts)))
+
+
 def test_the_ctc_loss_refuses_a_crnn_checkpoint(synthetic_plates, tmp_path):
     with pytest.raises(PlateplugError, match="RapidOCR's recogniser"):
         train(_config(synthetic_plates, tmp_path / "c", ctc_weight=1e-3,
