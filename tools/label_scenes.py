@@ -1,5 +1,6 @@
-"""Label the scenes train crops with what a reader sees in them (``plateplug.data.
-scene_texts``), for ``plateplug train --scenes-texts``. The valid split is never read.
+"""Label the scenes train crops with what a reader sees in them
+(``plateplug.train.scene_texts``), for ``plateplug train --scenes-texts``. The valid split is
+never read.
 
     python tools/label_scenes.py --scenes ~/.cache/plateplug-data/scenes -o runs/scenes_texts.csv
 """
@@ -10,8 +11,8 @@ import argparse
 from pathlib import Path
 
 from plateplug.data.crops import load_scenes
-from plateplug.data.scene_texts import MIN_SCORE, label_crops, write_texts
 from plateplug.readers import load_reader
+from plateplug.train.scene_texts import MIN_SCORE, label_crops, write_texts
 
 
 def main() -> None:

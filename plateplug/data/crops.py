@@ -57,7 +57,7 @@ def load_dashcam(boxes_csv: Path, margin: float = PLATE_MARGIN) -> list[Crop]:
 def load_scenes(folder: Path, texts: Mapping[str, str] | None = None) -> list[Crop]:
     """Plate crops of the scenes set's ``train`` boxes at least SCENES_MIN_BOX px high (the
     ``valid`` split is the bench's scenes source), with the usual margin; their text from
-    ``texts`` (crop key -> text, ``plateplug.data.scene_texts``), else none."""
+    ``texts`` (crop key -> text), else none."""
     boxes = folder / "boxes.csv"
     if not boxes.is_file():
         raise PlateplugError(f"no boxes.csv in the scenes folder {folder}")

@@ -4,7 +4,8 @@ Modules: ``archs`` (one ``*_arch.py`` per network, plain nn.Modules, and their s
 ``layers``), ``recipes`` (``TRAINABLE``, the table of trainable models, and one recipe module
 per model), ``degrade`` (LR degradations, ``PROFILES``), ``data`` (LR/HR batches),
 ``checkpoint``, ``distributed`` (torchrun/DDP helpers), ``loop`` (the one training loop),
-``recognizer`` (the text-aware feature network of the SRGAN perceptual loss), ``export`` and
+``recognizer`` (the text-aware feature network of the SRGAN perceptual loss),
+``scene_texts`` (reader-made texts for the scenes crops, for the CTC loss), ``export`` and
 ``detector`` (the plate detector's training).
 
 This package, ``recipes`` and ``degrade`` import no torch, so the CLI lists the models and

@@ -22,7 +22,6 @@ from torch import nn
 
 from plateplug.data.crops import Crop, load_scenes, load_sources, synthetic_crops
 from plateplug.data.metrics import psnr_y
-from plateplug.data.scene_texts import read_texts
 from plateplug.errors import PlateplugError
 from plateplug.models import enhancer_model
 from plateplug.train import checkpoint, distributed
@@ -30,6 +29,7 @@ from plateplug.train.ctc_loss import PlateCtcLoss, load_ctc_loss
 from plateplug.train.data import to_images, to_tensor
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import Recipe
+from plateplug.train.scene_texts import read_texts
 from plateplug.train.teacher_targets import TeacherTargets
 from plateplug.train.text_plates import TextPlateSampler
 from plateplug.train.workers import batches, prepare_fork
@@ -59,7 +59,7 @@ class TrainConfig:
     val_count: int = 48
     degradation: str | None = None  # a key of degrade.PROFILES; None: the recipe's
     scenes: str | None = None  # scenes folder (boxes.csv): its train boxes are training crops
-    scenes_texts: str | None = None  # key,text CSV of scenes crops (data.scene_texts)
+    scenes_texts: str | None = None  # key,text CSV of scenes crops (train.scene_texts)
     synthetic: int = 0  # rendered plates of made-up styles added to the crops
     stop_after: int | None = None  # end this run early at that step (the schedule keeps steps)
     width: int | None = None  # the generator's num_feat; None: the recipe's (or the resumed run's)

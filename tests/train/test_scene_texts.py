@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from plateplug.data.crops import Crop, load_scenes
-from plateplug.data.scene_texts import HR_HEIGHT, label_crops, read_crop, read_texts, write_texts
 from plateplug.errors import PlateplugError
 from plateplug.readers import ScoredText
+from plateplug.train.scene_texts import HR_HEIGHT, label_crops, read_crop, read_texts, write_texts
 
 
 def _crop(key: str, height: int = 30, width: int = 90) -> Crop:
