@@ -21,6 +21,7 @@ from plateplug.data.plate_render import TextLine, render_plate
 from plateplug.errors import PlateplugError
 
 SCENES_MIN_BOX = 40  # scenes boxes lower than this are left out (crop ~52 px with the margin)
+SCENES_KEY = "scenes"  # the first part of every scenes crop's key
 
 
 @dataclass
@@ -63,7 +64,8 @@ def load_scenes(folder: Path, texts: Mapping[str, str] | None = None) -> list[Cr
         raise PlateplugError(f"no boxes.csv in the scenes folder {folder}")
     texts = texts or {}
     return [Crop(image, key, texts.get(key, ""))
-            for key, image in crop_boxes(boxes, "train", "scenes", min_box_height=SCENES_MIN_BOX)]
+            for key, image in crop_boxes(boxes, "train", SCENES_KEY,
+                                         min_box_height=SCENES_MIN_BOX)]
 
 
 def synthetic_crops(count: int, seed: int, rows: int | None = None) -> list[Crop]:

@@ -15,6 +15,7 @@ import numpy as np
 from plateplug.data.crops import Crop
 from plateplug.data.metrics import normalise_text
 from plateplug.errors import PlateplugError
+from plateplug.imageio import atomic_path
 from plateplug.readers import Reader
 
 HR_HEIGHT = 64  # a 16 px LR height's x4 reference, the height the bench reads HR crops at
@@ -44,13 +45,11 @@ def label_crops(crops: Iterable[Crop], reader: Reader, min_score: float = MIN_SC
 
 
 def write_texts(path: Path, texts: Mapping[str, str]) -> None:
-    """Write ``key,text`` rows (with a header), atomically."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
+    """Write ``key,text`` rows (with a header), atomically (``imageio.atomic_path``)."""
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["key", "text"])
         writer.writerows(sorted(texts.items()))
-    tmp.replace(path)
 
 
 def read_texts(path: Path) -> dict[str, str]:
