@@ -116,12 +116,15 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--ctc-scenes", type=click.FloatRange(0, 1), default=0.0,
               help="With --scenes-texts: this share of the one-row CTC plates is drawn from "
                    "the labelled scenes crops [default: drawn as the others].")
+@click.option("--scenes-share", type=click.FloatRange(0, 1), default=0.0,
+              help="This share of the training plates (the pixel loss's) is drawn from the "
+                   "--scenes crops [default: drawn as the others].")
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, workers, seed,
           recognizer, text_loss, text_weight, adversarial_weight, ctc_weight, ctc_two_row, width,
           teacher, teacher_share, val_every, degradation, scenes, scenes_texts, ctc_scenes,
-          synthetic) -> None:
+          scenes_share, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -149,6 +152,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
             teacher=teacher, teacher_share=teacher_share, workers=workers, ctc_weight=ctc_weight,
             ctc_two_row=ctc_two_row, scenes_texts=scenes_texts, ctc_scenes=ctc_scenes,
+            scenes_share=scenes_share,
             options={"recognizer": recognizer, "text_loss": text_loss,
                      "text_weight": text_weight, "adversarial_weight": adversarial_weight},
         )

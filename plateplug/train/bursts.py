@@ -30,8 +30,9 @@ class BurstSampler(PairSampler):
     RGB in 0..1."""
 
     def __init__(self, crops: list[Crop], rng: np.random.Generator, patch_width: int = 40,
-                 degradation: str = "camera", frames: int = BURST_FRAMES):
-        super().__init__(crops, rng, patch_width, degradation)
+                 degradation: str = "camera", scenes_share: float = 0.0,
+                 frames: int = BURST_FRAMES):
+        super().__init__(crops, rng, patch_width, degradation, scenes_share)
         self.frames = frames
 
     def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:

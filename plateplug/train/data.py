@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import torch
 
-from plateplug.data.crops import Crop
+from plateplug.data.crops import SCENES_KEY, Crop
 from plateplug.data.protocol import SCALE, make_pair
 from plateplug.errors import PlateplugError
 from plateplug.train.degrade import degrade, photometric
@@ -41,19 +41,25 @@ class PairSampler:
 
     Patches are the full crop height and ``patch_width`` LR pixels wide; crops narrower than
     that are stretched to fit. Only crops that can give an HR patch without much upscaling
-    are used for a height (unless there are too few).
+    are used for a height (unless there are too few). Crops are drawn uniformly, or, with a
+    ``scenes_share``, that share of them from the scenes crops (``scenes/`` keys).
     """
 
     def __init__(self, crops: list[Crop], rng: np.random.Generator, patch_width: int = 40,
-                 degradation: str = "mixed"):
+                 degradation: str = "mixed", scenes_share: float = 0.0):
         usable = [c for c in crops if c.image.shape[0] >= MIN_HR_HEIGHT]
         self.crops = usable or crops
         if not self.crops:
             raise PlateplugError("no training crops")
         self.heights = np.array([c.image.shape[0] for c in self.crops])
+        self.is_scenes = np.array([c.key.startswith(f"{SCENES_KEY}/") for c in self.crops])
+        if scenes_share and not self.is_scenes.any():
+            raise PlateplugError("a scenes share of the training plates needs scenes crops "
+                                 "(--scenes)")
         self.rng = rng
         self.patch_width = patch_width
         self.degradation = degradation
+        self.scenes_share = scenes_share
 
     def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
         """One batch: LR N x 3 x h x w and HR N x 3 x 4h x 4w, RGB in 0..1."""
@@ -73,12 +79,22 @@ class PairSampler:
         eligible = np.flatnonzero(self.heights * UPSCALE_SLACK >= SCALE * h_lr)
         if len(eligible) < batch:
             eligible = np.arange(len(self.crops))
-        for index in rng.choice(eligible, size=batch):
+        for index in self._pick(eligible, batch):
             image = photometric(self.crops[int(index)].image, rng)
             h, w = image.shape[:2]
             w_lr = max(self.patch_width, round(w * h_lr / h))
             hr = cv2.resize(image, (SCALE * w_lr, SCALE * h_lr), interpolation=cv2.INTER_AREA)
             yield hr, SCALE * int(rng.integers(0, w_lr - self.patch_width + 1))
+
+    def _pick(self, eligible: np.ndarray, batch: int) -> list[int]:
+        """``batch`` crop indices from ``eligible``: uniform, or with the scenes crops drawn
+        at ``scenes_share`` when the height leaves both scenes and other crops."""
+        scenes = eligible[self.is_scenes[eligible]]
+        others = eligible[~self.is_scenes[eligible]]
+        if not self.scenes_share or not len(scenes) or not len(others):
+            return [int(i) for i in self.rng.choice(eligible, size=batch)]
+        return [int(self.rng.choice(scenes if self.rng.random() < self.scenes_share else others))
+                for _ in range(batch)]
 
 
 def validation_pairs(

@@ -69,6 +69,7 @@ class TrainConfig:
     ctc_weight: float = 0.0  # CTC text loss on whole plates with text (0: none)
     ctc_two_row: float = 0.0  # share of the CTC batches of rendered two-row plates
     ctc_scenes: float = 0.0  # share of the one-row CTC plates drawn from labelled scenes crops
+    scenes_share: float = 0.0  # share of the pixel-loss plates drawn from the scenes crops
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -189,7 +190,7 @@ def _train(
     if config.synthetic:
         crops += synthetic_crops(config.synthetic, config.seed)
         counts["synthetic"] = config.synthetic
-    sampler = recipe.sampler(crops, rng, recipe.patch_width, degradation)
+    sampler = recipe.sampler(crops, rng, recipe.patch_width, degradation, config.scenes_share)
     if config.teacher:  # TeacherTargets refuses a multi-frame model's bursts
         teacher = enhancer_model(config.teacher).load(
             "cpu" if ctx.device.type == "cpu" else "auto", config.threads)

@@ -115,12 +115,17 @@ def test_train_errors_are_one_line(synthetic_plates, tmp_path, args, message):
     assert "Traceback" not in result.output
 
 
-def test_an_unknown_teacher_is_a_one_line_error(synthetic_plates, tmp_path):
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--teacher", "nope"], "nope"), (["--scenes-share", "0.4"], "needs scenes crops")],
+)
+def test_errors_found_once_the_data_is_loaded_are_one_line(synthetic_plates, tmp_path, args,
+                                                           message):
     result = CliRunner().invoke(train, ["unet", "--data", str(synthetic_plates), "--steps", "1",
-                                        "--out", str(tmp_path / "run"), "--teacher", "nope",
-                                        "--scenes", "none", "--synthetic", "0"])
+                                        "--out", str(tmp_path / "run"), "--scenes", "none",
+                                        "--synthetic", "0", *args])
     assert result.exit_code != 0
-    assert "Error:" in result.output and "nope" in result.output
+    assert "Error:" in result.output and message in result.output
     assert "Traceback" not in result.output
 
 

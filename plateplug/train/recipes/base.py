@@ -66,7 +66,7 @@ class Recipe:
     needs_init: bool = False
     notes: dict[str, str] = field(default_factory=dict)
     frames: int = 1  # LR frames the generator takes (stacked on channels), 1: single-frame
-    sampler: Callable[..., Any] = PairSampler  # (crops, rng, patch_width, degradation)
+    sampler: Callable[..., Any] = PairSampler  # crops, rng, width, degradation, scenes_share
     validation: Callable[..., list[tuple[Any, Any]]] = validation_pairs  # (crops, count)
     validation_setting: str = "clean20"  # what ``validation`` measures, for the export
     load_init: Callable[[nn.Module, Any], None] = load_initial_weights  # --init
