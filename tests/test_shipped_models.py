@@ -38,6 +38,18 @@ def test_shipped_enhancer_loads_with_its_metadata(name):
     assert out.shape == (64, 192, 3) and out.dtype == np.uint8
 
 
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_the_int8_copy_gives_what_the_fp32_file_gives_on_a_light_plate(name):
+    """Full-range int8 weights overflowed onnxruntime's uint8 x int8 kernels on CPUs without
+    VNNI: stripes every 4 columns on light plates (18.5 dB against the fp32 output)."""
+    plate = np.full((20, 60, 3), 232, np.uint8)
+    for x in range(6, 54, 8):
+        plate[4:16, x:x + 3] = 40
+    fp32 = plateplug.load(name, device="cpu")(plate)
+    int8 = plateplug.load(f"{name}-int8", device="cpu")(plate)
+    assert psnr_y(int8, fp32) > 30
+
+
 @needs_shared
 @pytest.mark.slow
 @pytest.mark.parametrize("name", BUILT_IN)
