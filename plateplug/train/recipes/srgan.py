@@ -101,7 +101,7 @@ def pixel_or_text_objective(options: dict[str, Any], device: torch.device) -> Ob
 
 RECIPE = Recipe(
     name="srgan",
-    version="1.3.0",
+    version="1.4.0",
     input_heights=(12, 32),  # where its OCR gain over bicubic vanishes (docs/video.md)
     build=SRGANGenerator,
     arch={"num_feat": 32, "num_block": 16, "scale": SCALE},
