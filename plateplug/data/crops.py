@@ -55,6 +55,11 @@ def load_dashcam(boxes_csv: Path, margin: float = PLATE_MARGIN) -> list[Crop]:
     return [Crop(image, key) for key, image in crop_boxes(boxes_csv, "train", "dashcam", margin)]
 
 
+def is_scenes(crop: Crop) -> bool:
+    """Whether ``crop`` is a scenes crop (``load_scenes``)."""
+    return crop.key.startswith(f"{SCENES_KEY}/")
+
+
 def load_scenes(folder: Path, texts: Mapping[str, str] | None = None) -> list[Crop]:
     """Plate crops of the scenes set's ``train`` boxes at least SCENES_MIN_BOX px high (the
     ``valid`` split is the bench's scenes source), with the usual margin; their text from

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import torch
 
-from plateplug.data.crops import SCENES_KEY, Crop
+from plateplug.data.crops import Crop, is_scenes
 from plateplug.data.protocol import SCALE, make_pair
 from plateplug.errors import PlateplugError
 from plateplug.train.degrade import degrade, photometric
@@ -52,7 +52,7 @@ class PairSampler:
         if not self.crops:
             raise PlateplugError("no training crops")
         self.heights = np.array([c.image.shape[0] for c in self.crops])
-        self.is_scenes = np.array([c.key.startswith(f"{SCENES_KEY}/") for c in self.crops])
+        self.is_scenes = np.array([is_scenes(c) for c in self.crops])
         if scenes_share and not self.is_scenes.any():
             raise PlateplugError("a scenes share of the training plates needs scenes crops "
                                  "(--scenes)")
@@ -89,12 +89,13 @@ class PairSampler:
     def _pick(self, eligible: np.ndarray, batch: int) -> list[int]:
         """``batch`` crop indices from ``eligible``: uniform, or with the scenes crops drawn
         at ``scenes_share`` when the height leaves both scenes and other crops."""
-        scenes = eligible[self.is_scenes[eligible]]
-        others = eligible[~self.is_scenes[eligible]]
-        if not self.scenes_share or not len(scenes) or not len(others):
-            return [int(i) for i in self.rng.choice(eligible, size=batch)]
-        return [int(self.rng.choice(scenes if self.rng.random() < self.scenes_share else others))
-                for _ in range(batch)]
+        if self.scenes_share:
+            scenes = eligible[self.is_scenes[eligible]]
+            others = eligible[~self.is_scenes[eligible]]
+            if len(scenes) and len(others):
+                return [int(self.rng.choice(scenes if self.rng.random() < self.scenes_share
+                                            else others)) for _ in range(batch)]
+        return [int(i) for i in self.rng.choice(eligible, size=batch)]
 
 
 def validation_pairs(

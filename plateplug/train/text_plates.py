@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import torch
 
-from plateplug.data.crops import SCENES_KEY, Crop
+from plateplug.data.crops import Crop, is_scenes
 from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
 from plateplug.train.archs.recognizer_arch import is_plate_text
@@ -42,7 +42,7 @@ class TextPlateSampler:
     def __init__(self, crops: list[Crop], rng: np.random.Generator, degradation: str,
                  frames: int = 1, two_row_share: float = 0.0, scenes_share: float = 0.0):
         one_row = [c for c in crops if is_plate_text(c.text) and len(c.lines) < 2]
-        apart = [c.key.startswith(f"{SCENES_KEY}/") and scenes_share > 0 for c in one_row]
+        apart = [is_scenes(c) and scenes_share > 0 for c in one_row]
         self.scenes = [c for c, scene in zip(one_row, apart) if scene]
         self.crops = [c for c, scene in zip(one_row, apart) if not scene] or self.scenes
         self.two_row = [c for c in crops if _is_two_row(c)] if two_row_share else []
