@@ -27,6 +27,7 @@ from plateplug.models import enhancer_model
 from plateplug.train import checkpoint, distributed
 from plateplug.train.ctc_loss import PlateCtcLoss, load_ctc_loss
 from plateplug.train.data import to_images, to_tensor
+from plateplug.train.memory import keep_freed_memory
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import Recipe
 from plateplug.train.scene_texts import read_texts
@@ -163,6 +164,7 @@ def _train(
         torch.set_num_threads(config.threads)
         cv2.setNumThreads(config.threads)
     prepare_fork(config.workers)
+    keep_freed_memory()
     out = Path(config.out or f"runs/{recipe.name}")
     batch = config.batch or recipe.batch
     base_lr = config.lr or recipe.lr

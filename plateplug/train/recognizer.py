@@ -29,6 +29,7 @@ from plateplug.train.archs.recognizer_arch import (
 from plateplug.train.data import to_tensor
 from plateplug.train.degrade import degrade, photometric
 from plateplug.train.loop import learning_rate
+from plateplug.train.memory import keep_freed_memory
 
 HEIGHTS = (24, 32, 40)
 
@@ -87,6 +88,7 @@ def train_recognizer(config: RecognizerConfig) -> Path:
     """Train with CTC; write ``last.pt`` and ``log.jsonl`` into ``config.out``."""
     if config.threads:
         torch.set_num_threads(config.threads)
+    keep_freed_memory()
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     train_crops = _labelled(load_sources(config.data, "train"))

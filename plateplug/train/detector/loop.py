@@ -37,6 +37,7 @@ from plateplug.train.detector.unlabelled import (
     read_boxes,
     write_boxes,
 )
+from plateplug.train.memory import keep_freed_memory
 from plateplug.train.workers import batches, prepare_fork
 
 CHECKPOINT = "detector.pt"
@@ -124,6 +125,7 @@ def training_scenes(config: Config, log: Callable[[str], None]) -> list[Scene]:
 def train(config: Config, log: Callable[[str], None] = print) -> Path:
     """Train for ``config.minutes`` of wall time (in total, across resumes); export ONNX."""
     torch.set_num_threads(config.threads)
+    keep_freed_memory()
     torch.manual_seed(config.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     prepare_fork(config.workers)

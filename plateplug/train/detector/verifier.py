@@ -43,6 +43,7 @@ from plateplug.train.archs.plateverifier_arch import (
 from plateplug.train.detector.calibrate import CANDIDATES, Row, set_metadata
 from plateplug.train.detector.export import export_graph
 from plateplug.train.detector.unlabelled import mining_detector, read_boxes
+from plateplug.train.memory import keep_freed_memory
 
 PROPOSAL_FLOOR = 0.3
 POSITIVE_IOU, NEGATIVE_IOU = 0.5, 0.2
@@ -230,6 +231,7 @@ def train_frames(config: Config) -> tuple[list[Frame], dict[Path, np.ndarray]]:
 def train_verifier(config: Config, log: Callable[[str], None] = print) -> Path:
     """Train, choose the thresholds, export beside the detector and point it there."""
     torch.set_num_threads(config.threads)
+    keep_freed_memory()
     start = time.monotonic()
     frames, ignored = train_frames(config)
     if len(frames) < 2:
