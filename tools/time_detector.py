@@ -1,7 +1,8 @@
 """Where a detector file's time per frame goes, on one thread: the whole call, the graph of
 each pass and the verifier, medians over the first 20 dashcam valid frames, 3 rounds. With
-``--layers``, also the first pass's graph on a 1280 x 720 frame's input (896 x 512) by the
-network's top-level blocks (onnxruntime's profiler, mean of 20 runs after a warm-up).
+``--layers``, also the first pass's graph on its canvas (the file's metadata; 896 x 512 for the
+shipped file) by the network's top-level blocks (onnxruntime's profiler, mean of 20 runs after
+a warm-up).
 
     python tools/time_detector.py --data ../shared/data [--layers] FILE.onnx [FILE.onnx ...]
 """
@@ -21,8 +22,6 @@ import onnxruntime as ort
 from plateplug.data.frames import read_frames
 from plateplug.detect.onnx_detector import OnnxDetectorModel
 
-FIRST_PASS = (512, 896)  # the letterbox of a 1280 x 720 frame
-
 
 class Timed:
     """Wraps a callable (or a session's ``run``) and keeps the seconds of each call."""
@@ -37,13 +36,14 @@ class Timed:
         return result
 
 
-def layer_times(model: Path, runs: int = 20) -> dict[str, float]:
-    """Mean ms per run of each top-level block (``/net/<block>/...`` nodes) of the first pass."""
+def layer_times(model: Path, canvas: tuple[int, int], runs: int = 20) -> dict[str, float]:
+    """Mean ms per run of each top-level block (``/net/<block>/...`` nodes) of one pass on a
+    ``canvas`` (W, H) input."""
     options = ort.SessionOptions()
     options.intra_op_num_threads, options.enable_profiling = 1, True
     session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
     feed = {session.get_inputs()[0].name:
-            np.random.default_rng(0).random((1, 3, *FIRST_PASS), np.float32)}
+            np.random.default_rng(0).random((1, 3, canvas[1], canvas[0]), np.float32)}
     for _ in range(runs + 1):
         session.run(None, feed)
     trace = Path(session.end_profiling())
@@ -81,7 +81,7 @@ def main() -> None:
                if verifier and verifier.seconds else "")  # it runs only when boxes are found
         print(f"{model}: {1000 * np.median(whole.seconds):.1f} ms per frame; {parts}{ver}")
         if args.layers:
-            blocks = layer_times(model)
+            blocks = layer_times(model, detector.canvases()[0])
             total = sum(blocks.values())
             print("  first pass by block: " + ", ".join(
                 f"{name} {ms:.1f} ({ms / total:.0%})" for name, ms in blocks.items()))

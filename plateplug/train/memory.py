@@ -17,15 +17,21 @@ M_MMAP_MAX = -4
 TRIM_THRESHOLD = 2**31 - 1  # bytes free at the heap's top before malloc returns any
 
 
+def glibc() -> ctypes.CDLL | None:
+    """The process's C library when it is glibc (not musl, macOS or Windows), else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None)
+    return libc if hasattr(libc, "gnu_get_libc_version") else None
+
+
 def keep_freed_memory() -> bool:
     """Make glibc's malloc reuse freed blocks instead of returning them to the kernel.
 
     Process-wide, for the rest of the process. Returns False where it does not apply (no glibc).
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    libc = ctypes.CDLL(None)
-    if not hasattr(libc, "gnu_get_libc_version"):  # musl and others: leave their malloc alone
+    libc = glibc()
+    if libc is None:  # other C libraries: leave their malloc alone
         return False
     mallopt = libc.mallopt
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
