@@ -55,6 +55,10 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
                    "keeps its checkpoint's.")
 @click.option("--deep", type=click.IntRange(8, 512), default=96, show_default=True,
               help="Channels of the network's stride-16 stage (as --neck).")
+@click.option("--neck4", type=click.IntRange(8, 512),
+              help="Channels of the neck's stride-4 path, fewer than --neck for a faster "
+                   "network [default: --neck]. With --init from a file whose path is wider, "
+                   "it keeps the channels the file's head weighs most.")
 @click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True,
               help="Training crops per step.")
 @threads_option("Torch CPU threads.", default=1)
@@ -77,8 +81,9 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
 @click.option("--ship", is_flag=True,
               help="Also install the exported model as the built-in 'plateplug' detector.")
 def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Path | None,
-                   lr: float, crop: int, neck: int, deep: int, batch: int, threads: int,
-                   workers: int, ignore_from: Path | None, scenes: Path | None,
+                   lr: float, crop: int, neck: int, deep: int, neck4: int | None,
+                   batch: int, threads: int, workers: int, ignore_from: Path | None,
+                   scenes: Path | None,
                    negatives_from: Path | None, ship: bool) -> None:
     """Train the built-in plate detector (on the GPU when torch sees one, else on the CPU)
     and export it to ONNX."""
@@ -91,10 +96,12 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Pa
 
     if negatives_from is not None and scenes is None:
         raise click.ClickException("--hard-negatives needs --scenes")
+    if neck4 is not None and neck4 > neck:
+        raise click.ClickException(f"--neck4 {neck4} is wider than --neck {neck}")
     if crop % 16:
         raise click.ClickException(f"--crop {crop} is not a multiple of 16")
     config = Config(data=data, out=out, scenes=scenes, minutes=minutes, resume=resume,
-                    init=init, lr=lr, crop=crop, neck=neck, deep=deep, batch=batch,
+                    init=init, lr=lr, crop=crop, neck=neck, deep=deep, neck4=neck4, batch=batch,
                     threads=threads, workers=workers, ignore_from=ignore_from,
                     negatives_from=negatives_from)
     path = train(config, log=click.echo)

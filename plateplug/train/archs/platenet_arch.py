@@ -44,20 +44,26 @@ class PlateNet(nn.Module):
     """Raw output N x 5 x H/4 x W/4: centre logit, offset logits x/y, log width/height (cells).
 
     H and W must be multiples of 16. ``neck`` and ``deep`` set the channels of the neck and of
-    the stride-16 stage (the capacity where most of the compute is not).
+    the stride-16 stage (the capacity where most of the compute is not); ``neck4`` (default
+    ``neck``) those of the neck's stride-4 path, whose cost grows with its square: when it is
+    thinner, a 1x1 convolution (``thin8``) narrows the stride-8 features before they are
+    enlarged.
     """
 
-    def __init__(self, neck: int = NECK, deep: int = DEEP):
+    def __init__(self, neck: int = NECK, deep: int = DEEP, neck4: int | None = None):
         super().__init__()
-        self.neck, self.deep = neck, deep
+        neck4 = neck if neck4 is None else neck4
+        self.neck, self.deep, self.neck4 = neck, deep, neck4
         self.c4 = nn.Sequential(conv_bn(3, 16, 2), conv_bn(16, 32, 2), SepBlock(32, 32))
         self.c8 = nn.Sequential(SepBlock(32, 64, 2), SepBlock(64, 64))
         self.c16 = nn.Sequential(SepBlock(64, deep, 2), SepBlock(deep, deep),
                                  SepBlock(deep, deep, 1, 2), SepBlock(deep, deep, 1, 4))
-        self.lat4, self.lat8, self.lat16 = (nn.Conv2d(c, neck, 1) for c in (32, 64, deep))
+        self.lat4 = nn.Conv2d(32, neck4, 1)
+        self.lat8, self.lat16 = (nn.Conv2d(c, neck, 1) for c in (64, deep))
         self.p8 = SepBlock(neck, neck)
-        self.p4 = nn.Sequential(SepBlock(neck, neck), SepBlock(neck, neck))
-        self.head = nn.Conv2d(neck, 5, 1)
+        self.thin8 = nn.Conv2d(neck, neck4, 1) if neck4 != neck else nn.Identity()
+        self.p4 = nn.Sequential(SepBlock(neck4, neck4), SepBlock(neck4, neck4))
+        self.head = nn.Conv2d(neck4, 5, 1)
         bias = self.head.bias
         if bias is not None:
             with torch.no_grad():
@@ -69,7 +75,7 @@ class PlateNet(nn.Module):
         c8 = self.c8(c4)
         c16 = self.c16(c8)
         p8 = self.p8(self.lat8(c8) + F.interpolate(self.lat16(c16), scale_factor=2.0))
-        p4 = self.p4(self.lat4(c4) + F.interpolate(p8, scale_factor=2.0))
+        p4 = self.p4(self.lat4(c4) + F.interpolate(self.thin8(p8), scale_factor=2.0))
         return self.head(p4)
 
 

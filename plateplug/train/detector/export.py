@@ -29,7 +29,8 @@ def metadata(net: PlateNet, version: str, training_data: str) -> DetectorMetadat
     return DetectorMetadata(
         name="plateplug", input_size=INPUT_SIZE, stride=STRIDE, box_encoding="centernet",
         channel_order=CHANNEL_ORDER, mean=MEAN, std=STD, scales=SCALES,
-        architecture=f"PlateNet (CenterNet; neck {net.neck}, stride-16 stage {net.deep})",
+        architecture=f"PlateNet (CenterNet; neck {net.neck}, stride-16 stage {net.deep}"
+                     + (f", stride-4 path {net.neck4})" if net.neck4 != net.neck else ")"),
         parameters=sum(p.numel() for p in net.parameters()), version=version,
         training_data=training_data,
     )

@@ -12,6 +12,11 @@ A wider PlateNet (``--neck``, ``--deep``) starts from a narrower file as exactly
 each old channel keeps its weights and reads zero from the new ones, the new channels start
 random (norms the identity, no shift) and the head reads nothing from them until training
 gives them a use (``plateplug.train.init_weights.widen``).
+
+A PlateNet with a thinner stride-4 path (``--neck4``) than the file's starts from it with that
+path narrowed (``narrow_stride4``): it keeps the channels the head weighs most, and the new
+1x1 convolution at stride 8 passes those channels on unchanged. This is not the file's
+function; a fine-tune repairs it.
 """
 
 from __future__ import annotations
@@ -75,10 +80,50 @@ def graph_convolutions(path: Path) -> list[tuple[torch.Tensor, torch.Tensor | No
 
 def load_exported(net: PlateNet, path: str | Path) -> None:
     """Set ``net``'s weights from its ONNX export at ``path``, or from a narrower PlateNet's
-    (widened, see the module doc); batch norms unfolded as the identity plus bias. A file of
-    another architecture, or a wider one, is a PlateplugError."""
+    (widened), or from one whose stride-4 path is wider (narrowed; see the module doc); batch
+    norms unfolded as the identity plus bias. A file of another architecture, or a wider one,
+    is a PlateplugError."""
     path = Path(path)
-    convs, graph = run_order(net), graph_convolutions(path)
+    graph = graph_convolutions(path)
+    if net.neck4 != net.neck and len(graph) == len(run_order(PlateNet(net.neck, net.deep))):
+        full = PlateNet(net.neck, net.deep)
+        load_graph(full, graph, path)
+        narrow_stride4(full, net)
+    else:
+        load_graph(net, graph, path)
+
+
+def narrow_stride4(wide: PlateNet, thin: PlateNet) -> None:
+    """Set ``thin``'s weights from ``wide``, of the same widths but a wider stride-4 path:
+    that path keeps the channels with the largest head weights (in their order), ``thin8``
+    selects them from the stride-8 features, everything else is copied."""
+    if thin.neck4 >= wide.neck4 or (thin.neck, thin.deep) != (wide.neck, wide.deep):
+        raise PlateplugError(f"cannot narrow a stride-4 path of {wide.neck4} channels to "
+                             f"{thin.neck4} (neck {wide.neck} / {thin.neck}, stride-16 stage "
+                             f"{wide.deep} / {thin.deep})")
+    weight = wide.head.weight.detach().flatten(1).norm(dim=0)
+    keep = weight.argsort(descending=True)[: thin.neck4].sort().values
+    source = wide.state_dict()
+    with torch.no_grad():
+        for key, value in thin.state_dict().items():
+            if key not in source:  # thin8
+                continue
+            old = source[key]
+            for dim, (a, b) in enumerate(zip(old.shape, value.shape, strict=True)):
+                if a != b:
+                    old = old.index_select(dim, keep)
+            value.copy_(old)
+        assert isinstance(thin.thin8, nn.Conv2d) and thin.thin8.bias is not None
+        thin.thin8.weight.zero_()
+        thin.thin8.weight[torch.arange(thin.neck4), keep, 0, 0] = 1.0
+        thin.thin8.bias.zero_()
+
+
+def load_graph(net: PlateNet, graph: list[tuple[torch.Tensor, torch.Tensor | None]],
+               path: Path) -> None:
+    """Set ``net``'s weights from the convolutions of the file ``path`` (``graph``), widening
+    narrower ones."""
+    convs = run_order(net)
     if len(graph) != len(convs) or not all(
             fits(weight, conv.weight) for conv, (weight, _) in zip(convs, graph)):
         raise PlateplugError(f"{path} is not an export of this PlateNet or a narrower one "

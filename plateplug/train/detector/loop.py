@@ -68,6 +68,7 @@ class Config:
     crop: int = 256
     neck: int = NECK
     deep: int = DEEP
+    neck4: int | None = None  # channels of the neck's stride-4 path; None: neck
     lr: float = 3e-3
     warmup_steps: int = 100
     threads: int = 1
@@ -88,7 +89,7 @@ def save(path: Path, net: PlateNet, optimiser: torch.optim.Optimizer, step: int,
     """Write a checkpoint of tensors and primitives atomically."""
     checkpoint.save(path, {"model": net.state_dict(), "optimiser": optimiser.state_dict(),
                            "step": step, "elapsed": elapsed, "frozen_norms": frozen_norms,
-                           "neck": net.neck, "deep": net.deep})
+                           "neck": net.neck, "deep": net.deep, "neck4": net.neck4})
 
 
 def mined_boxes(frames: list[Frame], model: Path | None, min_score: float, saved: Path,
@@ -136,9 +137,11 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     if config.resume and not state_path.is_file():
         raise PlateplugError(f"--resume: no checkpoint at {state_path}")
     state = checkpoint.load(state_path) if config.resume else {}
-    widths = ((int(state.get("neck", NECK)), int(state.get("deep", DEEP))) if config.resume
-              else (config.neck, config.deep))  # a resumed run keeps its checkpoint's widths
-    net = PlateNet(*widths)
+    if config.resume:  # a resumed run keeps its checkpoint's widths
+        neck, deep = int(state.get("neck", NECK)), int(state.get("deep", DEEP))
+        net = PlateNet(neck, deep, int(state.get("neck4", neck)))
+    else:
+        net = PlateNet(config.neck, config.deep, config.neck4)
     step, elapsed, frozen_norms = 0, 0.0, config.init is not None
     if config.init is not None:
         load_exported(net, config.init)

@@ -15,14 +15,19 @@ from plateplug.runtime import session  # noqa: E402
 from plateplug.train.archs.platenet_arch import Deployed, PlateNet  # noqa: E402
 from plateplug.train.archs.plateverifier_arch import PlateVerifier  # noqa: E402
 from plateplug.train.detector.export import export, export_graph, metadata  # noqa: E402
-from plateplug.train.detector.init import freeze_norms, load_exported, run_order  # noqa: E402
+from plateplug.train.detector.init import (  # noqa: E402
+    freeze_norms,
+    load_exported,
+    narrow_stride4,
+    run_order,
+)
 from plateplug.train.detector.loop import CHECKPOINT, Config, train  # noqa: E402
 
 
-def trained_looking_net(seed: int = 0) -> PlateNet:
+def trained_looking_net(seed: int = 0, **widths: int) -> PlateNet:
     """A PlateNet with non-trivial batch norms (scale, shift and statistics), in eval mode."""
     torch.manual_seed(seed)
-    net = PlateNet()
+    net = PlateNet(**widths)
     with torch.no_grad():
         for module in net.modules():
             if isinstance(module, torch.nn.BatchNorm2d):
@@ -66,6 +71,34 @@ def test_a_narrower_export_widens_into_the_same_function(tmp_path):
     assert features[:, 48:].abs().sum() > 0
     with pytest.raises(PlateplugError, match="or a narrower one"):
         load_exported(PlateNet(neck=32), path)
+
+
+def test_a_thinner_stride4_path_keeps_the_channels_the_head_weighs_most(tmp_path):
+    net = trained_looking_net(neck=16, deep=32)
+    keep = torch.tensor([1, 4, 6, 7, 9, 12])
+    drop = torch.tensor([c for c in range(16) if c not in keep])
+    with torch.no_grad():  # the kept channels of the stride-4 path never read the dropped ones
+        net.head.weight[:, drop] = 0
+        for block in net.p4:
+            block.pw[0].weight[keep.view(-1, 1), drop] = 0
+    path = export(net, tmp_path / "d.onnx", metadata(net, "test", "none"))
+    thin = PlateNet(neck=16, deep=32, neck4=6)
+    x = torch.randn(2, 3, 96, 160)
+    expected, narrowed = loaded_outputs(net, path, thin, x)
+    np.testing.assert_allclose(narrowed, expected, atol=1e-4, rtol=1e-3)
+    assert thin.thin8.weight.flatten(1).argmax(dim=1).tolist() == keep.tolist()
+    # its own export loads back as it is
+    again = export(thin, tmp_path / "thin.onnx", metadata(thin, "test", "none"))
+    assert "stride-4 path 6)" in metadata(thin, "test", "none").architecture
+    _, reloaded = loaded_outputs(thin, again, PlateNet(neck=16, deep=32, neck4=6), x)
+    np.testing.assert_allclose(reloaded, narrowed, atol=1e-4, rtol=1e-3)
+    with pytest.raises(PlateplugError, match="cannot narrow"):
+        narrow_stride4(thin, PlateNet(neck=16, deep=32, neck4=8))
+
+
+def test_a_full_width_stride4_path_adds_no_weights():
+    assert PlateNet(neck4=48).state_dict().keys() == PlateNet().state_dict().keys()
+    assert len(PlateNet(neck4=24).state_dict()) == len(PlateNet().state_dict()) + 2
 
 
 def test_run_order_lists_each_convolution_once_and_changes_nothing():
@@ -124,16 +157,16 @@ def test_a_run_from_an_export_keeps_its_norms_frozen_on_resume(tiny_data, tmp_pa
 
 
 @pytest.mark.slow
-def test_a_widened_run_keeps_its_widths_on_resume_and_in_the_export(tiny_data, tmp_path):
+def test_a_widened_and_thinned_run_keeps_its_widths_on_resume_and_in_export(tiny_data, tmp_path):
     net = trained_looking_net()
     start = export(net, tmp_path / "start.onnx", metadata(net, "test", "none"))
     out = tmp_path / "run"
     config = Config(data=tiny_data, out=out, minutes=0.02, batch=2, crop=64, init=start,
-                    neck=56, deep=112)
+                    neck=56, deep=112, neck4=24)
     train(config, log=lambda _: None)
     state = torch.load(out / CHECKPOINT, weights_only=True)
-    assert (state["neck"], state["deep"]) == (56, 112)
+    assert (state["neck"], state["deep"], state["neck4"]) == (56, 112, 24)
     train(Config(data=tiny_data, out=out, minutes=0.04, batch=2, crop=64, resume=True),
           log=lambda _: None)  # widths from the checkpoint, not the defaults
     meta = session(out / "plate_detector.onnx", "cpu").get_modelmeta().custom_metadata_map
-    assert "neck 56, stride-16 stage 112" in meta["plateplug.architecture"]
+    assert "neck 56, stride-16 stage 112, stride-4 path 24" in meta["plateplug.architecture"]
