@@ -85,8 +85,8 @@ def load_exported(net: PlateNet, path: str | Path) -> None:
     is a PlateplugError."""
     path = Path(path)
     graph = graph_convolutions(path)
-    if net.neck4 != net.neck and len(graph) == len(run_order(PlateNet(net.neck, net.deep))):
-        full = PlateNet(net.neck, net.deep)
+    full = PlateNet(net.neck, net.deep) if net.neck4 != net.neck else None
+    if full is not None and len(graph) == len(run_order(full)):  # a file with a wider path
         load_graph(full, graph, path)
         narrow_stride4(full, net)
     else:
