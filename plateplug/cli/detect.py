@@ -61,6 +61,9 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
                    "it keeps the channels the file's head weighs most.")
 @click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True,
               help="Training crops per step.")
+@click.option("--dashcam-share", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Share of the real frames drawn that are dashcam frames, the rest --scenes "
+                   "photos [default: as their numbers].")
 @threads_option("Torch CPU threads.", default=1)
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes that make the training samples (0: the main process). On a "
@@ -82,7 +85,8 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
               help="Also install the exported model as the built-in 'plateplug' detector.")
 def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Path | None,
                    lr: float, crop: int, neck: int, deep: int, neck4: int | None,
-                   batch: int, threads: int, workers: int, ignore_from: Path | None,
+                   batch: int, dashcam_share: float | None, threads: int, workers: int,
+                   ignore_from: Path | None,
                    scenes: Path | None,
                    negatives_from: Path | None, ship: bool) -> None:
     """Train the built-in plate detector (on the GPU when torch sees one, else on the CPU)
@@ -96,14 +100,16 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Pa
 
     if negatives_from is not None and scenes is None:
         raise click.ClickException("--hard-negatives needs --scenes")
+    if dashcam_share is not None and scenes is None:
+        raise click.ClickException("--dashcam-share needs --scenes")
     if neck4 is not None and neck4 > neck:
         raise click.ClickException(f"--neck4 {neck4} is wider than --neck {neck}")
     if crop % 16:
         raise click.ClickException(f"--crop {crop} is not a multiple of 16")
     config = Config(data=data, out=out, scenes=scenes, minutes=minutes, resume=resume,
                     init=init, lr=lr, crop=crop, neck=neck, deep=deep, neck4=neck4, batch=batch,
-                    threads=threads, workers=workers, ignore_from=ignore_from,
-                    negatives_from=negatives_from)
+                    dashcam_share=dashcam_share, threads=threads, workers=workers,
+                    ignore_from=ignore_from, negatives_from=negatives_from)
     path = train(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(path)}")

@@ -49,6 +49,9 @@ def test_detect_draws_boxes_into_output_folder(bright_plugin, image_dir, tmp_pat
     (["train-detector", "--data", "{data}", "--crop", "100"], "--crop 100 is not a multiple"),
     (["train-detector", "--data", "{data}", "--neck", "4"], "4 is not in the range"),
     (["train-detector", "--data", "{data}", "--neck4", "64"], "--neck4 64 is wider than --neck 48"),
+    (["train-detector", "--data", "{data}", "--dashcam-share", "0.3"],
+     "--dashcam-share needs --scenes"),
+    (["train-detector", "--data", "{data}", "--dashcam-share", "1"], "is not in the range"),
     (["train-detector", "--data", "{data}", "--out", "{empty}/run", "--resume", "--init", "{bad}"],
      "--init starts a new run: leave it out with --resume"),
 ])

@@ -97,12 +97,17 @@ class SampleSource:
     """Draws (image, boxes) training samples of ``size`` x ``size`` pixels."""
 
     def __init__(self, scenes: list[Scene], plates: list[np.ndarray], size: int,
-                 rng: np.random.Generator):
+                 rng: np.random.Generator, weights: np.ndarray | None = None):
+        """``weights``: how often each scene is drawn, relative to the others (default:
+        all alike)."""
         self.scenes, self.plates, self.size, self.rng = scenes, plates, size, rng
+        self.draw = None if weights is None else np.asarray(weights, float) / np.sum(weights)
 
     def _frame_crop(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rng, size = self.rng, self.size
-        scene = self.scenes[int(rng.integers(len(self.scenes)))]
+        count = len(self.scenes)
+        index = rng.integers(count) if self.draw is None else rng.choice(count, p=self.draw)
+        scene = self.scenes[int(index)]
         jitter = SMALL_JITTER if rng.random() < SMALL_SHARE else MAIN_JITTER
         scale = scene.inference_scale * float(np.exp(rng.uniform(*np.log(jitter))))
         image = cv2.resize(scene.image, None, fx=scale, fy=scale,

@@ -69,6 +69,7 @@ class Config:
     neck: int = NECK
     deep: int = DEEP
     neck4: int | None = None  # channels of the neck's stride-4 path; None: neck
+    dashcam_share: float | None = None  # of the real frames drawn; None: as their number
     lr: float = 3e-3
     warmup_steps: int = 100
     threads: int = 1
@@ -110,9 +111,10 @@ def mined_boxes(frames: list[Frame], model: Path | None, min_score: float, saved
     return boxes
 
 
-def training_scenes(config: Config, log: Callable[[str], None]) -> list[Scene]:
+def training_scenes(config: Config, log: Callable[[str], None]
+                    ) -> tuple[list[Scene], np.ndarray | None]:
     """The dashcam train frames (unlabelled plates ignored) and the scenes train photos
-    (hard negatives mined), in RAM."""
+    (hard negatives mined), in RAM, with their draw weights (None: all alike)."""
     dashcam = read_frames(config.data / "dashcam", "train")
     ignore = mined_boxes(dashcam, config.ignore_from, MIN_SCORE, config.out / IGNORED,
                          config.resume, "unlabelled plate regions ignored", log)
@@ -120,7 +122,19 @@ def training_scenes(config: Config, log: Callable[[str], None]) -> list[Scene]:
     negatives = mined_boxes(scenes, config.negatives_from, NEGATIVE_SCORE,
                             config.out / NEGATIVES, config.resume, "hard negatives", log)
     log(f"{len(dashcam)} dashcam and {len(scenes)} scenes train frames")
-    return load_scenes(dashcam + scenes, ignore, negatives)
+    return (load_scenes(dashcam + scenes, ignore, negatives),
+            draw_weights(len(dashcam), len(scenes), config.dashcam_share))
+
+
+def draw_weights(dashcam: int, scenes: int, dashcam_share: float | None) -> np.ndarray | None:
+    """Per-frame draw weights that give the ``dashcam`` frames (listed first) ``dashcam_share``
+    of the draws and the ``scenes`` photos the rest; None (all alike) without a share."""
+    if dashcam_share is None:
+        return None
+    if not dashcam or not scenes:
+        raise PlateplugError("--dashcam-share needs both dashcam and scenes train frames")
+    return np.concatenate([np.full(dashcam, dashcam_share / dashcam),
+                           np.full(scenes, (1 - dashcam_share) / scenes)])
 
 
 def train(config: Config, log: Callable[[str], None] = print) -> Path:
@@ -156,8 +170,9 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
         frozen_norms = bool(state.get("frozen_norms", False))
         log(f"resumed at step {step} ({elapsed / 60:.1f} min trained)")
     rng = np.random.default_rng(config.seed + step)
-    source = SampleSource(training_scenes(config, log),
-                          load_plate_images(config.data / "plates"), config.crop, rng)
+    scenes, weights = training_scenes(config, log)
+    source = SampleSource(scenes, load_plate_images(config.data / "plates"), config.crop, rng,
+                          weights)
     stream = batches(source, lambda s: s.batch(config.batch, STRIDE), config.workers,
                      (config.seed, step), pin_memory=device.type == "cuda")
     budget = config.minutes * 60

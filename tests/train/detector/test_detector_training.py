@@ -15,6 +15,7 @@ pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
 from plateplug.detect import OnnxDetector  # noqa: E402
+from plateplug.errors import PlateplugError  # noqa: E402
 from plateplug.runtime import session  # noqa: E402
 from plateplug.train.archs.platenet_arch import Deployed, PlateNet, normalise  # noqa: E402
 from plateplug.train.detector.data import SampleSource, Scene, crop_boxes  # noqa: E402
@@ -25,6 +26,7 @@ from plateplug.train.detector.loop import (  # noqa: E402
     NEGATIVES,
     THRESHOLDS,
     Config,
+    draw_weights,
     train,
 )
 from plateplug.train.detector.loss import focal  # noqa: E402
@@ -165,7 +167,7 @@ def test_training_on_scenes_mines_hard_negatives_and_keeps_them_on_resume(tiny_d
     assert any("hard negatives" in line for line in lines)
     again = tmp_path / "c"  # a saved negatives CSV stands for the detector that mined it
     train(Config(data=tiny_data, out=again, scenes=scenes, minutes=0.02, batch=2, crop=64,
-                 negatives_from=out / NEGATIVES), log=lambda _: None)
+                 negatives_from=out / NEGATIVES, dashcam_share=0.5), log=lambda _: None)
     assert (again / NEGATIVES).read_text() == (out / NEGATIVES).read_text()
 
 
@@ -179,6 +181,23 @@ def test_plates_cut_by_a_crop_are_ignored_not_taught_as_background():
         assert len(boxes) + len(ignore) <= 1
         cut += len(ignore)
     assert cut > 0
+
+
+def test_draw_weights_give_the_dashcam_frames_their_share():
+    weights = draw_weights(2, 6, 0.5)
+    assert weights is not None and weights.tolist() == pytest.approx([0.25] * 2 + [1 / 12] * 6)
+    assert draw_weights(2, 6, None) is None
+    with pytest.raises(PlateplugError, match="both dashcam and scenes"):
+        draw_weights(0, 6, 0.5)
+
+
+def test_weighted_draws_follow_the_weights():
+    scenes = [Scene(np.full((64, 64, 3), value, np.uint8), np.zeros((0, 4), np.float32),
+                    np.zeros((0, 4), np.float32), np.zeros((0, 4), np.float32), 1.0)
+              for value in (0, 200)]
+    source = SampleSource(scenes, [], 64, np.random.default_rng(0), np.array([0.1, 0.3]))
+    drawn = [source._frame_crop()[0][0, 0, 0] == 200 for _ in range(2000)]
+    assert np.mean(drawn) == pytest.approx(0.75, abs=0.03)
 
 
 def _tiny_source(seed: int = 0) -> SampleSource:
