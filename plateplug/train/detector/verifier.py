@@ -9,7 +9,8 @@ thresholds on real train frames.
 2. Thresholds: the frames are split in two by index; a verifier trained on each half scores
    the proposals of the other, so that no proposal is scored by a network that saw it. The
    detector score threshold and the verifier threshold are the pair with the best F1 at IoU
-   0.5 on all train frames (table kept beside the model). Validation frames are never used.
+   0.5 on all train frames (table kept beside the model, with each source's F1: dashcam and
+   each source of the scenes photos). Validation frames are never used.
    The proposals are the passes already merged, so the table is close to, not exactly, what
    the detector does with its verifier (which checks each pass's boxes before the merge).
 3. The verifier trained on all frames is exported beside the detector file, and the detector's
@@ -171,37 +172,77 @@ def out_of_fold(samples: Samples, config: Config, log: Callable[[str], None]) ->
     return result
 
 
-def joint_table(samples: Samples, verified: np.ndarray, truths: list[np.ndarray]
-                ) -> list[tuple[float, Row]]:
-    """(verifier threshold, Row at that detector threshold) for every pair of thresholds;
-    ``verified`` holds the proposals' probabilities. Each frame's proposals are ranked and
-    overlapped with its labels once; every pair only selects rows."""
+Table = list[tuple[float, Row]]  # (verifier threshold, Row at a detector threshold)
+
+
+@dataclass
+class PairCounts:
+    """Per pair of thresholds (verifier, detector) and per frame: proposals kept, and kept
+    proposals matched to a label; and each frame's number of labels."""
+
+    pairs: list[tuple[float, float]]
+    found: np.ndarray  # pairs x frames
+    matched: np.ndarray
+    labels: np.ndarray  # frames
+
+    def table(self, frames: np.ndarray | None = None) -> Table:
+        """The rows over ``frames`` (indices; default all)."""
+        pick = slice(None) if frames is None else frames
+        total = int(self.labels[pick].sum())
+        found, matched = self.found[:, pick].sum(axis=1), self.matched[:, pick].sum(axis=1)
+        return [(low, Row(threshold, m / max(total, 1), m / max(f, 1),
+                          2 * m / max(total + f, 1)))
+                for (low, threshold), f, m in zip(self.pairs, found, matched, strict=True)]
+
+
+def pair_counts(samples: Samples, verified: np.ndarray, truths: list[np.ndarray]
+                ) -> PairCounts:
+    """Count every pair of thresholds on every frame; ``verified`` holds the proposals'
+    probabilities. Each frame's proposals are ranked and overlapped with its labels once;
+    every pair only selects rows."""
     proposals = np.flatnonzero(samples.proposals)
-    frames = []
+    pairs = [(low, t) for low in VERIFIER_THRESHOLDS for t in DETECTOR_THRESHOLDS]
+    found = np.zeros((len(pairs), len(truths)), int)
+    matched = np.zeros_like(found)
     for i, truth in enumerate(truths):
         picks = proposals[samples.frames[proposals] == i]
         picks = picks[np.argsort(-samples.scores[picks], kind="stable")]  # best first
-        frames.append((samples.scores[picks], verified[picks],
-                       iou(samples.boxes[picks], truth)))
-    total = sum(len(t) for t in truths)
-    table = []
-    for low in VERIFIER_THRESHOLDS:
-        for threshold in DETECTOR_THRESHOLDS:
-            found = matched = 0
-            for scores, probabilities, overlaps in frames:
-                kept = (scores >= threshold) & (probabilities >= low)
-                found += int(kept.sum())
-                matched += int(greedy_match(overlaps[kept]).sum())
-            table.append((low, Row(threshold, matched / max(total, 1), matched / max(found, 1),
-                                   2 * matched / max(total + found, 1))))
-    return table
+        scores, probabilities = samples.scores[picks], verified[picks]
+        overlaps = iou(samples.boxes[picks], truth)
+        for k, (low, threshold) in enumerate(pairs):
+            kept = (scores >= threshold) & (probabilities >= low)
+            found[k, i] = int(kept.sum())
+            matched[k, i] = int(greedy_match(overlaps[kept]).sum())
+    return PairCounts(pairs, found, matched, np.array([len(t) for t in truths]))
 
 
-def write_joint_table(path: Path, table: list[tuple[float, Row]]) -> None:
-    """Save the table as CSV."""
-    lines = ["score_threshold,verifier_threshold,recall,precision,f1"]
-    lines += [f"{r.threshold},{low},{r.recall:.4f},{r.precision:.4f},{r.f1:.4f}"
-              for low, r in table]
+def joint_table(samples: Samples, verified: np.ndarray, truths: list[np.ndarray]) -> Table:
+    """(verifier threshold, Row at that detector threshold) for every pair of thresholds,
+    over all frames."""
+    return pair_counts(samples, verified, truths).table()
+
+
+def source_tables(counts: PairCounts, sources: list[str]) -> dict[str, Table]:
+    """The table of each source's frames (``sources``: one name per frame)."""
+    names = np.array(sources)
+    return {name: counts.table(np.flatnonzero(names == name)) for name in sorted(set(sources))}
+
+
+def pick_pair(table: Table) -> int:
+    """The index of the pair with the best F1; on a tie the lowest detector, then verifier
+    threshold."""
+    return max(range(len(table)), key=lambda k: (table[k][1].f1, -table[k][1].threshold,
+                                                 -table[k][0]))
+
+
+def write_joint_table(path: Path, table: Table, by_source: dict[str, Table]) -> None:
+    """Save the table as CSV, with the F1 of each source."""
+    lines = [",".join(["score_threshold,verifier_threshold,recall,precision,f1",
+                       *(f"f1_{name}" for name in by_source)])]
+    for k, (low, r) in enumerate(table):
+        lines.append(",".join([f"{r.threshold},{low},{r.recall:.4f},{r.precision:.4f},"
+                               f"{r.f1:.4f}", *(f"{rows[k][1].f1:.4f}"
+                                                for rows in by_source.values())]))
     write_bytes_atomic(path, ("\n".join(lines) + "\n").encode())
 
 
@@ -220,12 +261,14 @@ def export_verifier(net: PlateVerifier, path: Path, training_data: str,
                         outputs={"plate": {0: "batch"}})
 
 
-def train_frames(config: Config) -> tuple[list[Frame], dict[Path, np.ndarray]]:
-    """Dashcam train frames and scenes train photos, and the ignored regions of the former."""
+def train_frames(config: Config) -> tuple[list[Frame], list[str], dict[Path, np.ndarray]]:
+    """Dashcam train frames and scenes train photos, the source of each, and the ignored
+    regions of the former."""
     dashcam = read_frames(config.data / "dashcam", "train")
     ignored = read_boxes(config.ignored, dashcam) if config.ignored else {}
     scenes = read_frames(config.scenes, "train") if config.scenes else []
-    return dashcam + scenes, ignored
+    sources = ["dashcam"] * len(dashcam) + [f.source or "scenes" for f in scenes]
+    return dashcam + scenes, sources, ignored
 
 
 def train_verifier(config: Config, log: Callable[[str], None] = print) -> Path:
@@ -233,7 +276,7 @@ def train_verifier(config: Config, log: Callable[[str], None] = print) -> Path:
     torch.set_num_threads(config.threads)
     keep_freed_memory()
     start = time.monotonic()
-    frames, ignored = train_frames(config)
+    frames, sources, ignored = train_frames(config)
     if len(frames) < 2:
         raise PlateplugError(f"train-verifier needs at least 2 train frames, found {len(frames)}")
     detector = mining_detector(config.detector, PROPOSAL_FLOOR)
@@ -243,14 +286,19 @@ def train_verifier(config: Config, log: Callable[[str], None] = print) -> Path:
                                   ("unsure", UNSURE))}
     log(f"{len(frames)} train frames: {samples.proposals.sum()} proposals; crops {counts}")
     verified = out_of_fold(samples, config, log)
-    table = joint_table(samples, verified, truths)
+    tally = pair_counts(samples, verified, truths)
+    table, by_source = tally.table(), source_tables(tally, sources)
     out = config.detector.parent
-    write_joint_table(out / TABLE_NAME, table)
-    low, best = max(table, key=lambda item: (item[1].f1, -item[1].threshold, -item[0]))
+    write_joint_table(out / TABLE_NAME, table, by_source)
+    chosen = pick_pair(table)
+    low, best = table[chosen]
     alone = max((r for v, r in table if v == 0), key=lambda r: r.f1)
+    per_source = ", ".join(f"{name} {rows[chosen][1].recall:.3f} / {rows[chosen][1].precision:.3f}"
+                      for name, rows in by_source.items())
     log(f"thresholds: score {best.threshold}, verifier {low} (F1 {best.f1:.3f}, recall "
-        f"{best.recall:.3f}, precision {best.precision:.3f} on train frames; the detector "
-        f"alone: F1 {alone.f1:.3f} at {alone.threshold}); table in {out / TABLE_NAME}")
+        f"{best.recall:.3f}, precision {best.precision:.3f} on train frames; per source "
+        f"recall / precision: {per_source}; the detector alone: best F1 {alone.f1:.3f} at "
+        f"{alone.threshold}); table in {out / TABLE_NAME}")
     labelled = samples.labels != UNSURE
     net = fit(samples.crops[labelled], samples.labels[labelled], config)
     path = export_verifier(net, out / ONNX_NAME, detector.metadata.training_data, config.size,

@@ -28,7 +28,10 @@ from plateplug.train.detector.verifier import (  # noqa: E402
     export_verifier,
     joint_table,
     label_proposals,
+    pair_counts,
+    pick_pair,
     probabilities,
+    source_tables,
     train_verifier,
 )
 
@@ -61,6 +64,29 @@ def test_joint_table_counts_only_proposals_passing_both_thresholds():
     assert table[(0.5, 0.7)].recall == 0.0
 
 
+def test_thresholds_are_picked_over_all_frames_and_reported_per_source():
+    # frame 0 (source a): a plate found at score 0.9; frame 1 (b): a plate found at 0.4 and
+    # three false boxes at 0.5. Over both frames the best F1 (2/3) keeps only the sure box
+    # (score threshold 0.55 and up), where b's F1 is 0; keeping all (0.3-0.4: F1 4/7) gives
+    # b its best, 0.4.
+    truths = [np.array([[0, 0, 100, 30]], np.float32), np.array([[0, 0, 100, 30]], np.float32)]
+    boxes = np.array([[0, 0, 100, 30], [0, 0, 100, 30], [200, 0, 300, 30], [400, 0, 500, 30],
+                      [600, 0, 700, 30]], np.float32)
+    samples = Samples(crops=np.zeros((5, 32, 96, 3), np.uint8), labels=np.array([1, 1, 0, 0, 0]),
+                      frames=np.array([0, 1, 1, 1, 1]), boxes=boxes,
+                      scores=np.array([0.9, 0.4, 0.5, 0.5, 0.5]))
+    verified = np.full(5, 0.5)
+    tally = pair_counts(samples, verified, truths)
+    table, by_source = tally.table(), source_tables(tally, ["a", "b"])
+    assert sorted(by_source) == ["a", "b"]
+    all_kept = [row for low, row in by_source["b"] if (low, row.threshold) == (0.0, 0.3)][0]
+    assert (all_kept.recall, all_kept.precision) == (1.0, 0.25)
+    chosen = pick_pair(table)
+    low, row = table[chosen]
+    assert (low, row.threshold, row.f1) == (0.0, 0.55, pytest.approx(2 / 3))
+    assert by_source["b"][chosen][1].f1 == 0.0 and by_source["a"][chosen][1].f1 == 1.0
+
+
 def test_exported_verifier_matches_torch(tmp_path):
     torch.manual_seed(0)
     net = PlateVerifier().eval()
@@ -84,7 +110,7 @@ def test_tiny_run_writes_the_verifier_and_its_thresholds(tiny_data, tmp_path):
                           log=lines.append)
     assert path == detector.with_name(ONNX_NAME) and path.is_file()
     table = detector.with_name(TABLE_NAME).read_text().splitlines()
-    assert table[0] == "score_threshold,verifier_threshold,recall,precision,f1"
+    assert table[0] == "score_threshold,verifier_threshold,recall,precision,f1,f1_dashcam"
     assert len(table) == 1 + 20 * 11  # 20 verifier thresholds (0: none) x 11 score ones
     assert any(line.startswith("thresholds: score") for line in lines)
     loaded = OnnxDetectorModel("run", detector).load(device="cpu")
