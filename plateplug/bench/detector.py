@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from plateplug.data.benchsets import Sample
-from plateplug.data.boxes import matched_truths
+from plateplug.data.boxes import greedy_match, iou, matched_truths
 from plateplug.detect.detection import Detection
 
 HEIGHT_BANDS = ((0, 16, "<16 px"), (16, 32, "16-32 px"), (32, 64, "32-64 px"),
@@ -26,7 +26,8 @@ def height_band(box: np.ndarray) -> str:
 class Counts:
     """Matched boxes over a set of frames (recall / precision are 1.0 when nothing to count),
     ``[truths, matched]`` per plate-height band and per plate source, detections on images
-    holding exactly one plate, and the same counts per image source (``by_image_source``)."""
+    holding exactly one plate, detections on plates the labels miss (``on_unlabelled``,
+    counted in ``detections``), and the same counts per image source (``by_image_source``)."""
 
     frames: int = 0
     truths: int = 0
@@ -36,13 +37,15 @@ class Counts:
     by_source: dict[str, list[int]] = field(default_factory=dict)
     one_plate_images: int = 0
     one_plate_detections: int = 0
+    on_unlabelled: int = 0
     by_image_source: dict[str, Counts] = field(default_factory=dict)
 
     def add(self, detections: int, truth: np.ndarray, sources: Sequence[str],
-            hits: np.ndarray) -> None:
-        """Count one frame: its number of detections, true boxes, their sources and which
-        of them were matched."""
+            hits: np.ndarray, on_unlabelled: int = 0) -> None:
+        """Count one frame: its number of detections, true boxes, their sources, which of
+        them were matched, and how many detections found a plate the labels miss."""
         self.frames += 1
+        self.on_unlabelled += on_unlabelled
         self.truths += len(truth)
         self.detections += detections
         self.matched += int(hits.sum())
@@ -74,6 +77,12 @@ class Counts:
         return self.matched / self.detections if self.detections else 1.0
 
     @property
+    def precision_unlabelled_left_out(self) -> float:
+        """Precision with the detections on plates the labels miss left out."""
+        kept = self.detections - self.on_unlabelled
+        return self.matched / kept if kept else 1.0
+
+    @property
     def boxes_per_image(self) -> float:
         return self.detections / self.frames if self.frames else 0.0
 
@@ -89,6 +98,8 @@ class Counts:
         one = self.boxes_per_one_plate_image
         return {"frames": self.frames, "plates": self.truths, "detections": self.detections,
                 "recall": round(self.recall, 4), "precision": round(self.precision, 4),
+                "on_unlabelled": self.on_unlabelled,
+                "precision_unlabelled_left_out": round(self.precision_unlabelled_left_out, 4),
                 "boxes_per_image": round(self.boxes_per_image, 3),
                 "one_plate_images": self.one_plate_images,
                 "boxes_per_one_plate_image": None if one is None else round(one, 3),
@@ -106,11 +117,24 @@ def evaluate_all(detectors: Mapping[str, Callable[[np.ndarray], list[Detection]]
         for name, detector in detectors.items():
             found = [d for d in detector(sample.frame) if d.score >= min_score]
             hits = matched_truths(found, sample.boxes, threshold)
+            extra = unlabelled_found(found, sample.boxes, sample.unlabelled, threshold)
             counts = results[name]
             per_source = counts.by_image_source.setdefault(sample.source, Counts())
             for tally in (counts, per_source):
-                tally.add(len(found), sample.boxes, sample.sources, hits)
+                tally.add(len(found), sample.boxes, sample.sources, hits, extra)
     return results
+
+
+def unlabelled_found(found: Sequence[Detection], truth: np.ndarray,
+                     unlabelled: np.ndarray | None, threshold: float = 0.5) -> int:
+    """How many plates the labels miss (``unlabelled`` boxes) are found, each by one of the
+    detections that overlap no true box at IoU ``threshold``, best first."""
+    if unlabelled is None or not len(unlabelled) or not found:
+        return 0
+    ranked = np.array([d.box for d in sorted(found, key=lambda d: -d.score)], np.float32)
+    if len(truth):
+        ranked = ranked[iou(ranked, truth).max(axis=1) < threshold]
+    return int(greedy_match(iou(ranked, unlabelled), threshold).sum()) if len(ranked) else 0
 
 
 def evaluate(detector: Callable[[np.ndarray], list[Detection]], samples: Iterable[Sample],

@@ -18,14 +18,20 @@ def json_row(detector: str, set_name: str, counts: Counts, ms: float) -> dict[st
             "ms_per_frame": round(ms, 2), "fps": round(1000 / ms, 1)}
 
 
-def text_rows(detector: str, counts: Counts, ms: float) -> list[str]:
+def text_rows(detector: str, counts: Counts, ms: float, unlabelled: bool = False) -> list[str]:
     """Table rows (see HEADER) of ``detector``: all images, then each image source when
     there are several; then recall by plate source when plates come from other sources
-    than their images (pasted plates)."""
+    than their images (pasted plates); with ``unlabelled``, the precision with the boxes on
+    plates the labels miss left out."""
     rows = [_row(detector, ALL, counts, f"{ms:8.1f}")]
     if len(counts.by_image_source) > 1:
         rows += [_row("", source, counts.by_image_source[source], "")
                  for source in sorted(counts.by_image_source)]
+    if unlabelled:
+        parts = [(ALL, counts)] + sorted(counts.by_image_source.items())
+        rows.append(f"{'':14} boxes on plates the labels miss, left out: " + "  ".join(
+            f"{source} {c.on_unlabelled} (precision {c.precision_unlabelled_left_out:.3f})"
+            for source, c in parts[:1 if len(parts) == 2 else None]))
     if set(counts.by_source) - set(counts.by_image_source):
         rows.append(f"{'':14} recall by plate source: " + "  ".join(
             f"{source} {counts.by_source[source][1]}/{counts.by_source[source][0]} = {value:.3f}"

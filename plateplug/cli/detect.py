@@ -20,7 +20,14 @@ from plateplug.cli.options import (
     max_pixels_option,
     threads_option,
 )
-from plateplug.data.benchsets import DEFAULT_SCENES, DEFAULT_SETS, SET_NAMES, open_set
+from plateplug.data.benchsets import (
+    DEFAULT_SCENES,
+    DEFAULT_SETS,
+    SET_NAMES,
+    open_set,
+    read_unlabelled,
+    with_unlabelled,
+)
 from plateplug.detect import load_detector
 from plateplug.detect.draw import draw_detections
 from plateplug.detect.verifier import CONTEXT, CROP_SIZE
@@ -220,6 +227,9 @@ def detect(sources: tuple[Path, ...], detector_name: str | None, as_json: bool, 
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Drop detections scoring lower before matching.")
 @click.option("--iou", type=click.FloatRange(0, 1), default=0.5, show_default=True)
+@click.option("--unlabelled", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV (image,x1,y1,x2,y2) of plates the labels miss: a box on one is "
+                   "counted apart, and precision is also given with those boxes left out.")
 @threads_option("CPU threads of the ONNX detectors and of OpenCV's resizing (default: "
                 "their own choice).")
 @click.option("--repeats", type=click.IntRange(min=1), default=30, show_default=True,
@@ -227,11 +237,13 @@ def detect(sources: tuple[Path, ...], detector_name: str | None, as_json: bool, 
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per detector and set.")
 def bench_detector(data: Path | None, scenes: Path, set_names: tuple[str, ...],
                    detector_names: tuple[str, ...], anchors: tuple[str, ...], min_score: float,
-                   iou: float, threads: int | None, repeats: int, as_json: bool) -> None:
+                   iou: float, unlabelled: Path | None, threads: int | None, repeats: int,
+                   as_json: bool) -> None:
     """Recall and precision at IoU 0.5 (overall, per image source and by plate height),
     boxes per image, and median ms per 1280x720 frame, on the scenes valid photos and the
     dashcam valid frames (``--set synthetic``: held-out plates pasted on those frames)."""
     models = bench_models(detector_names, anchors, echo_err)
+    missed = read_unlabelled(unlabelled) if unlabelled is not None else {}
     sets = {}
     for set_name in set_names or DEFAULT_SETS:
         try:
@@ -251,7 +263,7 @@ def bench_detector(data: Path | None, scenes: Path, set_names: tuple[str, ...],
     frame = cv2.resize(timing.frame, (1280, 720))
     ms = {label: median_ms(detector, frame, repeats) for label, detector in detectors.items()}
     for set_name, samples in sets.items():
-        results = evaluate_all(detectors, samples, iou, min_score)
+        results = evaluate_all(detectors, with_unlabelled(samples, missed), iou, min_score)
         if as_json:
             for label, counts in results.items():
                 click.echo(json.dumps(json_row(label, set_name, counts, ms[label])))
@@ -261,6 +273,6 @@ def bench_detector(data: Path | None, scenes: Path, set_names: tuple[str, ...],
                    f"IoU {iou}; R = recall by plate height")
         click.echo(HEADER)
         for label, counts in results.items():
-            for row in text_rows(label, counts, ms[label]):
+            for row in text_rows(label, counts, ms[label], unlabelled is not None):
                 click.echo(row)
 

@@ -8,11 +8,14 @@ on each, 15-200 px wide, by a fixed seed; its truths are the real and the pasted
 Every true box is tagged with its source (the image's, or for pasted plates the crop's
 folder: ``eu2``, ``br``), every image with its own (``synthetic`` for the pasted scenes).
 The same recipe on the ``train`` frames and crops gives training code a set to tune on.
+A sample may also carry ``unlabelled`` boxes: plates its labels miss (``read_unlabelled``),
+where a detection is neither right nor wrong.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,6 +41,29 @@ class Sample(NamedTuple):
     boxes: np.ndarray
     sources: tuple[str, ...]
     source: str = ""
+    unlabelled: np.ndarray | None = None  # plates the labels miss (x1, y1, x2, y2 rows)
+
+
+def read_unlabelled(path: Path) -> dict[str, np.ndarray]:
+    """Boxes of plates the labels miss, by image file name, from a CSV with the columns
+    ``image,x1,y1,x2,y2`` (``image`` as in ``boxes.csv``: only its file name counts);
+    PlateplugError for a malformed file."""
+    boxes: dict[str, list[list[float]]] = {}
+    try:
+        with Path(path).open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                box = [float(row[key]) for key in ("x1", "y1", "x2", "y2")]
+                boxes.setdefault(Path(row["image"]).name, []).append(box)
+    except (OSError, KeyError, TypeError, ValueError, csv.Error) as exc:
+        raise PlateplugError(f"{path}: not a CSV of image,x1,y1,x2,y2 rows ({exc})") from exc
+    return {name: np.array(rows, np.float32) for name, rows in boxes.items()}
+
+
+def with_unlabelled(samples: Iterable[Sample], unlabelled: dict[str, np.ndarray]
+                    ) -> Iterator[Sample]:
+    """``samples`` with the boxes of ``unlabelled`` (``read_unlabelled``) of their image."""
+    for sample in samples:
+        yield sample._replace(unlabelled=unlabelled.get(sample.name))
 
 
 def labelled_frames(boxes_csv: Path, split: str, default_source: str) -> Iterator[Sample]:
@@ -72,7 +98,7 @@ def synthetic_scenes(data: Path, split: str, seed: int) -> Iterator[Sample]:
     if not crops:
         raise PlateplugError(f"no {crop_split} plate crops in {Path(data) / 'plates'}")
     rng = np.random.default_rng(seed)
-    for name, frame, boxes, sources, _ in dashcam_frames(data, split):
+    for name, frame, boxes, sources, *_ in dashcam_frames(data, split):
         picks = [crops[int(i)] for i in rng.integers(len(crops), size=int(rng.integers(1, 4)))]
         image, truth = frame, boxes
         for crop in picks:

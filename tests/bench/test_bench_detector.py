@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from plateplug.bench.detector import Counts, evaluate, evaluate_all, height_band, median_ms
+from plateplug.bench.detector import (
+    Counts,
+    evaluate,
+    evaluate_all,
+    height_band,
+    median_ms,
+    unlabelled_found,
+)
 from plateplug.data.benchsets import Sample
+from plateplug.detect.detection import Detection
 
 
 def test_evaluate_counts_recall_and_precision(bright, plate_frame):
@@ -50,3 +58,23 @@ def test_counts_per_image_source_and_one_plate_images(bright, plate_frame):
     assert Counts().boxes_per_one_plate_image is None
     assert results["q"].detections == 3 and results["q"].precision == 1.0
     assert results["q"].summary()["boxes_per_one_plate_image"] == 1.0
+
+
+def test_boxes_on_plates_the_labels_miss_are_counted_apart(bright, plate_frame):
+    truth = np.array([[40, 30, 80, 42]], np.float32)
+    missed = np.array([[0, 0, 128, 72]], np.float32)  # the bright detector's weak full box
+    counts = evaluate(bright, [Sample("a", plate_frame, truth, ("dashcam",), "dashcam", missed)])
+    assert (counts.detections, counts.matched, counts.on_unlabelled) == (2, 1, 1)
+    assert counts.precision == 0.5 and counts.precision_unlabelled_left_out == 1.0
+    assert evaluate(bright, [Sample("a", plate_frame, truth, ("dashcam",))]).on_unlabelled == 0
+
+
+def test_a_missed_plate_excuses_one_box_and_never_one_on_a_label():
+    truth = np.array([[0, 0, 40, 10]], np.float32)
+    missed = np.array([[100, 0, 140, 10], [0, 0, 40, 10]], np.float32)
+    found = [Detection((100, 0, 140, 10), 0.9), Detection((101, 0, 141, 10), 0.8),
+             Detection((0, 0, 40, 10), 0.7), Detection((0, 0, 41, 10), 0.6)]
+    assert unlabelled_found(found, truth, missed) == 1
+    assert unlabelled_found(found, np.zeros((0, 4), np.float32), missed) == 2
+    assert unlabelled_found(found, truth, None) == 0
+    assert unlabelled_found([], truth, missed) == 0

@@ -9,11 +9,14 @@ import numpy as np
 import pytest
 
 from plateplug.data.benchsets import (
+    Sample,
     dashcam_frames,
     open_set,
+    read_unlabelled,
     scenes_frames,
     synthetic_scenes,
     synthetic_valid,
+    with_unlabelled,
 )
 from plateplug.errors import PlateplugError
 
@@ -97,3 +100,23 @@ def test_open_set_names_what_is_missing(split_data, scenes_dir, tmp_path):
         open_set("synthetic", tmp_path / "none", scenes_dir)
     with pytest.raises(PlateplugError, match="unknown bench set"):
         open_set("other", split_data, scenes_dir)
+
+
+def test_unlabelled_plates_are_read_by_file_name_and_attached(tmp_path):
+    path = tmp_path / "missed.csv"
+    path.write_text("image,x1,y1,x2,y2\nimages/a.jpg,1,2,3,4\nimages/a.jpg,5,6,7,8\n"
+                    "b.jpg,0,0,9,9\n")
+    missed = read_unlabelled(path)
+    assert sorted(missed) == ["a.jpg", "b.jpg"] and missed["a.jpg"].shape == (2, 4)
+    samples = [Sample(name, np.zeros((4, 4, 3), np.uint8), np.zeros((0, 4)), ())
+               for name in ("a.jpg", "c.jpg")]
+    attached = list(with_unlabelled(samples, missed))
+    assert attached[0].unlabelled.tolist() == [[1, 2, 3, 4], [5, 6, 7, 8]]
+    assert attached[1].unlabelled is None
+
+
+def test_a_malformed_unlabelled_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "missed.csv"
+    path.write_text("image,x1,y1\na.jpg,1,2\n")
+    with pytest.raises(PlateplugError, match="not a CSV of image,x1,y1,x2,y2 rows"):
+        read_unlabelled(path)

@@ -102,6 +102,30 @@ def test_synthetic_set_on_request_reports_plate_sources(bright_plugin, bench_dat
     assert set(rows["bright", "synthetic"]["recall_by_source"]) <= {"dashcam", "eu2"}
 
 
+def test_boxes_on_plates_the_labels_miss_are_left_out_on_request(bright_plugin, bench_data,
+                                                                 scenes, tmp_path):
+    missed = tmp_path / "missed.csv"
+    missed.write_text("image,x1,y1,x2,y2\nimages/a.png,0,0,128,72\nf0.png,0,0,128,72\n")
+    args = ("--data", str(bench_data), "--scenes", str(scenes), "--detector", "bright")
+    rows = json_rows(bench(*args, "--unlabelled", str(missed), "--json"))
+    scenes_row, dashcam = rows["bright", "scenes"], rows["bright", "dashcam"]
+    assert (scenes_row["on_unlabelled"], scenes_row["precision"]) == (1, 0.5)
+    assert scenes_row["precision_unlabelled_left_out"] == 0.6667
+    by_source = scenes_row["by_image_source"]
+    assert by_source["openimages"]["precision_unlabelled_left_out"] == 1.0
+    assert by_source["andrewmvd"]["on_unlabelled"] == 0
+    assert (dashcam["on_unlabelled"], dashcam["precision_unlabelled_left_out"]) == (1, 0.6667)
+    text = bench(*args, "--unlabelled", str(missed)).stdout
+    assert ("boxes on plates the labels miss, left out: all 1 (precision 0.667)  andrewmvd 0 "
+            "(precision 0.500)  openimages 1 (precision 1.000)") in text
+    assert "labels miss" not in bench(*args).stdout
+    missed.write_text("image,x1\na.png,0\n")
+    result = bench(*args, "--unlabelled", str(missed))
+    assert result.exit_code != 0 and "Error: " in result.output
+    assert "not a CSV of image,x1,y1,x2,y2 rows" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_missing_scenes_are_skipped_with_a_line(bright_plugin, bench_data, tmp_path):
     result = bench("--data", str(bench_data), "--scenes", str(tmp_path / "none"),
                    "--detector", "bright", "--json")
