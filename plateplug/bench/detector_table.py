@@ -28,10 +28,12 @@ def text_rows(detector: str, counts: Counts, ms: float, unlabelled: bool = False
         rows += [_row("", source, counts.by_image_source[source], "")
                  for source in sorted(counts.by_image_source)]
     if unlabelled:
-        parts = [(ALL, counts)] + sorted(counts.by_image_source.items())
+        parts = [(ALL, counts)]
+        if len(counts.by_image_source) > 1:
+            parts += sorted(counts.by_image_source.items())
         rows.append(f"{'':14} boxes on plates the labels miss, left out: " + "  ".join(
             f"{source} {c.on_unlabelled} (precision {c.precision_unlabelled_left_out:.3f})"
-            for source, c in parts[:1 if len(parts) == 2 else None]))
+            for source, c in parts))
     if set(counts.by_source) - set(counts.by_image_source):
         rows.append(f"{'':14} recall by plate source: " + "  ".join(
             f"{source} {counts.by_source[source][1]}/{counts.by_source[source][0]} = {value:.3f}"

@@ -50,7 +50,7 @@ def read_unlabelled(path: Path) -> dict[str, np.ndarray]:
     PlateplugError for a malformed file."""
     boxes: dict[str, list[list[float]]] = {}
     try:
-        with Path(path).open(newline="") as handle:
+        with Path(path).open(newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 box = [float(row[key]) for key in ("x1", "y1", "x2", "y2")]
                 boxes.setdefault(Path(row["image"]).name, []).append(box)

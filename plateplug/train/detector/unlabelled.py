@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from plateplug.data.benchsets import read_unlabelled
 from plateplug.data.boxes import iou
 from plateplug.data.frames import Frame
 from plateplug.detect.detection import Detection
@@ -57,10 +58,6 @@ def write_boxes(path: Path, boxes: dict[Path, np.ndarray]) -> None:
 
 def read_boxes(path: Path, frames: Iterable[Frame]) -> dict[Path, np.ndarray]:
     """Boxes saved by ``write_boxes``, keyed by the path of each of ``frames``."""
-    rows: dict[str, list[list[float]]] = {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            box = [float(row[k]) for k in ("x1", "y1", "x2", "y2")]
-            rows.setdefault(row["image"], []).append(box)
-    return {f.path: np.array(rows.get(f.path.name, []), np.float32).reshape(-1, 4)
-            for f in frames}
+    rows = read_unlabelled(path)
+    empty = np.zeros((0, 4), np.float32)
+    return {f.path: rows.get(f.path.name, empty) for f in frames}

@@ -216,12 +216,6 @@ def pair_counts(samples: Samples, verified: np.ndarray, truths: list[np.ndarray]
     return PairCounts(pairs, found, matched, np.array([len(t) for t in truths]))
 
 
-def joint_table(samples: Samples, verified: np.ndarray, truths: list[np.ndarray]) -> Table:
-    """(verifier threshold, Row at that detector threshold) for every pair of thresholds,
-    over all frames."""
-    return pair_counts(samples, verified, truths).table()
-
-
 def source_tables(counts: PairCounts, sources: list[str]) -> dict[str, Table]:
     """The table of each source's frames (``sources``: one name per frame)."""
     names = np.array(sources)
@@ -293,8 +287,9 @@ def train_verifier(config: Config, log: Callable[[str], None] = print) -> Path:
     chosen = pick_pair(table)
     low, best = table[chosen]
     alone = max((r for v, r in table if v == 0), key=lambda r: r.f1)
-    per_source = ", ".join(f"{name} {rows[chosen][1].recall:.3f} / {rows[chosen][1].precision:.3f}"
-                      for name, rows in by_source.items())
+    per_source = ", ".join(
+        f"{name} {rows[chosen][1].recall:.3f} / {rows[chosen][1].precision:.3f}"
+        for name, rows in by_source.items())
     log(f"thresholds: score {best.threshold}, verifier {low} (F1 {best.f1:.3f}, recall "
         f"{best.recall:.3f}, precision {best.precision:.3f} on train frames; per source "
         f"recall / precision: {per_source}; the detector alone: best F1 {alone.f1:.3f} at "

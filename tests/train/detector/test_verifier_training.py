@@ -26,7 +26,6 @@ from plateplug.train.detector.verifier import (  # noqa: E402
     Config,
     Samples,
     export_verifier,
-    joint_table,
     label_proposals,
     pair_counts,
     pick_pair,
@@ -49,14 +48,15 @@ def test_proposals_are_plates_background_or_left_out():
     assert list(label_proposals(boxes[:1], np.zeros((0, 4)), np.zeros((0, 4)))) == [BACKGROUND]
 
 
-def test_joint_table_counts_only_proposals_passing_both_thresholds():
+def test_pair_table_counts_only_proposals_passing_both_thresholds():
     truth = np.array([[0, 0, 100, 30]], np.float32)
     boxes = np.array([[0, 0, 100, 30], [300, 0, 400, 30], [0, 0, 100, 30]], np.float32)
     samples = Samples(crops=np.zeros((3, 32, 96, 3), np.uint8), labels=np.array([1, 0, 1]),
                       frames=np.array([0, 0, 0]), boxes=boxes,
                       scores=np.array([0.6, 0.9, -1.0]))  # the last is the labelled box
     verified = np.array([0.8, 0.2, np.nan])
-    table = {(low, row.threshold): row for low, row in joint_table(samples, verified, [truth])}
+    rows = pair_counts(samples, verified, [truth]).table()
+    table = {(low, row.threshold): row for low, row in rows}
     alone = table[(0.0, 0.5)]
     assert (alone.recall, alone.precision) == (1.0, 0.5)
     both = table[(0.5, 0.5)]
