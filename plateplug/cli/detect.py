@@ -14,6 +14,7 @@ from plateplug.bench.detector_models import bench_models
 from plateplug.bench.detector_table import HEADER, json_row, text_rows
 from plateplug.cli.common import echo_err
 from plateplug.cli.options import (
+    Channels,
     data_option,
     detector_option,
     device_option,
@@ -140,12 +141,15 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Pa
               show_default=True, help="Height of the verifier's crops (3 times as wide).")
 @click.option("--context", type=click.FloatRange(1.0, 8.0), default=CONTEXT, show_default=True,
               help="The crop spans the box times this, at 3:1.")
+@click.option("--widths", type=Channels(),
+              help="Channels of the verifier's conv blocks, comma-separated (max-pooled by 2 "
+                   "between them).  [default: 16,32,48,64]")
 @threads_option("Torch CPU threads.", default=1)
 @click.option("--ship", is_flag=True,
               help="Also install the detector and its verifier as the built-in 'plateplug'.")
 def train_verifier(data: Path, detector_path: Path, scenes: Path | None,
                    ignored: Path | None, steps: int, input_height: int, context: float,
-                   threads: int, ship: bool) -> None:
+                   widths: tuple[int, ...] | None, threads: int, ship: bool) -> None:
     """Train the verifier of a detector (a second look at each box it proposes) on the real
     train frames, and choose both thresholds there."""
     if not (data / "dashcam").is_dir():
@@ -161,6 +165,8 @@ def train_verifier(data: Path, detector_path: Path, scenes: Path | None,
     config = verifier.Config(data=data, detector=detector_path, scenes=scenes, ignored=ignored,
                              size=(3 * input_height, input_height), context=context,
                              steps=steps, threads=threads)
+    if widths:
+        config.widths = widths
     verifier.train_verifier(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(detector_path)}")

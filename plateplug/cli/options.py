@@ -80,6 +80,25 @@ class AutoOr(click.ParamType):
         return number
 
 
+class Channels(click.ParamType):
+    """Comma-separated channel counts, each 1..1024, e.g. ``16,32,48,64``."""
+
+    name = "N,N,..."
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        try:
+            widths = tuple(int(part) for part in str(value).split(","))
+        except ValueError:
+            widths = ()
+        if not widths or not all(1 <= w <= 1024 for w in widths):
+            self.fail(f"{value!r} is not a comma-separated list of channel counts 1..1024",
+                      param, ctx)
+        return widths
+
+
 def auto_or_number(value: int | str) -> int | None:
     """None for "auto" (chosen for the source), else the number."""
     return None if value == AUTO else int(value)

@@ -54,6 +54,29 @@ def test_train_verifier_needs_the_dashcam_folder_and_a_detector_file(tmp_path):
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
+@pytest.mark.parametrize("widths", ["", "16,x", "0,8", "8,,8"])
+def test_train_verifier_widths_must_be_channel_counts(tmp_path, widths):
+    (tmp_path / "d.onnx").write_bytes(b"")
+    result = CliRunner().invoke(main, ["train-verifier", "--data", str(tmp_path), "--detector",
+                                       str(tmp_path / "d.onnx"), "--widths", widths])
+    assert result.exit_code == 2
+    assert "is not a comma-separated list of channel counts 1..1024" in result.output
+
+
+def test_train_verifier_passes_its_widths_on(tmp_path, monkeypatch):
+    pytest.importorskip("torch")
+    from plateplug.train.detector import verifier
+
+    (tmp_path / "dashcam").mkdir()
+    (tmp_path / "d.onnx").write_bytes(b"")
+    configs: list = []
+    monkeypatch.setattr(verifier, "train_verifier", lambda config, log: configs.append(config))
+    args = ["train-verifier", "--data", str(tmp_path), "--detector", str(tmp_path / "d.onnx")]
+    for extra in (["--widths", "8,16"], []):
+        assert CliRunner().invoke(main, args + extra).exit_code == 0
+    assert [c.widths for c in configs] == [(8, 16), verifier.WIDTHS]
+
+
 def test_help_names_the_environment_variable():
     result = CliRunner().invoke(main, ["train-detector", "--help"])
     assert f"${DATA_ENV}" in result.output

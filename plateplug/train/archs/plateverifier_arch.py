@@ -9,6 +9,7 @@ from torch import nn
 CHANNEL_ORDER = "BGR"
 MEAN = (0.0, 0.0, 0.0)  # inputs are value / 255
 STD = (1.0, 1.0, 1.0)
+WIDTHS = (16, 32, 48, 64)
 
 
 def conv_bn(cin: int, cout: int) -> nn.Sequential:
@@ -18,10 +19,10 @@ def conv_bn(cin: int, cout: int) -> nn.Sequential:
 
 
 class PlateVerifier(nn.Module):
-    """Four conv blocks (16, 32, 48, 64 channels, max-pooled by 2 between them), global
-    average pooling and one linear layer: a plate logit per crop."""
+    """Conv blocks (``widths`` channels, by default 16, 32, 48, 64, max-pooled by 2 between
+    them), global average pooling and one linear layer: a plate logit per crop."""
 
-    def __init__(self, widths: tuple[int, ...] = (16, 32, 48, 64)):
+    def __init__(self, widths: tuple[int, ...] = WIDTHS):
         super().__init__()
         layers: list[nn.Module] = []
         cin = 3

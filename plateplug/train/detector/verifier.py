@@ -38,6 +38,7 @@ from plateplug.train.archs.plateverifier_arch import (
     CHANNEL_ORDER,
     MEAN,
     STD,
+    WIDTHS,
     Deployed,
     PlateVerifier,
 )
@@ -67,6 +68,7 @@ class Config:
     ignored: Path | None = None
     size: tuple[int, int] = CROP_SIZE  # W, H of the crops
     context: float = CONTEXT
+    widths: tuple[int, ...] = WIDTHS  # channels of the conv blocks
     steps: int = 1500
     batch: int = 64
     lr: float = 2e-3
@@ -128,7 +130,7 @@ def fit(crops: np.ndarray, labels: np.ndarray, config: Config) -> PlateVerifier:
     random brightness, contrast and horizontal shifts."""
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
-    net = PlateVerifier()
+    net = PlateVerifier(config.widths)
     optimiser = torch.optim.Adam(net.parameters(), lr=config.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, config.lr,
                                                    total_steps=config.steps)
@@ -244,10 +246,12 @@ def export_verifier(net: PlateVerifier, path: Path, training_data: str,
                     size: tuple[int, int] = CROP_SIZE, context: float = CONTEXT) -> Path:
     """Write ``net`` (dynamic batch, crops of ``size`` with ``context``) with its
     VerifierMetadata to ``path`` atomically."""
+    widths = [layer.out_channels for layer in net.modules() if isinstance(layer, nn.Conv2d)]
     meta = VerifierMetadata(
         name="plateplug-verifier", input_size=size, context=context,
         channel_order=CHANNEL_ORDER, mean=MEAN, std=STD,
-        architecture="PlateVerifier (4 conv blocks, 16-64 channels)",
+        architecture=f"PlateVerifier ({len(widths)} conv blocks, "
+                     f"{'-'.join(map(str, widths))} channels)",
         parameters=sum(p.numel() for p in net.parameters()), version=VERSION,
         training_data=training_data)
     w, h = size

@@ -26,6 +26,7 @@ from plateplug.train.detector.verifier import (  # noqa: E402
     Config,
     Samples,
     export_verifier,
+    fit,
     label_proposals,
     pair_counts,
     pick_pair,
@@ -125,6 +126,16 @@ def test_too_few_train_frames_is_a_clear_error(tmp_path):
     (tmp_path / "dashcam" / "boxes.csv").write_text("image,split,xmin,ymin,xmax,ymax\n")
     with pytest.raises(PlateplugError, match="at least 2 train frames, found 0"):
         train_verifier(Config(data=tmp_path, detector=tmp_path / "d.onnx"))
+
+
+def test_widths_shape_the_fitted_verifier_and_are_named_in_its_metadata(tmp_path):
+    crops = np.random.default_rng(2).integers(0, 256, (6, 32, 96, 3), np.uint8)
+    config = Config(data=tmp_path, detector=tmp_path / "d.onnx", widths=(8, 12, 16), steps=2,
+                    batch=4)
+    net = fit(crops, np.array([0, 1] * 3), config)
+    assert [m.out_channels for m in net.modules() if isinstance(m, torch.nn.Conv2d)] == [8, 12, 16]
+    meta = load_verifier(export_verifier(net, tmp_path / "v.onnx", "none"), device="cpu").metadata
+    assert meta.architecture == "PlateVerifier (3 conv blocks, 8-12-16 channels)"
 
 
 def test_other_crop_sizes_and_context_are_exported_in_the_metadata(tmp_path):
