@@ -49,7 +49,7 @@ TRAINING_DATA = ("dashcam train split (RobertLucian/license-plate-dataset, MIT) 
                  "split (Open Images plate boxes CC BY 4.0 by Google, photos CC BY 2.0 by their "
                  "Flickr authors; Kaggle andrewmvd/car-plate-detection CC0) + synthetic scenes "
                  "of openalpr/train-detector br/eu train-split crops (AGPL-3.0)")
-VERSION = "7"
+VERSION = "8"
 
 
 @dataclass
