@@ -164,9 +164,7 @@ def train_verifier(data: Path, detector_path: Path, scenes: Path | None,
         ignored = beside
     config = verifier.Config(data=data, detector=detector_path, scenes=scenes, ignored=ignored,
                              size=(3 * input_height, input_height), context=context,
-                             steps=steps, threads=threads)
-    if widths:
-        config.widths = widths
+                             widths=widths or verifier.WIDTHS, steps=steps, threads=threads)
     verifier.train_verifier(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(detector_path)}")

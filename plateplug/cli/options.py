@@ -87,8 +87,6 @@ class Channels(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> tuple[int, ...]:
-        if isinstance(value, tuple):
-            return value
         try:
             widths = tuple(int(part) for part in str(value).split(","))
         except ValueError:

@@ -24,6 +24,7 @@ class PlateVerifier(nn.Module):
 
     def __init__(self, widths: tuple[int, ...] = WIDTHS):
         super().__init__()
+        self.widths = tuple(widths)
         layers: list[nn.Module] = []
         cin = 3
         for index, width in enumerate(widths):

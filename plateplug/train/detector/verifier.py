@@ -246,12 +246,11 @@ def export_verifier(net: PlateVerifier, path: Path, training_data: str,
                     size: tuple[int, int] = CROP_SIZE, context: float = CONTEXT) -> Path:
     """Write ``net`` (dynamic batch, crops of ``size`` with ``context``) with its
     VerifierMetadata to ``path`` atomically."""
-    widths = [layer.out_channels for layer in net.modules() if isinstance(layer, nn.Conv2d)]
     meta = VerifierMetadata(
         name="plateplug-verifier", input_size=size, context=context,
         channel_order=CHANNEL_ORDER, mean=MEAN, std=STD,
-        architecture=f"PlateVerifier ({len(widths)} conv blocks, "
-                     f"{'-'.join(map(str, widths))} channels)",
+        architecture=f"PlateVerifier ({len(net.widths)} conv blocks, "
+                     f"{'-'.join(map(str, net.widths))} channels)",
         parameters=sum(p.numel() for p in net.parameters()), version=VERSION,
         training_data=training_data)
     w, h = size
