@@ -2,17 +2,19 @@
 
 ``register(frames)`` brings every frame onto the first one (the reference): each is resized
 to the reference's size, its translation against the reference is measured and undone with a
-bicubic warp. The translation: a coarse estimate by phase correlation (``cv2.phaseCorrelate``,
-Hann window), refined by ECC (``cv2.findTransformECC``, translation only) on the grey images
-enlarged 2x. On protocol bursts of 16 px plates (blur, noise sigma 3, JPEG 60) this measures
-shifts to about 0.03 LR pixel, where phase correlation alone is off by about 0.2. Shifts
-larger than ``MAX_SHIFT`` of the crop's smaller side are not trusted and the frame is left as
-it is.
+bicubic warp; ``registration(frames)`` also gives the resized frames before the warp and
+their shifts (for ``plateplug.shift_add``). The translation: a coarse estimate by phase
+correlation (``cv2.phaseCorrelate``, Hann window), refined by ECC (``cv2.findTransformECC``,
+translation only) on the grey images enlarged 2x. On protocol bursts of 16 px plates (blur,
+noise sigma 3, JPEG 60) this measures shifts to about 0.03 LR pixel, where phase correlation
+alone is off by about 0.2. Shifts larger than ``MAX_SHIFT`` of the crop's smaller side are
+not trusted and the frame is left as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -59,18 +61,38 @@ def shift_image(image: np.ndarray, dx: float, dy: float) -> np.ndarray:
                           borderMode=cv2.BORDER_REPLICATE)
 
 
-def register(frames: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Every frame resized to the first one's size and shifted onto it (the first is
-    returned as it is)."""
+@dataclass(frozen=True)
+class Registration:
+    """A burst brought onto its first frame: ``resized`` (every frame at the reference's size,
+    not moved), ``shifts`` (each one's ``(dx, dy)`` against the reference in its pixels, as
+    ``estimate_shift``; ``(0, 0)`` for the reference and for shifts not trusted) and
+    ``frames`` (each moved onto the reference)."""
+
+    resized: list[np.ndarray]
+    shifts: list[tuple[float, float]]
+    frames: list[np.ndarray]
+
+
+def registration(frames: Sequence[np.ndarray]) -> Registration:
+    """Every frame resized to the first one's size, its shift measured and undone."""
     reference = frames[0]
     h, w = reference.shape[:2]
     limit = MAX_SHIFT * min(h, w)
-    out = [reference]
+    resized, shifts, moved = [reference], [(0.0, 0.0)], [reference]
     for frame in frames[1:]:
         if frame.shape[:2] != (h, w):
             shrink = frame.shape[0] * frame.shape[1] > h * w
             frame = cv2.resize(frame, (w, h),
                                interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
         dx, dy = estimate_shift(reference, frame)
-        out.append(shift_image(frame, -dx, -dy) if max(abs(dx), abs(dy)) <= limit else frame)
-    return out
+        trusted = max(abs(dx), abs(dy)) <= limit
+        resized.append(frame)
+        shifts.append((dx, dy) if trusted else (0.0, 0.0))
+        moved.append(shift_image(frame, -dx, -dy) if trusted else frame)
+    return Registration(resized, shifts, moved)
+
+
+def register(frames: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Every frame resized to the first one's size and shifted onto it (the first is
+    returned as it is)."""
+    return registration(frames).frames

@@ -12,7 +12,10 @@ when fusing a track. One crop alone, or K copies of one crop, gives exactly
 Plugins ship one by registering an ``EnhancerModel`` whose ``load`` returns a
 ``MultiFrameEnhancer`` through the usual ``register_enhancers`` hook; for an ONNX graph that
 takes the K frames stacked on channels (N x 3K x H x W) and metadata
-``plateplug.extra.frames=K``, ``OnnxMultiFrameModel`` does everything.
+``plateplug.extra.frames=K``, ``OnnxMultiFrameModel`` does everything; with
+``plateplug.extra.grid=S`` the graph takes the burst's shift-and-add channels after the
+frames (``plateplug.shift_add``), which ``fuse`` makes from the unwarped frames and their
+shifts.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ import cv2
 import numpy as np
 
 from plateplug import runtime
-from plateplug.align import register
+from plateplug.align import Registration, registration
 from plateplug.enhancer import Enhancer, bucket
 from plateplug.errors import InvalidImageError, ModelFileError, ModelOutputError
 from plateplug.images import from_bgr, to_bgr
 from plateplug.metadata import ModelMetadata
 from plateplug.models import OnnxEnhancer, OnnxModel
+from plateplug.shift_add import GRID_KEY, shift_add
 
 FRAMES_KEY = "frames"  # plateplug.extra.frames in the ONNX metadata
 MAX_FRAMES = 64
@@ -47,8 +51,12 @@ class MultiFrameEnhancer(Enhancer):
     """An Enhancer that also fuses up to ``frames`` crops of one plate (see module doc).
 
     Subclasses implement ``_fuse(bursts)``: N x K x H x W x 3 uint8 BGR bursts, registered
-    and of one size, -> N x sH x sW x 3 uint8 BGR, each aligned with its frame 0.
+    and of one size, -> N x sH x sW x 3 uint8 BGR, each aligned with its frame 0. One that
+    sets ``grid`` is called ``_fuse(bursts, grids)`` with the bursts' shift-and-add channels
+    too (N x C x H x W float32, ``plateplug.shift_add`` at that scale).
     """
+
+    grid = 0  # scale of the shift-and-add channels ``_fuse`` takes; 0: none
 
     def __init__(self, name: str, scale: int, frames: int, **kwargs: Any):
         if not 1 <= frames <= MAX_FRAMES:
@@ -57,12 +65,24 @@ class MultiFrameEnhancer(Enhancer):
         self.frames = frames
 
     @abstractmethod
-    def _fuse(self, bursts: np.ndarray) -> np.ndarray:
-        """Fuse N registered bursts of K same-sized frames into N enlarged crops."""
+    def _fuse(self, bursts: np.ndarray, grids: np.ndarray | None = None) -> np.ndarray:
+        """Fuse N registered bursts of K same-sized frames (with ``grid``: and their grid
+        channels) into N enlarged crops."""
 
     def _run(self, batch: np.ndarray) -> np.ndarray:
         """Single crops: each is its own burst of K identical frames."""
-        return self._fuse(np.repeat(batch[:, None], self.frames, axis=1))
+        bursts = np.repeat(batch[:, None], self.frames, axis=1)
+        return self._fuse_with_grid(bursts, bursts, np.zeros((len(batch), self.frames, 2)))
+
+    def _fuse_with_grid(self, bursts: np.ndarray, resized: np.ndarray,
+                        shifts: np.ndarray) -> np.ndarray:
+        """``_fuse`` the registered ``bursts``, with the grid channels of the unwarped
+        ``resized`` frames at their ``shifts`` (N x K x 2) when the enhancer takes them."""
+        if not self.grid:
+            return self._fuse(bursts)
+        grids = np.stack([shift_add(list(frames), [tuple(s) for s in offsets], self.grid)
+                          for frames, offsets in zip(resized, shifts)])
+        return self._fuse(bursts, grids)
 
     def fuse(self, crops: Sequence[Any]) -> np.ndarray:
         """One enlarged crop from crops of one plate, the reference (the crop the output
@@ -76,14 +96,17 @@ class MultiFrameEnhancer(Enhancer):
         items = [_crops_of(b, i) for i, b in enumerate(bursts)]
         results: dict[int, np.ndarray] = {}
         groups: dict[tuple[int, int], list[int]] = {}
-        prepared: dict[int, list[np.ndarray]] = {}
+        prepared: dict[int, Registration] = {}
         for i, crops in enumerate(items):
             frames = [to_bgr(c, f"bursts[{i}][{k}]")[0] for k, c in enumerate(crops)]
             if len(frames) == 1 or self._needs_tiling(frames[0]):
                 results[i] = self(crops[0])
                 continue
-            frames = register(frames[:self.frames])
-            prepared[i] = frames + [frames[-1]] * (self.frames - len(frames))
+            found = registration(frames[:self.frames])
+            pad = self.frames - len(found.frames)
+            prepared[i] = Registration(found.resized + [found.resized[-1]] * pad,
+                                       found.shifts + [found.shifts[-1]] * pad,
+                                       found.frames + [found.frames[-1]] * pad)
             size = (bucket(frames[0].shape[0]), bucket(frames[0].shape[1]))
             groups.setdefault(size, []).append(i)
         for (h, w), indices in groups.items():
@@ -95,15 +118,19 @@ class MultiFrameEnhancer(Enhancer):
                     results[i] = from_bgr(out, to_bgr(reference)[1], reference)
         return [results[i] for i in range(len(items))]
 
-    def _fuse_padded(self, bursts: list[list[np.ndarray]], h: int, w: int) -> list[np.ndarray]:
+    def _fuse_padded(self, bursts: list[Registration], h: int, w: int) -> list[np.ndarray]:
         """Fuse bursts with every frame edge-padded to ``h x w`` (as single crops are), each
         output cut back to its reference's size times ``scale``."""
-        batch = np.stack([
-            np.stack([cv2.copyMakeBorder(f, 0, h - f.shape[0], 0, w - f.shape[1],
-                                         cv2.BORDER_REPLICATE) for f in frames])
-            for frames in bursts
-        ])
-        out = self._fuse(batch)
+        def padded(frames: list[np.ndarray]) -> np.ndarray:
+            return np.stack([cv2.copyMakeBorder(f, 0, h - f.shape[0], 0, w - f.shape[1],
+                                                cv2.BORDER_REPLICATE) for f in frames])
+
+        batch = np.stack([padded(b.frames) for b in bursts])
+        if self.grid:
+            out = self._fuse_with_grid(batch, np.stack([padded(b.resized) for b in bursts]),
+                                       np.array([b.shifts for b in bursts]))
+        else:
+            out = self._fuse(batch)
         s = self.scale
         expected = (len(bursts), h * s, w * s, 3)
         if getattr(out, "shape", None) != expected:
@@ -111,7 +138,8 @@ class MultiFrameEnhancer(Enhancer):
                                    f"{getattr(out, 'shape', None)} for bursts of shape "
                                    f"{batch.shape}; its declared scale {self.scale} needs "
                                    f"{expected}")
-        return [out[k, :f[0].shape[0] * s, :f[0].shape[1] * s] for k, f in enumerate(bursts)]
+        return [out[k, :b.frames[0].shape[0] * s, :b.frames[0].shape[1] * s]
+                for k, b in enumerate(bursts)]
 
 
 def _crops_of(burst: Any, index: int) -> list[Any]:
@@ -130,18 +158,23 @@ def _crops_of(burst: Any, index: int) -> list[Any]:
 
 
 class OnnxBurstEnhancer(MultiFrameEnhancer):
-    """Runs an ONNX multi-frame graph: K frames stacked on channels, N x 3K x H x W."""
+    """Runs an ONNX multi-frame graph: K frames stacked on channels, N x 3K x H x W (then
+    the grid channels, with ``grid``)."""
 
-    def __init__(self, onnx: OnnxEnhancer, frames: int):
+    def __init__(self, onnx: OnnxEnhancer, frames: int, grid: int = 0):
         super().__init__(onnx.name, onnx.scale, frames, providers=onnx.providers,
                          tile_overlap=onnx.tile_overlap)
         self.onnx = onnx
         self.metadata = onnx.metadata
+        self.grid = grid
 
-    def _fuse(self, bursts: np.ndarray) -> np.ndarray:
+    def _fuse(self, bursts: np.ndarray, grids: np.ndarray | None = None) -> np.ndarray:
         n, k, h, w, c = bursts.shape
         x = self.onnx.blob(bursts.reshape(n * k, h, w, c))
         x = x.reshape(n, k * 3, *x.shape[2:])
+        if grids is not None:  # edge-padded as blob pads the frames
+            pad = ((0, 0), (0, 0), (0, x.shape[2] - h), (0, x.shape[3] - w))
+            x = np.concatenate([x, np.pad(grids, pad, mode="edge").astype(x.dtype)], axis=1)
         return self.onnx.decode(self.onnx.forward(x), h, w)
 
 
@@ -159,18 +192,40 @@ def frames_of(meta: ModelMetadata, source: str) -> int:
     return frames
 
 
+def grid_of(meta: ModelMetadata, source: str) -> int:
+    """The shift-and-add grid scale from ``plateplug.extra.grid`` (0 when absent);
+    ModelFileError naming ``source`` when it is not an integer in 1..8."""
+    text = meta.extra.get(GRID_KEY)
+    if text is None:
+        return 0
+    try:
+        grid = int(text)
+    except ValueError:
+        grid = 0
+    if not 1 <= grid <= 8:
+        raise ModelFileError(f"{source} has an invalid plateplug.extra.{GRID_KEY} (an integer "
+                             f"in 1..8), got {text!r}")
+    return grid
+
+
 class OnnxMultiFrameModel(OnnxModel):
-    """A multi-frame enhancer shipped as an ONNX file (frames in its metadata)."""
+    """A multi-frame enhancer shipped as an ONNX file (frames, and any grid, in its
+    metadata)."""
 
     def info(self) -> dict[str, Any]:
         info = super().info()
         if info:
-            info["frames"] = frames_of(runtime.read_metadata(Path(self.path)), str(self.path))
+            meta = runtime.read_metadata(Path(self.path))
+            info["frames"] = frames_of(meta, str(self.path))
+            if grid_of(meta, str(self.path)):
+                info["grid"] = grid_of(meta, str(self.path))
         return info
 
     def load(self, device: str = "auto", threads: int | None = None) -> OnnxBurstEnhancer:
         single = cast(OnnxEnhancer, super().load(device, threads))
-        return OnnxBurstEnhancer(single, frames_of(single.metadata, str(self.path)))
+        source = str(self.path)
+        return OnnxBurstEnhancer(single, frames_of(single.metadata, source),
+                                 grid_of(single.metadata, source))
 
 
 class TrackFrames:

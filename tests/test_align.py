@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from plateplug.align import MAX_SHIFT, estimate_shift, register, shift_image
+from plateplug.align import MAX_SHIFT, estimate_shift, register, registration, shift_image
 
 
 def _texture(h: int = 48, w: int = 120, seed: int = 0) -> np.ndarray:
@@ -47,3 +47,26 @@ def test_register_leaves_implausible_shifts_alone():
         np.testing.assert_array_equal(out[1], other)
     else:
         assert out[1].shape == ref.shape
+
+
+def test_registration_keeps_the_unwarped_frames_and_their_shifts():
+    ref = _texture(seed=4)
+    moved = shift_image(ref, 0.6, -0.4)
+    bigger = cv2.resize(shift_image(ref, -0.3, 0.2), (150, 60), interpolation=cv2.INTER_CUBIC)
+    found = registration([ref, moved, bigger])
+    assert found.shifts[0] == (0.0, 0.0) and found.resized[0] is ref
+    assert abs(found.shifts[1][0] - 0.6) < 0.05 and abs(found.shifts[1][1] + 0.4) < 0.05
+    assert abs(found.shifts[2][0] + 0.3) < 0.1 and abs(found.shifts[2][1] - 0.2) < 0.1
+    assert found.resized[1] is moved and found.resized[2].shape == ref.shape
+    for a, b in zip(found.frames, register([ref, moved, bigger])):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_registration_gives_an_untrusted_shift_as_none():
+    noise = np.random.default_rng(5).integers(0, 256, (16, 40, 3), dtype=np.uint8)
+    ref = cv2.GaussianBlur(noise, (0, 0), 1.0)
+    other = np.roll(ref, 12, axis=1)  # 12 px: more than MAX_SHIFT of the 16 px height
+    assert estimate_shift(ref, other)[0] > MAX_SHIFT * 16
+    found = registration([ref, other])
+    assert found.shifts[1] == (0.0, 0.0)
+    assert found.frames[1] is other and found.resized[1] is other

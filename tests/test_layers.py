@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "plateplug"
 
 LAYERS = {
     "core": {"errors", "images", "imageio", "runtime", "metadata", "plugins", "jobs", "extras",
-             "hookspecs", "tiling", "align"},
+             "hookspecs", "tiling", "align", "shift_add"},
     "data": {"data"},
     "inference": {"enhancer", "models", "multiframe", "readers", "detect"},
     "train": {"train"},

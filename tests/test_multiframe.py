@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import plateplug
-from plateplug.align import shift_image
+from plateplug.align import registration, shift_image
 from plateplug.errors import (
     InvalidImageError,
     ModelFileError,
@@ -21,8 +21,10 @@ from plateplug.multiframe import (
     OnnxMultiFrameModel,
     TrackFrames,
     frames_of,
+    grid_of,
     is_multiframe,
 )
+from plateplug.shift_add import grid_channels, shift_add
 
 
 class MeanNearest(MultiFrameEnhancer):
@@ -95,6 +97,54 @@ def test_fuse_batch_equals_fuse_and_groups_by_size():
     assert len(enhancer.calls) == 2  # two size buckets
     for out, burst in zip(batched, bursts):
         np.testing.assert_array_equal(out, enhancer.fuse(burst))
+
+
+class GridMean(MeanNearest):
+    """MeanNearest that takes shift-and-add channels at scale 2 and records them."""
+
+    grid = 2
+
+    def __init__(self) -> None:
+        super().__init__(frames=3)
+        self.grids: list[np.ndarray | None] = []
+
+    def _fuse(self, bursts: np.ndarray, grids: np.ndarray | None = None) -> np.ndarray:
+        self.grids.append(grids)
+        return super()._fuse(bursts)
+
+
+def test_an_enhancer_with_a_grid_gets_the_unwarped_frames_shift_and_add():
+    enhancer, crop = GridMean(), _plate(6, (56, 24))  # 56 x 24: a size bucket of its own
+    moved = [shift_image(crop, 0.7, -0.5), shift_image(crop, -0.6, 0.4)]
+    enhancer.fuse([crop, *moved])
+    found = registration([crop, *moved])
+    np.testing.assert_array_equal(enhancer.grids[-1][0], shift_add(found.resized, found.shifts, 2))
+    assert enhancer.grids[-1].shape == (1, grid_channels(2), 24, 56)
+    enhancer.fuse([crop])  # one crop: K copies, unshifted
+    np.testing.assert_array_equal(enhancer.grids[-1][0], shift_add([crop] * 3, [(0, 0)] * 3, 2))
+    enhancer.fuse([crop, moved[0]])  # fewer than K: the last frame and its shift repeated
+    found = registration([crop, moved[0]])
+    np.testing.assert_array_equal(enhancer.grids[-1][0], shift_add(
+        [*found.resized, found.resized[-1]], [*found.shifts, found.shifts[-1]], 2))
+
+
+def test_grids_of_bursts_padded_to_a_size_bucket_are_padded_alike():
+    enhancer, crop = GridMean(), _plate(7, (58, 23))  # padded to 60 x 24
+    enhancer.fuse([crop, shift_image(crop, 0.4, 0.3)])
+    assert enhancer.grids[-1].shape == (1, grid_channels(2), 24, 60)
+    assert enhancer.calls[-1] == (1, 3, 24, 60, 3)
+
+
+@pytest.mark.parametrize(("value", "grid"), [(None, 0), ("2", 2), ("4", 4)])
+def test_grid_metadata_is_read(value, grid):
+    extra = {"frames": "5"} | ({} if value is None else {"grid": value})
+    assert grid_of(ModelMetadata(name="m", scale=4, extra=extra), "m.onnx") == grid
+
+
+@pytest.mark.parametrize("value", ["x", "0", "99"])
+def test_a_bad_grid_in_the_metadata_is_a_model_file_error(value):
+    with pytest.raises(ModelFileError, match="grid"):
+        grid_of(ModelMetadata(name="m", scale=4, extra={"grid": value}), "m.onnx")
 
 
 @pytest.mark.parametrize("bad", [[], [np.zeros((4, 4), np.float32)], 5, np.zeros((8, 8, 3))])

@@ -95,6 +95,12 @@ def _check_recognizer(model: str, recognizer: str) -> None:
               help="Feature channels of the generator (its num_feat) [default: the recipe's: "
                    "unet 16; resnet, srgan and mfsr 32]. --init from a narrower model of the same "
                    "architecture widens it: the wider network starts as the narrower one.")
+@click.option("--grid", type=click.IntRange(min=1),
+              help="mfsr: also give the network the frames' shift-and-add on a GRID times "
+                   "finer grid (plateplug.shift_add: the unwarped frames at their measured "
+                   "positions, which keeps the aliasing the registration's warp filters out) "
+                   "[default: none; a resumed run keeps its own]. --init from a network "
+                   "without it starts as that network.")
 @click.option("--teacher", metavar="MODEL",
               help="Distil: an enhancer (name or .onnx file, e.g. srgan) whose output on each "
                    "LR patch is blended into the target, so a small model learns what a larger "
@@ -123,7 +129,7 @@ def _check_recognizer(model: str, recognizer: str) -> None:
               help="Rendered plates of made-up styles added to the training crops.")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, workers, seed,
           recognizer, text_loss, text_weight, adversarial_weight, ctc_weight, ctc_two_row, width,
-          teacher, teacher_share, val_every, degradation, scenes, scenes_texts, ctc_scenes,
+          grid, teacher, teacher_share, val_every, degradation, scenes, scenes_texts, ctc_scenes,
           scenes_share, synthetic) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
@@ -150,9 +156,9 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
-            teacher=teacher, teacher_share=teacher_share, workers=workers, ctc_weight=ctc_weight,
-            ctc_two_row=ctc_two_row, scenes_texts=scenes_texts, ctc_scenes=ctc_scenes,
-            scenes_share=scenes_share,
+            grid=grid, teacher=teacher, teacher_share=teacher_share, workers=workers,
+            ctc_weight=ctc_weight, ctc_two_row=ctc_two_row, scenes_texts=scenes_texts,
+            ctc_scenes=ctc_scenes, scenes_share=scenes_share,
             options={"recognizer": recognizer, "text_loss": text_loss,
                      "text_weight": text_weight, "adversarial_weight": adversarial_weight},
         )

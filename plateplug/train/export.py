@@ -15,18 +15,26 @@ from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
 from plateplug.imageio import atomic_path
 from plateplug.metadata import ModelMetadata
+from plateplug.shift_add import GRID_KEY
 from plateplug.train import checkpoint
 from plateplug.train.archs.layers import count_parameters
+from plateplug.train.archs.mfsr_arch import input_channels
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import TRAINING_DATA, Recipe
 
 
 def describe(recipe: Recipe) -> str:
-    """The recipe's architecture in words, with any width set by ``--width``."""
+    """The recipe's architecture in words, with any width set by ``--width`` and any grid
+    set by ``--grid``."""
+    words = recipe.architecture
     width = recipe.arch.get("num_feat")
     default = load_recipe(recipe.name).arch.get("num_feat")
-    return recipe.architecture if width == default else (
-        f"{recipe.architecture}; {width} feature channels instead of {default}")
+    if width != default:
+        words += f"; {width} feature channels instead of {default}"
+    if recipe.arch.get("grid"):
+        words += (f"; the frames' shift-and-add on a x{recipe.arch['grid']} grid beside the "
+                  "registered frames")
+    return words
 
 
 def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> ModelMetadata:
@@ -50,15 +58,16 @@ def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> Mod
 
 
 def export_model(
-    model: nn.Module, output: str | Path, meta: ModelMetadata, opset: int = 17, frames: int = 1
+    model: nn.Module, output: str | Path, meta: ModelMetadata, opset: int = 17, channels: int = 3
 ) -> Path:
-    """Trace ``model`` (eval mode; its input: ``frames`` RGB frames stacked on channels) to
-    ``output`` and attach ``meta``; check the graph."""
+    """Trace ``model`` (eval mode; its input: ``channels`` channels, RGB frames stacked and,
+    for a shift-and-add network, its grid's) to ``output`` and attach ``meta``; check the
+    graph."""
     if opset not in (17, 18):
         raise PlateplugError(f"opset {opset} is not supported; use 17 or 18")
     output = Path(output)
     model = model.eval().cpu()
-    dummy = torch.rand(1, 3 * frames, 20, 60)
+    dummy = torch.rand(1, channels, 20, 60)
     with atomic_path(output) as tmp:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -101,8 +110,11 @@ def export_checkpoint(name: str, ckpt: str | Path, output: str | Path, opset: in
     extra = {"train_steps": str(int(state.get("step", 0)))}
     if recipe.frames > 1:
         extra["frames"] = str(recipe.frames)
+    grid = int(recipe.arch.get("grid", 0))
+    if grid:
+        extra[GRID_KEY] = str(grid)
     val = float(state.get("val_psnr_y", float("nan")))
     if not math.isnan(val):
         extra[f"train_val_psnr_y_{recipe.validation_setting}"] = f"{val:.2f}"
     return export_model(model, output, metadata_for(recipe, model, extra), opset=opset,
-                        frames=recipe.frames)
+                        channels=input_channels(recipe.frames, grid))

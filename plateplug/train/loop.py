@@ -25,8 +25,9 @@ from plateplug.data.metrics import psnr_y
 from plateplug.errors import PlateplugError
 from plateplug.models import enhancer_model
 from plateplug.train import checkpoint, distributed
+from plateplug.train.bursts import LrInput, input_tensor, reference_frame
 from plateplug.train.ctc_loss import PlateCtcLoss, load_ctc_loss
-from plateplug.train.data import to_images, to_tensor
+from plateplug.train.data import to_images
 from plateplug.train.memory import keep_freed_memory
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import Recipe
@@ -64,6 +65,7 @@ class TrainConfig:
     synthetic: int = 0  # rendered plates of made-up styles added to the crops
     stop_after: int | None = None  # end this run early at that step (the schedule keeps steps)
     width: int | None = None  # the generator's num_feat; None: the recipe's (or the resumed run's)
+    grid: int | None = None  # multi-frame: shift-and-add grid scale (0: none; None: as resumed)
     teacher: str | None = None  # an enhancer (name or .onnx) whose outputs blend into the targets
     teacher_share: float = 0.5  # the teacher's share of each target
     workers: int = 0  # processes making the training pairs (0: this one)
@@ -83,22 +85,22 @@ def learning_rate(base: float, step: int, progress: float) -> float:
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, pairs: list[tuple[np.ndarray, np.ndarray]], device) -> float:
+def evaluate(model: nn.Module, pairs: list[tuple[LrInput, np.ndarray]], device) -> float:
     """Mean PSNR-Y of ``model`` on (lr, hr) pairs, one crop at a time."""
     was_training = model.training
     model.eval()
     scores = []
     for lr, hr in pairs:
-        sr = to_images(model(to_tensor([lr]).to(device)))[0]
+        sr = to_images(model(input_tensor([lr]).to(device)))[0]
         scores.append(psnr_y(sr, hr))
     model.train(was_training)
     return float(np.mean(scores)) if scores else float("nan")
 
 
-def bicubic_psnr(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
+def bicubic_psnr(pairs: list[tuple[LrInput, np.ndarray]]) -> float:
     """Mean PSNR-Y of cv2 bicubic on the same pairs (the baseline to beat)."""
-    scores = [  # a burst (K x h x w x 3) is judged by its reference frame
-        psnr_y(cv2.resize(lr[0] if lr.ndim == 4 else lr, (hr.shape[1], hr.shape[0]),
+    scores = [  # a burst is judged by its reference frame
+        psnr_y(cv2.resize(reference_frame(lr), (hr.shape[1], hr.shape[0]),
                           interpolation=cv2.INTER_CUBIC), hr)
         for lr, hr in pairs
     ]
@@ -106,7 +108,7 @@ def bicubic_psnr(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
 
 
 def text_plates(config: TrainConfig, real: list[Crop], rng: np.random.Generator,
-                degradation: str, frames: int) -> TextPlateSampler:
+                degradation: str, frames: int, grid: int = 0) -> TextPlateSampler:
     """The CTC loss's whole plates: the real training crops with text (A-Z0-9) and
     ``config.synthetic`` rendered one-row plates (the recogniser reads one line); with
     ``config.ctc_two_row``, as many rendered two-row plates, read row by row; with
@@ -115,7 +117,7 @@ def text_plates(config: TrainConfig, real: list[Crop], rng: np.random.Generator,
     if config.ctc_two_row:
         rendered += synthetic_crops(config.synthetic, config.seed, rows=2)
     return TextPlateSampler(real + rendered, rng, degradation, frames, config.ctc_two_row,
-                            config.ctc_scenes)
+                            config.ctc_scenes, grid)
 
 
 class _Log:
@@ -157,7 +159,7 @@ def _train(
     resumed = checkpoint.load(config.resume) if config.resume else None
     if resumed is not None and resumed.get("model_name") != recipe.name:
         raise PlateplugError(f"{config.resume} is a {resumed.get('model_name')} checkpoint")
-    recipe = recipe.for_run(resumed, config.width)
+    recipe = recipe.for_run(resumed, config.width, config.grid)
     if config.workers and config.teacher:
         raise PlateplugError("--teacher runs in the main process: leave out --workers")
     if config.threads:
@@ -201,7 +203,8 @@ def _train(
     ctc: PlateCtcLoss | None = None
     if config.ctc_weight:
         ctc = load_ctc_loss(config.options.get("recognizer") or "rapidocr", ctx.device)
-        text_sampler = text_plates(config, real, rng, degradation, recipe.frames)
+        text_sampler = text_plates(config, real, rng, degradation, recipe.frames,
+                                   recipe.arch.get("grid", 0))
 
     model = recipe.model().to(ctx.device)
     disc = recipe.build_discriminator().to(ctx.device) if recipe.build_discriminator else None

@@ -21,9 +21,8 @@ from plateplug.data.crops import Crop, is_scenes
 from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
 from plateplug.train.archs.recognizer_arch import is_plate_text
-from plateplug.train.bursts import training_burst
+from plateplug.train.bursts import LrInput, input_tensor, training_burst
 from plateplug.train.ctc_loss import LineBand
-from plateplug.train.data import to_tensor
 from plateplug.train.degrade import degrade, photometric
 
 TEXT_LR_HEIGHTS = (14, 20)  # inclusive
@@ -36,11 +35,13 @@ def _is_two_row(crop: Crop) -> bool:
 
 
 class TextPlateSampler:
-    """Draws (LR N x 3K x h x w RGB in 0..1, line texts, line bands) from the crops whose
-    text is A-Z0-9: one line per plate (its whole height) or, for the two-row batches, two."""
+    """Draws (LR N x 3K x h x w RGB in 0..1, then the grid channels with ``grid``; line
+    texts, line bands) from the crops whose text is A-Z0-9: one line per plate (its whole
+    height) or, for the two-row batches, two."""
 
     def __init__(self, crops: list[Crop], rng: np.random.Generator, degradation: str,
-                 frames: int = 1, two_row_share: float = 0.0, scenes_share: float = 0.0):
+                 frames: int = 1, two_row_share: float = 0.0, scenes_share: float = 0.0,
+                 grid: int = 0):
         one_row = [c for c in crops if is_plate_text(c.text) and len(c.lines) < 2]
         apart = [is_scenes(c) and scenes_share > 0 for c in one_row]
         self.scenes = [c for c, scene in zip(one_row, apart) if scene]
@@ -57,6 +58,7 @@ class TextPlateSampler:
         self.rng = rng
         self.degradation = degradation
         self.frames = frames
+        self.grid = grid
         self.two_row_share = two_row_share
 
     def sample(self, batch: int) -> tuple[torch.Tensor, list[str], list[LineBand]]:
@@ -73,16 +75,17 @@ class TextPlateSampler:
         aspect = float(np.median([c.image.shape[1] / c.image.shape[0] for c in picks]))
         low, high = TWO_ROW_ASPECTS if two_rows else ASPECTS
         width = round(height * min(max(aspect, low), high))
-        lrs = []
+        lrs: list[LrInput] = []
         for crop in picks:
             hr = cv2.resize(photometric(crop.image, rng), (SCALE * width, SCALE * height),
                             interpolation=cv2.INTER_AREA)
             lrs.append(degrade(hr, rng, self.degradation) if self.frames == 1
-                       else training_burst(hr, rng, self.degradation, self.frames))
+                       else training_burst(hr, rng, self.degradation, self.frames,
+                                           grid=self.grid))
         if not two_rows:  # each plate whole, one line
-            return to_tensor(lrs), [c.text for c in picks], [(i, 0.0, 1.0) for i in range(batch)]
+            return input_tensor(lrs), [c.text for c in picks], [(i, 0.0, 1.0) for i in range(batch)]
         lines = [(i, line) for i, c in enumerate(picks) for line in c.lines]
-        return (to_tensor(lrs), [line.text for _, line in lines],
+        return (input_tensor(lrs), [line.text for _, line in lines],
                 [(i, line.top, line.bottom) for i, line in lines])
 
     def _one_row(self) -> Crop:

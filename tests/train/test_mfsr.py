@@ -8,15 +8,23 @@ torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
-from plateplug.align import register  # noqa: E402
+from plateplug.align import register, registration  # noqa: E402
 from plateplug.data.crops import load_plates  # noqa: E402
 from plateplug.data.protocol import make_burst  # noqa: E402
+from plateplug.errors import PlateplugError  # noqa: E402
 from plateplug.metadata import ModelMetadata  # noqa: E402
 from plateplug.multiframe import OnnxBurstEnhancer, OnnxMultiFrameModel  # noqa: E402
+from plateplug.shift_add import shift_add  # noqa: E402
 from plateplug.train import checkpoint  # noqa: E402
 from plateplug.train.archs.mfsr_arch import MultiFrameResNet  # noqa: E402
 from plateplug.train.archs.resnet_arch import PlateResNet  # noqa: E402
-from plateplug.train.bursts import BurstSampler, burst_validation  # noqa: E402
+from plateplug.train.bursts import (  # noqa: E402
+    BurstSampler,
+    GridBurst,
+    as_burst,
+    burst_validation,
+    input_tensor,
+)
 from plateplug.train.data import to_images, to_tensor  # noqa: E402
 from plateplug.train.export import export_checkpoint  # noqa: E402
 from plateplug.train.loop import TrainConfig, train  # noqa: E402
@@ -82,13 +90,17 @@ def test_burst_validation_is_the_registered_protocol_burst(synthetic_plates):
     np.testing.assert_array_equal(pairs[0][0], np.stack(register(burst.frames)))
 
 
-def test_mfsr_trains_a_few_steps_from_a_single_frame_model(synthetic_plates, tmp_path):
-    resnet = train(TrainConfig(model="resnet", data=[str(synthetic_plates)],
-                               out=str(tmp_path / "r"), steps=1, batch=2, threads=1,
-                               val_count=1))
-    path = train(TrainConfig(model="mfsr", data=[str(synthetic_plates)], init=str(resnet),
+def _train_mfsr(plates, tmp_path, grid=None):
+    """Two steps of mfsr started from a one-step resnet; the checkpoint's path."""
+    resnet = train(TrainConfig(model="resnet", data=[str(plates)], out=str(tmp_path / "r"),
+                               steps=1, batch=2, threads=1, val_count=1))
+    return train(TrainConfig(model="mfsr", data=[str(plates)], init=str(resnet),
                              out=str(tmp_path / "m"), steps=2, batch=2, threads=1, val_every=1,
-                             val_count=2))
+                             val_count=2, grid=grid))
+
+
+def test_mfsr_trains_a_few_steps_from_a_single_frame_model(synthetic_plates, tmp_path):
+    path = _train_mfsr(synthetic_plates, tmp_path)
     state = checkpoint.load(path)
     assert state["model_name"] == "mfsr" and state["step"] == 2
     assert np.isfinite(state["val_psnr_y"])
@@ -136,5 +148,73 @@ def test_export_parity_through_the_multiframe_runtime(tmp_path):
     fused = enhancer.fuse(burst.frames)
     with torch.no_grad():
         expected = to_images(model.eval()(to_tensor([np.stack(register(burst.frames))])))[0]
+    assert fused.shape == burst.hr.shape
+    assert np.abs(fused.astype(int) - expected).max() <= 1
+
+
+def test_a_grid_network_starts_as_the_network_without_it(tmp_path):
+    torch.manual_seed(2)
+    plain = MultiFrameResNet(frames=3, num_feat=8, num_block=1)
+    path = tmp_path / "mfsr.pt"
+    checkpoint.save(path, {"model_name": "mfsr", "model": plain.state_dict()})
+    gridded = MultiFrameResNet(frames=3, num_feat=8, num_block=1, grid=2)
+    assert gridded.conv_first.in_channels == 9 + 16
+    load_recipe("mfsr").load_init(gridded, path)
+    x = torch.rand(1, 9 + 16, 6, 14)
+    with torch.no_grad():
+        assert torch.allclose(gridded.eval()(x), plain.eval()(x[:, :9]), atol=1e-6)
+
+
+def test_grid_bursts_carry_the_shift_and_add_of_their_unwarped_frames(synthetic_plates):
+    crops = load_plates(synthetic_plates, "train")
+    lr, _ = BurstSampler(crops, np.random.default_rng(0), patch_width=24, frames=4).sample(2)
+    with_grid, _ = BurstSampler(crops, np.random.default_rng(0), patch_width=24, frames=4,
+                                grid=2).sample(2)
+    assert with_grid.shape[1] == 12 + 16 and torch.equal(with_grid[:, :12], lr)
+    val = load_plates(synthetic_plates, "val")
+    (burst, hr), = burst_validation(val, count=1, lr_height=12, frames=3, grid=2)
+    made = make_burst(val[0].image, 12, 3, seed_name=val[0].key.split("/")[-1])
+    found = registration(made.frames)
+    assert isinstance(burst, GridBurst)
+    np.testing.assert_array_equal(burst.frames, np.stack(found.frames))
+    np.testing.assert_array_equal(burst.grid, shift_add(found.resized, found.shifts, 2))
+    np.testing.assert_array_equal(hr, made.hr)
+
+
+def test_grid_is_for_multi_frame_recipes_and_a_resumed_run_keeps_its_own():
+    with pytest.raises(PlateplugError, match="one frame"):
+        load_recipe("resnet").for_run(None, grid=2)
+    recipe = load_recipe("mfsr").for_run(None, grid=4)
+    assert recipe.arch["grid"] == 4 and recipe.model().conv_first.in_channels == 15 + 64
+    resumed = {"arch": dict(recipe.arch)}
+    assert load_recipe("mfsr").for_run(resumed).arch["grid"] == 4
+    with pytest.raises(PlateplugError, match="grid 4, not 2"):
+        load_recipe("mfsr").for_run(resumed, grid=2)
+
+
+def test_mfsr_trains_with_a_grid_and_exports_it_with_parity(synthetic_plates, tmp_path):
+    path = _train_mfsr(synthetic_plates, tmp_path, grid=2)
+    state = checkpoint.load(path)
+    assert state["arch"]["grid"] == 2 and np.isfinite(state["val_psnr_y"])
+    assert state["model"]["conv_first.weight"].shape[1] == 15 + 16
+    torch.manual_seed(3)  # weights on the grid channels too, so parity covers them
+    state["model"]["conv_first.weight"] += 0.05 * torch.randn_like(
+        state["model"]["conv_first.weight"])
+    checkpoint.save(path, state)
+    onnx_path = export_checkpoint("mfsr", path, tmp_path / "mfsr_grid.onnx")
+    proto = onnx.load(str(onnx_path))
+    meta = ModelMetadata.from_props({p.key: p.value for p in proto.metadata_props})
+    assert meta.extra["grid"] == "2" and "shift-and-add" in meta.architecture
+    registered = OnnxMultiFrameModel(name="mfsr", path=onnx_path)
+    assert registered.info()["grid"] == 2
+    enhancer = registered.load(device="cpu")
+    assert enhancer.grid == 2
+    burst = make_burst(render_plate("CD456", 1, (120, 40)), 16, 5, seed_name="q.png")
+    fused = enhancer.fuse(burst.frames)
+    model = load_recipe("mfsr").for_run(state).model()
+    model.load_state_dict(state["model"])
+    with torch.no_grad():
+        x = input_tensor([as_burst(registration(burst.frames), 5, 2)])
+        expected = to_images(model.eval()(x))[0]
     assert fused.shape == burst.hr.shape
     assert np.abs(fused.astype(int) - expected).max() <= 1

@@ -62,6 +62,10 @@ def test_a_multi_frame_model_gets_bursts():
     lr, _, _ = TextPlateSampler(_crops(), np.random.default_rng(1), "camera",
                                 frames=5).sample(2)
     assert lr.shape[1] == 15
+    with_grid, _, _ = TextPlateSampler(_crops(), np.random.default_rng(1), "camera",
+                                       frames=5, grid=2).sample(2)
+    assert with_grid.shape[1] == 15 + 16
+    assert torch.equal(with_grid[:, :15], lr)  # the same bursts, the grid after them
 
 
 def test_no_plate_with_text_is_an_error():

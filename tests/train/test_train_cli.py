@@ -117,7 +117,8 @@ def test_train_errors_are_one_line(synthetic_plates, tmp_path, args, message):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--teacher", "nope"], "nope"), (["--scenes-share", "0.4"], "needs scenes crops")],
+    [(["--teacher", "nope"], "nope"), (["--scenes-share", "0.4"], "needs scenes crops"),
+     (["--grid", "2"], "unet takes one frame: --grid is for multi-frame models")],
 )
 def test_errors_found_once_the_data_is_loaded_are_one_line(synthetic_plates, tmp_path, args,
                                                            message):

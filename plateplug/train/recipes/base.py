@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Protocol
 
 import torch
@@ -76,10 +77,13 @@ class Recipe:
         """A fresh generator with the recipe's architecture arguments."""
         return self.build(**self.arch)
 
-    def for_run(self, state: dict[str, Any] | None = None, width: int | None = None) -> Recipe:
+    def for_run(self, state: dict[str, Any] | None = None, width: int | None = None,
+                grid: int | None = None) -> Recipe:
         """This recipe building the architecture of checkpoint ``state`` (else its own) with
-        ``width`` as num_feat; PlateplugError when there is no width to set or the checkpoint
-        has another one."""
+        ``width`` as num_feat and, for a multi-frame recipe, ``grid`` as the scale of its
+        shift-and-add channels (its sampler and validation making them too);
+        PlateplugError when there is no width or grid to set or the checkpoint has another
+        one."""
         arch = dict(state.get("arch", self.arch) if state else self.arch)
         if width is not None and width != arch.get("num_feat"):
             if "num_feat" not in arch:
@@ -88,7 +92,18 @@ class Recipe:
                 raise PlateplugError(f"the resumed run is {arch['num_feat']} wide, not {width}: "
                                      "leave out --width")
             arch["num_feat"] = width
-        return replace(self, arch=arch)
+        if grid is not None and grid != arch.get("grid", 0):
+            if self.frames < 2:
+                raise PlateplugError(f"{self.name} takes one frame: --grid is for multi-frame "
+                                     "models")
+            if state:
+                raise PlateplugError(f"the resumed run has grid {arch.get('grid', 0)}, not "
+                                     f"{grid}: leave out --grid")
+            arch["grid"] = grid
+        if not arch.get("grid"):
+            return replace(self, arch=arch)
+        return replace(self, arch=arch, sampler=partial(self.sampler, grid=arch["grid"]),
+                       validation=partial(self.validation, grid=arch["grid"]))
 
 
 TRAINING_DATA = (
