@@ -27,13 +27,14 @@ def describe(recipe: Recipe) -> str:
     """The recipe's architecture in words, with any width set by ``--width`` and any grid
     set by ``--grid``."""
     words = recipe.architecture
+    default = load_recipe(recipe.name).arch
     width = recipe.arch.get("num_feat")
-    default = load_recipe(recipe.name).arch.get("num_feat")
-    if width != default:
-        words += f"; {width} feature channels instead of {default}"
-    if recipe.arch.get("grid"):
-        words += (f"; the frames' shift-and-add on a x{recipe.arch['grid']} grid beside the "
-                  "registered frames")
+    if width != default.get("num_feat"):
+        words += f"; {width} feature channels instead of {default.get('num_feat')}"
+    grid = recipe.arch.get("grid", 0)
+    if grid != default.get("grid", 0):
+        words += (f"; shift-and-add grid x{grid} instead of x{default.get('grid', 0)}"
+                  if grid else "; without the shift-and-add grid")
     return words
 
 

@@ -16,7 +16,7 @@ from plateplug.metadata import ModelMetadata  # noqa: E402
 from plateplug.multiframe import OnnxBurstEnhancer, OnnxMultiFrameModel  # noqa: E402
 from plateplug.shift_add import shift_add  # noqa: E402
 from plateplug.train import checkpoint  # noqa: E402
-from plateplug.train.archs.mfsr_arch import MultiFrameResNet  # noqa: E402
+from plateplug.train.archs.mfsr_arch import MultiFrameResNet, input_channels  # noqa: E402
 from plateplug.train.archs.resnet_arch import PlateResNet  # noqa: E402
 from plateplug.train.bursts import (  # noqa: E402
     BurstSampler,
@@ -55,6 +55,8 @@ def test_init_from_a_single_frame_model_is_that_model_on_the_mean(tmp_path):
     recipe.load_init(model, path)
     frame = torch.rand(1, 3, 10, 24)
     burst = frame.repeat(1, recipe.frames, 1, 1)  # K identical frames: mean = the frame
+    grid = torch.rand(1, model.conv_first.in_channels - burst.shape[1], 10, 24)
+    burst = torch.cat([burst, grid], 1)  # any grid channels start unread
     with torch.no_grad():
         assert torch.allclose(model.eval()(burst), single.eval()(frame), atol=1e-5)
     again = recipe.model()
@@ -104,7 +106,8 @@ def test_mfsr_trains_a_few_steps_from_a_single_frame_model(synthetic_plates, tmp
     state = checkpoint.load(path)
     assert state["model_name"] == "mfsr" and state["step"] == 2
     assert np.isfinite(state["val_psnr_y"])
-    assert state["model"]["conv_first.weight"].shape[1] == 15
+    grid = load_recipe("mfsr").arch.get("grid", 0)
+    assert state["model"]["conv_first.weight"].shape[1] == input_channels(5, grid)
 
 
 @pytest.mark.slow
@@ -147,7 +150,8 @@ def test_export_parity_through_the_multiframe_runtime(tmp_path):
     burst = make_burst(plate, 16, 5, seed_name="p.png")
     fused = enhancer.fuse(burst.frames)
     with torch.no_grad():
-        expected = to_images(model.eval()(to_tensor([np.stack(register(burst.frames))])))[0]
+        x = input_tensor([as_burst(registration(burst.frames), 5, recipe.arch.get("grid", 0))])
+        expected = to_images(model.eval()(x))[0]
     assert fused.shape == burst.hr.shape
     assert np.abs(fused.astype(int) - expected).max() <= 1
 
@@ -204,7 +208,8 @@ def test_mfsr_trains_with_a_grid_and_exports_it_with_parity(synthetic_plates, tm
     onnx_path = export_checkpoint("mfsr", path, tmp_path / "mfsr_grid.onnx")
     proto = onnx.load(str(onnx_path))
     meta = ModelMetadata.from_props({p.key: p.value for p in proto.metadata_props})
-    assert meta.extra["grid"] == "2" and "shift-and-add" in meta.architecture
+    assert meta.extra["grid"] == "2" and meta.architecture.endswith(
+        "; shift-and-add grid x2 instead of x4")
     registered = OnnxMultiFrameModel(name="mfsr", path=onnx_path)
     assert registered.info()["grid"] == 2
     enhancer = registered.load(device="cpu")

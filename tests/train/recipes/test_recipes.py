@@ -7,6 +7,7 @@ torch = pytest.importorskip("torch")
 
 from plateplug.data.protocol import SCALE  # noqa: E402
 from plateplug.errors import UnknownModelError  # noqa: E402
+from plateplug.train.archs.mfsr_arch import input_channels  # noqa: E402
 from plateplug.train.recipes import TRAINABLE, load_recipe  # noqa: E402
 
 
@@ -16,7 +17,8 @@ def test_every_trainable_model_has_a_recipe_of_its_name_that_builds_an_x4_networ
     assert recipe.name == name
     model = recipe.model().eval()
     with torch.no_grad():
-        out = model(torch.rand(1, 3 * recipe.frames, 12, 20))
+        channels = input_channels(recipe.frames, recipe.arch.get("grid", 0))
+        out = model(torch.rand(1, channels, 12, 20))
     assert out.shape == (1, 3, 12 * SCALE, 20 * SCALE)
 
 
