@@ -95,12 +95,12 @@ def _check_recognizer(model: str, recognizer: str) -> None:
               help="Feature channels of the generator (its num_feat) [default: the recipe's: "
                    "unet 16; resnet, srgan and mfsr 32]. --init from a narrower model of the same "
                    "architecture widens it: the wider network starts as the narrower one.")
-@click.option("--grid", type=click.IntRange(min=1),
+@click.option("--grid", type=click.IntRange(min=0),
               help="mfsr: also give the network the frames' shift-and-add on a GRID times "
                    "finer grid (plateplug.shift_add: the unwarped frames at their measured "
-                   "positions, which keeps the aliasing the registration's warp filters out) "
-                   "[default: none; a resumed run keeps its own]. --init from a network "
-                   "without it starts as that network.")
+                   "positions, which keeps the aliasing the registration's warp filters out); "
+                   "0: none [default: the recipe's, 4 for mfsr; a resumed run keeps its own]. "
+                   "--init from a network without it starts as that network.")
 @click.option("--teacher", metavar="MODEL",
               help="Distil: an enhancer (name or .onnx file, e.g. srgan) whose output on each "
                    "LR patch is blended into the target, so a small model learns what a larger "
