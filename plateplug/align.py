@@ -72,6 +72,13 @@ class Registration:
     shifts: list[tuple[float, float]]
     frames: list[np.ndarray]
 
+    def filled(self, count: int) -> Registration:
+        """This registration with its last frame (and shift) repeated up to ``count``."""
+        pad = count - len(self.frames)
+        return Registration(self.resized + [self.resized[-1]] * pad,
+                            self.shifts + [self.shifts[-1]] * pad,
+                            self.frames + [self.frames[-1]] * pad)
+
 
 def registration(frames: Sequence[np.ndarray]) -> Registration:
     """Every frame resized to the first one's size, its shift measured and undone."""

@@ -72,17 +72,17 @@ class MultiFrameEnhancer(Enhancer):
     def _run(self, batch: np.ndarray) -> np.ndarray:
         """Single crops: each is its own burst of K identical frames."""
         bursts = np.repeat(batch[:, None], self.frames, axis=1)
-        return self._fuse_with_grid(bursts, bursts, np.zeros((len(batch), self.frames, 2)))
-
-    def _fuse_with_grid(self, bursts: np.ndarray, resized: np.ndarray,
-                        shifts: np.ndarray) -> np.ndarray:
-        """``_fuse`` the registered ``bursts``, with the grid channels of the unwarped
-        ``resized`` frames at their ``shifts`` (N x K x 2) when the enhancer takes them."""
         if not self.grid:
             return self._fuse(bursts)
-        grids = np.stack([shift_add(list(frames), [tuple(s) for s in offsets], self.grid)
-                          for frames, offsets in zip(resized, shifts)])
-        return self._fuse(bursts, grids)
+        unshifted = [(0.0, 0.0)] * self.frames
+        return self._fuse(bursts, self._grids(list(bursts), [unshifted] * len(batch)))
+
+    def _grids(self, resized: Sequence[np.ndarray],
+               shifts: Sequence[Sequence[tuple[float, float]]]) -> np.ndarray:
+        """The shift-and-add channels of each burst (K x H x W x 3, unwarped) at its
+        frames' shifts."""
+        return np.stack([shift_add(list(frames), moves, self.grid)
+                         for frames, moves in zip(resized, shifts)])
 
     def fuse(self, crops: Sequence[Any]) -> np.ndarray:
         """One enlarged crop from crops of one plate, the reference (the crop the output
@@ -102,11 +102,7 @@ class MultiFrameEnhancer(Enhancer):
             if len(frames) == 1 or self._needs_tiling(frames[0]):
                 results[i] = self(crops[0])
                 continue
-            found = registration(frames[:self.frames])
-            pad = self.frames - len(found.frames)
-            prepared[i] = Registration(found.resized + [found.resized[-1]] * pad,
-                                       found.shifts + [found.shifts[-1]] * pad,
-                                       found.frames + [found.frames[-1]] * pad)
+            prepared[i] = registration(frames[:self.frames]).filled(self.frames)
             size = (bucket(frames[0].shape[0]), bucket(frames[0].shape[1]))
             groups.setdefault(size, []).append(i)
         for (h, w), indices in groups.items():
@@ -127,8 +123,8 @@ class MultiFrameEnhancer(Enhancer):
 
         batch = np.stack([padded(b.frames) for b in bursts])
         if self.grid:
-            out = self._fuse_with_grid(batch, np.stack([padded(b.resized) for b in bursts]),
-                                       np.array([b.shifts for b in bursts]))
+            out = self._fuse(batch, self._grids([padded(b.resized) for b in bursts],
+                                                [b.shifts for b in bursts]))
         else:
             out = self._fuse(batch)
         s = self.scale
@@ -217,8 +213,9 @@ class OnnxMultiFrameModel(OnnxModel):
         if info:
             meta = runtime.read_metadata(Path(self.path))
             info["frames"] = frames_of(meta, str(self.path))
-            if grid_of(meta, str(self.path)):
-                info["grid"] = grid_of(meta, str(self.path))
+            grid = grid_of(meta, str(self.path))
+            if grid:
+                info["grid"] = grid
         return info
 
     def load(self, device: str = "auto", threads: int | None = None) -> OnnxBurstEnhancer:

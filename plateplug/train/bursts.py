@@ -60,12 +60,9 @@ def reference_frame(item: LrInput) -> np.ndarray:
 def as_burst(found: Registration, frames: int, grid: int) -> LrInput:
     """The registration of a burst's distinct views filled up to ``frames`` with its last
     view, with its grid channels when ``grid``."""
-    pad = frames - len(found.frames)
-    stack = np.stack(found.frames + [found.frames[-1]] * pad)
-    if not grid:
-        return stack
-    return GridBurst(stack, shift_add(found.resized + [found.resized[-1]] * pad,
-                                      found.shifts + [found.shifts[-1]] * pad, grid))
+    full = found.filled(frames)
+    stack = np.stack(full.frames)
+    return GridBurst(stack, shift_add(full.resized, full.shifts, grid)) if grid else stack
 
 
 class BurstSampler(PairSampler):
