@@ -127,10 +127,14 @@ def _check_recognizer(model: str, recognizer: str) -> None:
                    "--scenes crops [default: drawn as the others].")
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
+@click.option("--ema", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Keep a moving average of the weights at this decay (e.g. 0.999: about "
+                   "the last 1,000 steps) and validate, export and --init from it [default: "
+                   "none; a resumed run keeps its own].")
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, workers, seed,
           recognizer, text_loss, text_weight, adversarial_weight, ctc_weight, ctc_two_row, width,
           grid, teacher, teacher_share, val_every, degradation, scenes, scenes_texts, ctc_scenes,
-          scenes_share, synthetic) -> None:
+          scenes_share, synthetic, ema) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -158,7 +162,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
             degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
             grid=grid, teacher=teacher, teacher_share=teacher_share, workers=workers,
             ctc_weight=ctc_weight, ctc_two_row=ctc_two_row, scenes_texts=scenes_texts,
-            ctc_scenes=ctc_scenes, scenes_share=scenes_share,
+            ctc_scenes=ctc_scenes, scenes_share=scenes_share, ema=ema or 0.0,
             options={"recognizer": recognizer, "text_loss": text_loss,
                      "text_weight": text_weight, "adversarial_weight": adversarial_weight},
         )

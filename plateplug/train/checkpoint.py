@@ -34,6 +34,12 @@ def load(path: str | Path) -> dict[str, Any]:
 
 
 def model_state(payload: dict[str, Any]) -> dict[str, torch.Tensor]:
-    """The generator weights of a checkpoint (strips a DDP ``module.`` prefix if present)."""
+    """The generator weights to export or start from: the moving average's when the run kept
+    one (``--ema``), else the trained ones (strips a DDP ``module.`` prefix if present)."""
+    return trained_state({"model": payload.get("ema", payload["model"])})
+
+
+def trained_state(payload: dict[str, Any]) -> dict[str, torch.Tensor]:
+    """The trained generator weights of a checkpoint (what ``--resume`` continues)."""
     state = payload["model"]
     return {k.removeprefix("module."): v for k, v in state.items()}

@@ -2,7 +2,8 @@
 
 Time-budgeted (``minutes``, total over resumes) and/or step-budgeted, cosine learning rate,
 checkpoints every few minutes and at the end (rank 0 only), a JSON-lines log and a progress
-line on stderr with the loss and the validation PSNR-Y on fixed clean 20 px pairs.
+line on stderr with the loss and the validation PSNR-Y on fixed clean 20 px pairs (with
+``ema``, of the weights' moving average, which the checkpoint also holds: train.ema).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from plateplug.train import checkpoint, distributed
 from plateplug.train.bursts import LrInput, input_tensor, reference_frame
 from plateplug.train.ctc_loss import PlateCtcLoss, load_ctc_loss
 from plateplug.train.data import to_images
+from plateplug.train.ema import WeightAverage
 from plateplug.train.memory import keep_freed_memory
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import Recipe
@@ -73,6 +75,7 @@ class TrainConfig:
     ctc_two_row: float = 0.0  # share of the CTC batches of rendered two-row plates
     ctc_scenes: float = 0.0  # share of the one-row CTC plates drawn from labelled scenes crops
     scenes_share: float = 0.0  # share of the pixel-loss plates drawn from the scenes crops
+    ema: float = 0.0  # decay of a moving average of the weights (train.ema); 0: none or as resumed
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -215,7 +218,7 @@ def _train(
     )
     step, elapsed = 0, 0.0
     if resumed is not None:
-        model.load_state_dict(checkpoint.model_state(resumed))
+        model.load_state_dict(checkpoint.trained_state(resumed))
         optim.load_state_dict(resumed["optimizer"])
         if disc is not None and d_optim is not None and "disc" in resumed:
             disc.load_state_dict(resumed["disc"])
@@ -232,6 +235,12 @@ def _train(
     elif recipe.needs_init and ctx.is_main:
         print(f"warning: {recipe.name} is meant to start from --init CKPT", file=sys.stderr)
 
+    decay = config.ema or (float(resumed.get("ema_decay", 0.0)) if resumed else 0.0)
+    average = WeightAverage(model, decay) if decay and ctx.is_main else None
+    if average is not None and resumed is not None and "ema" in resumed:
+        average.load_state_dict(resumed["ema"])
+    exported = average.model if average is not None else model  # validated and exported
+
     model.train()
     ddp_model = distributed.wrap(model, ctx)
     ddp_disc = distributed.wrap(disc, ctx) if disc is not None else None
@@ -245,7 +254,7 @@ def _train(
         log.write(
             {"event": "start", "step": step, "crops": len(crops), "sources": counts,
              "val_crops": len(val_pairs), "world_size": ctx.world_size,
-             "bicubic_psnr_y": bicubic},
+             "bicubic_psnr_y": bicubic, "ema": decay},
             f"[{recipe.name}] {len(crops)} training crops "
             f"({', '.join(f'{k} {v}' for k, v in counts.items())}), {len(val_pairs)} val pairs, "
             f"bicubic val PSNR-Y {bicubic:.2f} dB, world size {ctx.world_size}",
@@ -258,6 +267,8 @@ def _train(
             "torch_rng": torch.get_rng_state(), "np_rng": checkpoint.rng_state(rng),
             "seed": config.seed, "val_psnr_y": float("nan") if val is None else val,
         }
+        if average is not None:
+            payload["ema"], payload["ema_decay"] = average.state_dict(), average.decay
         if disc is not None and d_optim is not None:
             payload["disc"] = disc.state_dict()
             payload["disc_optimizer"] = d_optim.state_dict()
@@ -291,6 +302,8 @@ def _train(
             loss = loss.detach() + config.ctc_weight * text_loss.detach()
             parts["ctc"] = float(text_loss.detach())
         optim.step()
+        if average is not None:
+            average.update(model)
         if ddp_disc is not None and d_optim is not None:
             d_loss = objective.discriminator_loss(sr.detach(), hr_batch, ddp_disc)
             d_optim.zero_grad(set_to_none=True)
@@ -310,13 +323,13 @@ def _train(
                 + (f" val {val:.2f} dB" if val is not None else ""),
             )
         if ctx.is_main and step % config.val_every == 0:
-            val = evaluate(model, val_pairs, ctx.device)
+            val = evaluate(exported, val_pairs, ctx.device)
             log.write({"event": "val", "step": step, "val_psnr_y": val})
         if ctx.is_main and time.monotonic() - last_ckpt > config.checkpoint_minutes * 60:
             save(out / "last.pt", val)
             last_ckpt = time.monotonic()
     if ctx.is_main:
-        val = evaluate(model, val_pairs, ctx.device)
+        val = evaluate(exported, val_pairs, ctx.device)
         save(out / "last.pt", val)
         log.write(
             {"event": "end", "step": step, "elapsed_s": round(elapsed, 1), "val_psnr_y": val},

@@ -79,6 +79,16 @@ def test_a_wider_checkpoint_exports_with_its_width_in_the_metadata(tmp_path):
     assert meta.parameters > 2 * 95_840
 
 
+def test_a_checkpoint_with_a_moving_average_exports_the_average(tmp_path):
+    payload = checkpoint.load(_checkpoint(tmp_path, "unet"))
+    average = {k: v + 0.01 for k, v in payload["model"].items()}
+    path = tmp_path / "ema.pt"
+    checkpoint.save(path, {**payload, "ema": average, "ema_decay": 0.999})
+    _, model, _ = load_generator("unet", path)
+    for name, value in model.state_dict().items():
+        assert torch.equal(value, average[name]), name
+
+
 def test_export_rejects_a_checkpoint_of_another_model(tmp_path):
     ckpt = _checkpoint(tmp_path, "unet")
     with pytest.raises(PlateplugError, match="unet"):

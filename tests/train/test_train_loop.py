@@ -63,6 +63,20 @@ def test_init_loads_generator_weights(synthetic_plates, tmp_path):
         assert torch.allclose(value, weights[name], atol=1e-6), name
 
 
+def test_ema_is_exported_and_a_resume_keeps_it(synthetic_plates, tmp_path):
+    _, straight = train_model(_config(synthetic_plates, tmp_path / "a", steps=4, ema=0.5))
+    full = checkpoint.load(tmp_path / "a" / "last.pt")
+    assert full["ema_decay"] == 0.5
+    averaged, trained = checkpoint.model_state(full), checkpoint.trained_state(full)
+    assert all(torch.equal(trained[k], v) for k, v in straight.state_dict().items())
+    assert any(not torch.equal(averaged[k], trained[k]) for k in trained)
+    half = train(_config(synthetic_plates, tmp_path / "b", steps=4, stop_after=2, ema=0.5))
+    train(_config(synthetic_plates, tmp_path / "b", steps=4, resume=str(half)))  # no --ema
+    resumed = checkpoint.load(tmp_path / "b" / "last.pt")
+    for name, value in averaged.items():
+        assert torch.equal(value, checkpoint.model_state(resumed)[name]), name
+
+
 def test_width_widens_the_init_and_a_resume_keeps_it(synthetic_plates, tmp_path):
     first = train(_config(synthetic_plates, tmp_path / "a", steps=1))
     half = train(_config(synthetic_plates, tmp_path / "b", steps=2, stop_after=1,

@@ -1,0 +1,38 @@
+"""An exponential moving average of a model's weights, kept beside training.
+
+Each step ``average = decay * average + (1 - decay) * weights`` (buffers are copied): the
+average smooths out the last steps' noise, so it usually validates, and generalises, better
+than the weights of any one step. A run with ``--ema`` exports, validates and ``--init``s
+from the average; ``--resume`` continues both.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+from torch import nn
+
+
+class WeightAverage:
+    """The moving average of ``model``'s weights at ``decay`` (0 < decay < 1), as a model."""
+
+    def __init__(self, model: nn.Module, decay: float):
+        if not 0.0 < decay < 1.0:
+            raise ValueError(f"decay={decay} is outside (0, 1)")
+        self.decay = decay
+        self.model = copy.deepcopy(model).eval().requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model: nn.Module) -> None:
+        """Move the average one step towards ``model``'s weights."""
+        for average, current in zip(self.model.parameters(), model.parameters(), strict=True):
+            average.lerp_(current.detach(), 1.0 - self.decay)
+        for buffer, value in zip(self.model.buffers(), model.buffers(), strict=True):
+            buffer.copy_(value)
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        return self.model.state_dict()
+
+    def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
+        self.model.load_state_dict(state)
