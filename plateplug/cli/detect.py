@@ -89,6 +89,10 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
               help="Detector ONNX file: its detections on the --scenes train photos that match "
                    "no label are trained on as background, crops centred on them now and then. "
                    "Or the negatives.csv an earlier run saved from them.")
+@click.option("--ema", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Keep a moving average of the weights at this decay (e.g. 0.999) and "
+                   "export it instead of the last step's weights [default: none; a resumed "
+                   "run keeps its own].")
 @click.option("--ship", is_flag=True,
               help="Also install the exported model as the built-in 'plateplug' detector.")
 def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Path | None,
@@ -96,7 +100,7 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Pa
                    batch: int, dashcam_share: float | None, threads: int, workers: int,
                    ignore_from: Path | None,
                    scenes: Path | None,
-                   negatives_from: Path | None, ship: bool) -> None:
+                   negatives_from: Path | None, ema: float | None, ship: bool) -> None:
     """Train the built-in plate detector (on the GPU when torch sees one, else on the CPU)
     and export it to ONNX."""
     for sub in ("dashcam", "plates"):
@@ -117,7 +121,7 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Pa
     config = Config(data=data, out=out, scenes=scenes, minutes=minutes, resume=resume,
                     init=init, lr=lr, crop=crop, neck=neck, deep=deep, neck4=neck4, batch=batch,
                     dashcam_share=dashcam_share, threads=threads, workers=workers,
-                    ignore_from=ignore_from, negatives_from=negatives_from)
+                    ignore_from=ignore_from, negatives_from=negatives_from, ema=ema or 0.0)
     path = train(config, log=click.echo)
     if ship:
         click.echo(f"installed {ship_model(path)}")

@@ -9,19 +9,22 @@ from the average; ``--resume`` continues both.
 from __future__ import annotations
 
 import copy
+from typing import Generic, TypeVar
 
 import torch
 from torch import nn
 
+M = TypeVar("M", bound=nn.Module)
 
-class WeightAverage:
+
+class WeightAverage(Generic[M]):
     """The moving average of ``model``'s weights at ``decay`` (0 < decay < 1), as a model."""
 
-    def __init__(self, model: nn.Module, decay: float):
+    def __init__(self, model: M, decay: float):
         if not 0.0 < decay < 1.0:
             raise ValueError(f"decay={decay} is outside (0, 1)")
         self.decay = decay
-        self.model = copy.deepcopy(model).eval().requires_grad_(False)
+        self.model: M = copy.deepcopy(model).eval().requires_grad_(False)
 
     @torch.no_grad()
     def update(self, model: nn.Module) -> None:

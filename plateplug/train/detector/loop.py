@@ -1,6 +1,7 @@
 """The time-boxed detector training loop: checkpoints, resume, export and threshold choice
 at the end. It trains on the GPU when torch sees one (samples then come from worker
-processes, ``Config.workers``), else on the CPU."""
+processes, ``Config.workers``), else on the CPU. With ``ema`` the exported network is the
+moving average of the weights (``plateplug.train.ema``), which the checkpoint also holds."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from plateplug.train.detector.unlabelled import (
     read_boxes,
     write_boxes,
 )
+from plateplug.train.ema import WeightAverage
 from plateplug.train.memory import keep_freed_memory
 from plateplug.train.workers import batches, prepare_fork
 
@@ -71,6 +73,7 @@ class Config:
     neck4: int | None = None  # channels of the neck's stride-4 path; None: neck
     dashcam_share: float | None = None  # of the real frames drawn; None: as their number
     lr: float = 3e-3
+    ema: float = 0.0  # decay of the weights' moving average, exported; 0: none or as resumed
     warmup_steps: int = 100
     threads: int = 1
     workers: int = 0
@@ -86,11 +89,16 @@ def learning_rate(config: Config, step: int, progress: float) -> float:
 
 
 def save(path: Path, net: PlateNet, optimiser: torch.optim.Optimizer, step: int,
-         elapsed: float, frozen_norms: bool) -> None:
-    """Write a checkpoint of tensors and primitives atomically."""
-    checkpoint.save(path, {"model": net.state_dict(), "optimiser": optimiser.state_dict(),
-                           "step": step, "elapsed": elapsed, "frozen_norms": frozen_norms,
-                           "neck": net.neck, "deep": net.deep, "neck4": net.neck4})
+         elapsed: float, frozen_norms: bool,
+         average: WeightAverage[PlateNet] | None = None) -> None:
+    """Write a checkpoint of tensors and primitives atomically (with the weights' moving
+    average when there is one)."""
+    payload = {"model": net.state_dict(), "optimiser": optimiser.state_dict(),
+               "step": step, "elapsed": elapsed, "frozen_norms": frozen_norms,
+               "neck": net.neck, "deep": net.deep, "neck4": net.neck4}
+    if average is not None:
+        payload["ema"], payload["ema_decay"] = average.state_dict(), average.decay
+    checkpoint.save(path, payload)
 
 
 def mined_boxes(frames: list[Frame], model: Path | None, min_score: float, saved: Path,
@@ -181,6 +189,10 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
         f"process{'es' if config.workers else ''}")
     if frozen_norms:
         freeze_norms(net)
+    decay = config.ema or float(state.get("ema_decay", 0.0))
+    average = WeightAverage(net, decay) if decay else None
+    if average is not None and "ema" in state:
+        average.load_state_dict(state["ema"])
     start, last_save, running = time.monotonic() - elapsed, time.monotonic(), []
     while (elapsed := time.monotonic() - start) < budget:
         for group in optimiser.param_groups:
@@ -192,6 +204,8 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         optimiser.step()
+        if average is not None:
+            average.update(net)
         step += 1
         running.append([loss.item(), parts["heat"], parts["offset"], parts["size"]])
         if step % config.log_every == 0:
@@ -200,11 +214,11 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
             log(f"step {step}  {elapsed / 60:5.1f} min  loss {mean[0]:.3f}  heat {mean[1]:.3f}"
                 f"  offset {mean[2]:.3f}  size {mean[3]:.3f}")
         if time.monotonic() - last_save > config.save_every_s:
-            save(state_path, net, optimiser, step, elapsed, frozen_norms)
+            save(state_path, net, optimiser, step, elapsed, frozen_norms, average)
             last_save = time.monotonic()
-    save(state_path, net, optimiser, step, min(elapsed, budget), frozen_norms)
-    net.cpu().eval()
-    path = export(net, config.out / ONNX_NAME, metadata(net, VERSION, TRAINING_DATA))
+    save(state_path, net, optimiser, step, min(elapsed, budget), frozen_norms, average)
+    final = (average.model if average is not None else net).cpu().eval()
+    path = export(final, config.out / ONNX_NAME, metadata(final, VERSION, TRAINING_DATA))
     results = detect_all(path, calibration_samples(config.data, config.scenes))
     table = threshold_table(results)
     write_table(config.out / THRESHOLDS, table)

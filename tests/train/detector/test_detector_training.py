@@ -89,6 +89,27 @@ def test_tiny_training_run_resumes_and_exports(tiny_data, tmp_path):
     assert isinstance(detector(cv2.imread(str(tiny_data / "dashcam/images/f0.jpg"))), list)
 
 
+@pytest.mark.slow
+def test_a_run_with_ema_exports_the_average_and_a_resume_keeps_it(tiny_data, tmp_path):
+    out = tmp_path / "run"
+    config = Config(data=tiny_data, out=out, minutes=0.03, batch=2, crop=64, ema=0.5)
+    path = train(config, log=lambda _: None)
+    state = torch.load(out / CHECKPOINT, weights_only=True)
+    assert state["ema_decay"] == 0.5
+    assert any(not torch.equal(state["ema"][k], v) for k, v in state["model"].items())
+    net = PlateNet()
+    net.load_state_dict(state["ema"])
+    x = normalise(torch.randint(0, 256, (1, 64, 96, 3), dtype=torch.uint8))
+    with torch.no_grad():
+        expected = Deployed(net.eval())(x).numpy()
+    got = session(path, "cpu").run(None, {"image": x.numpy()})[0]
+    np.testing.assert_allclose(got, expected, atol=1e-4, rtol=1e-3)
+    config.minutes, config.resume, config.ema = 0.05, True, 0.0  # keeps the run's decay
+    train(config, log=lambda _: None)
+    resumed = torch.load(out / CHECKPOINT, weights_only=True)
+    assert resumed["ema_decay"] == 0.5 and resumed["step"] > state["step"]
+
+
 def test_onnx_export_matches_torch(tmp_path):
     torch.manual_seed(0)
     net = PlateNet()
