@@ -1,9 +1,9 @@
 """An exponential moving average of a model's weights, kept beside training.
 
 Each step ``average = decay * average + (1 - decay) * weights`` (buffers are copied): the
-average smooths out the last steps' noise, so it usually validates, and generalises, better
-than the weights of any one step. A run with ``--ema`` exports, validates and ``--init``s
-from the average; ``--resume`` continues both.
+average smooths out the last steps' noise, which often makes it better than the weights of
+any one step (docs/models.md, stop 52). A run with ``--ema`` exports, validates and
+``--init``s from the average; ``--resume`` continues both.
 """
 
 from __future__ import annotations
