@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from plateplug.imageio import atomic_path
+from plateplug.train import ema
 
 
 def rng_state(rng: np.random.Generator) -> str:
@@ -36,7 +37,7 @@ def load(path: str | Path) -> dict[str, Any]:
 def model_state(payload: dict[str, Any]) -> dict[str, torch.Tensor]:
     """The generator weights to export or start from: the moving average's when the run kept
     one (``--ema``), else the trained ones (strips a DDP ``module.`` prefix if present)."""
-    return trained_state({"model": payload.get("ema", payload["model"])})
+    return trained_state({"model": payload.get(ema.AVERAGE, payload["model"])})
 
 
 def trained_state(payload: dict[str, Any]) -> dict[str, torch.Tensor]:

@@ -9,12 +9,13 @@ any one step (docs/models.md, stop 52). A run with ``--ema`` exports, validates 
 from __future__ import annotations
 
 import copy
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import torch
 from torch import nn
 
 M = TypeVar("M", bound=nn.Module)
+AVERAGE, DECAY = "ema", "ema_decay"  # the checkpoint's keys
 
 
 class WeightAverage(Generic[M]):
@@ -39,3 +40,20 @@ class WeightAverage(Generic[M]):
 
     def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
         self.model.load_state_dict(state)
+
+    def checkpoint_entries(self) -> dict[str, Any]:
+        """What a checkpoint holds of the average (read back by ``run_average``)."""
+        return {AVERAGE: self.state_dict(), DECAY: self.decay}
+
+
+def run_average(model: M, decay: float, saved: dict[str, Any]) -> WeightAverage[M] | None:
+    """A run's average of ``model``: at ``decay``, else at the resumed checkpoint ``saved``'s
+    own (``{}`` for a new run), continued from its average when it holds one; None when
+    neither asks for one."""
+    decay = decay or float(saved.get(DECAY, 0.0))
+    if not decay:
+        return None
+    average = WeightAverage(model, decay)
+    if AVERAGE in saved:
+        average.load_state_dict(saved[AVERAGE])
+    return average

@@ -29,7 +29,7 @@ from plateplug.train import checkpoint, distributed
 from plateplug.train.bursts import LrInput, input_tensor, reference_frame
 from plateplug.train.ctc_loss import PlateCtcLoss, load_ctc_loss
 from plateplug.train.data import to_images
-from plateplug.train.ema import WeightAverage
+from plateplug.train.ema import run_average
 from plateplug.train.memory import keep_freed_memory
 from plateplug.train.recipes import load_recipe
 from plateplug.train.recipes.base import Recipe
@@ -235,10 +235,7 @@ def _train(
     elif recipe.needs_init and ctx.is_main:
         print(f"warning: {recipe.name} is meant to start from --init CKPT", file=sys.stderr)
 
-    decay = config.ema or (float(resumed.get("ema_decay", 0.0)) if resumed else 0.0)
-    average = WeightAverage(model, decay) if decay and ctx.is_main else None
-    if average is not None and resumed is not None and "ema" in resumed:
-        average.load_state_dict(resumed["ema"])
+    average = run_average(model, config.ema, resumed or {}) if ctx.is_main else None
     exported = average.model if average is not None else model  # validated and exported
 
     model.train()
@@ -254,7 +251,8 @@ def _train(
         log.write(
             {"event": "start", "step": step, "crops": len(crops), "sources": counts,
              "val_crops": len(val_pairs), "world_size": ctx.world_size,
-             "bicubic_psnr_y": bicubic, "ema": decay},
+             "bicubic_psnr_y": bicubic,
+             "ema": average.decay if average is not None else 0.0},
             f"[{recipe.name}] {len(crops)} training crops "
             f"({', '.join(f'{k} {v}' for k, v in counts.items())}), {len(val_pairs)} val pairs, "
             f"bicubic val PSNR-Y {bicubic:.2f} dB, world size {ctx.world_size}",
@@ -268,7 +266,7 @@ def _train(
             "seed": config.seed, "val_psnr_y": float("nan") if val is None else val,
         }
         if average is not None:
-            payload["ema"], payload["ema_decay"] = average.state_dict(), average.decay
+            payload.update(average.checkpoint_entries())
         if disc is not None and d_optim is not None:
             payload["disc"] = disc.state_dict()
             payload["disc_optimizer"] = d_optim.state_dict()

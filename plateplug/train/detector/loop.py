@@ -38,7 +38,7 @@ from plateplug.train.detector.unlabelled import (
     read_boxes,
     write_boxes,
 )
-from plateplug.train.ema import WeightAverage
+from plateplug.train.ema import WeightAverage, run_average
 from plateplug.train.memory import keep_freed_memory
 from plateplug.train.workers import batches, prepare_fork
 
@@ -97,7 +97,7 @@ def save(path: Path, net: PlateNet, optimiser: torch.optim.Optimizer, step: int,
                "step": step, "elapsed": elapsed, "frozen_norms": frozen_norms,
                "neck": net.neck, "deep": net.deep, "neck4": net.neck4}
     if average is not None:
-        payload["ema"], payload["ema_decay"] = average.state_dict(), average.decay
+        payload.update(average.checkpoint_entries())
     checkpoint.save(path, payload)
 
 
@@ -189,10 +189,7 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
         f"process{'es' if config.workers else ''}")
     if frozen_norms:
         freeze_norms(net)
-    decay = config.ema or float(state.get("ema_decay", 0.0))
-    average = WeightAverage(net, decay) if decay else None
-    if average is not None and "ema" in state:
-        average.load_state_dict(state["ema"])
+    average = run_average(net, config.ema, state)
     start, last_save, running = time.monotonic() - elapsed, time.monotonic(), []
     while (elapsed := time.monotonic() - start) < budget:
         for group in optimiser.param_groups:
