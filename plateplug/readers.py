@@ -1,7 +1,8 @@
 """Plate readers (OCR) registered by plugins through the ``register_readers`` hook.
 
 A reader is a callable ``reader(bgr_image) -> list[str]``: the text boxes it recognised.
-Readers that know how sure they are return ``ScoredText`` items (``str`` with ``.score``).
+Readers that know how sure they are return ``ScoredText`` items (``str`` with ``.score`` and,
+when the reader knows it, ``.height``: the box's height in pixels).
 """
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ PROTOCOL_READER = "rapidocr"  # what the benchmarks measure with (docs/benchmark
 
 
 class ScoredText(str):
-    """A recognised text box that carries the reader's confidence in [0, 1] as ``.score``."""
+    """A recognised text box that carries the reader's confidence in [0, 1] as ``.score`` and
+    its height in pixels of the image read as ``.height`` (None when the reader does not say):
+    the plate's characters are its tallest text (``metrics.plate_line``)."""
 
     score: float
+    height: float | None
 
-    def __new__(cls, text: str, score: float) -> ScoredText:
+    def __new__(cls, text: str, score: float, height: float | None = None) -> ScoredText:
         item = super().__new__(cls, text)
         item.score = float(score)
+        item.height = None if height is None else float(height)
         return item
 
 

@@ -119,6 +119,23 @@ def test_rapidocr_falls_back_to_whole_crop_recognition(monkeypatch, fresh_plugin
     assert [t.score for t in texts] == [0.5, 0.6]  # with RapidOCR's confidences
 
 
+def test_rapidocr_texts_carry_their_box_heights(monkeypatch, fresh_plugins):
+    class Detected:
+        txts, scores = ("OHIO", "AB 12"), (0.9, 0.8)
+        boxes = np.array([[[5, 2], [40, 3], [40, 13], [5, 12]],
+                          [[2, 20], [60, 20], [60, 60], [2, 60]]], np.float32)
+
+    class Recognised:  # recognition alone: no boxes, the whole image is the line
+        txts, scores = ("AB12",), (0.7,)
+
+    answers = {(): Detected(), rapidocr_reader.RECOGNITION_ONLY: Recognised()}
+    monkeypatch.setattr(rapidocr_reader, "_engine", lambda params: lambda image: answers[params])
+    texts = plateplug.load_reader("rapidocr")(np.zeros((64, 80, 3), np.uint8))
+    assert texts == ["OHIO", "AB 12"] and [t.height for t in texts] == [11.0, 40.0]
+    (whole,) = plateplug.load_reader("rapidocr-rec")(np.zeros((64, 80, 3), np.uint8))
+    assert whole.height == 64.0
+
+
 def test_rapidocr_fast_detects_at_the_crop_scale_without_the_angle_classifier():
     assert dict(rapidocr_reader.PLATE_SCALE) == {"Det.limit_side_len": 96,
                                                  "Global.use_cls": False}

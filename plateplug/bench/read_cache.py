@@ -3,10 +3,11 @@
 A bench reads every HR reference, every bicubic input and every model's output; with a cache
 file the next run (a new model, another LR height) reads only the images it has not seen. An
 entry is keyed by the reader's name and the image's exact pixels (shape, dtype, bytes), so a
-changed model output or degradation is read again. The file holds JSON lines, one per read,
-appended as each read finishes: a run stopped half way keeps what it read, and a torn last
-line is skipped on the next load (and cut off before the next write). Readers of another
-version may read differently: use one file per reader installation.
+changed model output or degradation is read again; the key also holds ``KEY_FORMAT``, so
+files written before text boxes kept their height are read afresh. The file holds JSON
+lines, one per read, appended as each read finishes: a run stopped half way keeps what it
+read, and a torn last line is skipped on the next load (and cut off before the next write).
+Readers of another version may read differently: use one file per reader installation.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import numpy as np
 
 from plateplug.errors import PlateplugError
 from plateplug.readers import Reader, ScoredText
+
+KEY_FORMAT = 2  # 2: text boxes keep their height, so reads stored without it are read again
 
 
 class ReadCache:
@@ -75,7 +78,7 @@ class ReadCache:
         return cached
 
     def _append(self, key: str, texts: list[str]) -> None:
-        stored = [[str(t), t.score] if isinstance(t, ScoredText) else str(t) for t in texts]
+        stored = [_stored(t) for t in texts]
         try:
             if self._intact >= 0:
                 os.truncate(self.path, self._intact)
@@ -100,14 +103,22 @@ class ReadCache:
 def image_key(reader: str, image: np.ndarray) -> str:
     """The cache key of ``reader`` reading ``image``: a hash of its name and exact pixels."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{reader}|{image.shape}|{image.dtype}|".encode())
+    digest.update(f"{KEY_FORMAT}|{reader}|{image.shape}|{image.dtype}|".encode())
     digest.update(np.ascontiguousarray(image).tobytes())
     return digest.hexdigest()
 
 
+def _stored(text: str) -> str | list:
+    """A text box as stored: a plain string, or [text, score] and its height when known."""
+    if not isinstance(text, ScoredText):
+        return str(text)
+    return [str(text), text.score] + ([] if text.height is None else [text.height])
+
+
 def _text(item: str | list) -> str:
-    """A stored text box: a plain string, or [text, score] for a reader that scores."""
+    """A stored text box: a plain string, or [text, score] or [text, score, height] for a
+    reader that scores."""
     if isinstance(item, str):
         return item
-    text, score = item
-    return ScoredText(str(text), float(score))
+    text, score, *height = item
+    return ScoredText(str(text), float(score), float(height[0]) if height else None)

@@ -36,7 +36,7 @@ TOP_LEVEL = "(top level)"  # the source of crops not in a sub-folder
 SCENES = "scenes"  # the source name of the scenes crops
 SCENES_MIN_BOX = 48  # scenes boxes lower than this are too small for a 4x reference
 SCENES_MARGIN = 0.0  # the labelled box: LR height is the plate's, as in the plate folders
-MIN_AGREEMENT_CHARS = 4  # a scenes crop counts for OCR when its HR reading has this many
+MIN_AGREEMENT_CHARS = 4  # a scenes crop counts for OCR when its HR plate line has this many
 Progress = Callable[[str], None]
 
 
@@ -64,8 +64,8 @@ class BenchConfig:
 @dataclass
 class _Crop:
     """A crop, its protocol pairs and labels. ``agreement`` crops (scenes) have no text: at
-    each LR height their label is what the reader sees in the HR reference, and a reading is
-    correct when it equals that."""
+    each LR height their label is the plate line the reader sees in the HR reference
+    (``metrics.plate_line``), and a reading is correct when it holds that, as for a label."""
 
     key: str
     text: str
@@ -80,7 +80,7 @@ class _Crop:
         label = self.labels.get(h, "")
         if not label:
             return None
-        return reading == label if self.agreement else metrics.plate_read(label, reading)
+        return metrics.plate_read(label, reading)
 
 
 def source_of(key: str) -> str:
@@ -232,9 +232,11 @@ def _load_crops(config: BenchConfig, heights: list[int],
         notes.append(f"scenes: plates of the valid split of {config.scenes} at least "
                      f"{SCENES_MIN_BOX} px high, {_margin_words(config.scenes_margin)}; no text "
                      "labels, so their OCR rate is the agreement with HR: a reading counts as "
-                     "correct when it equals the reading of the HR reference (crops whose HR "
-                     f"reading has fewer than {MIN_AGREEMENT_CHARS} characters are left out of "
-                     "OCR)")
+                     "correct when it holds the plate line read in the HR reference (its text "
+                     f"boxes at least {metrics.PLATE_LINE_RATIO} of the tallest one's height, "
+                     "so state names and slogans are left out), as a reading holds a label "
+                     f"(crops whose HR plate line has fewer than {MIN_AGREEMENT_CHARS} "
+                     "characters are left out of OCR)")
     if not crops:
         raise PlateplugError(f"no readable plate crops in {config.data} (split {split})")
     return crops, split, notes
@@ -339,7 +341,7 @@ def _add_rows(result: BenchResult, crops: list[_Crop], name: str, track: str, h:
 def _measure_ceiling(crops: list[_Crop], result: BenchResult, reader: Reader | None,
                      progress: Progress) -> None:
     """OCR of the hr references (the same for both tracks); it also sets the labels of the
-    agreement crops (scenes): what the reader sees in their HR reference."""
+    agreement crops (scenes): the plate line the reader sees in their HR reference."""
     if reader is None:
         return
     progress("quality: hr (OCR ceiling)")
@@ -350,10 +352,10 @@ def _measure_ceiling(crops: list[_Crop], result: BenchResult, reader: Reader | N
             if not (c.text or c.agreement):
                 reads.append(None)
                 continue
-            text = _reading(reader, c.pairs[track0, h].hr)
-            if c.agreement and len(text) >= MIN_AGREEMENT_CHARS:
-                c.labels[h] = text
-            reads.append(c.correct(h, text))
+            texts = reader(c.pairs[track0, h].hr)
+            if c.agreement and len(label := metrics.plate_line(texts)) >= MIN_AGREEMENT_CHARS:
+                c.labels[h] = label
+            reads.append(c.correct(h, metrics.normalise_text("".join(texts))))
         for t in result.tracks:
             _add_rows(result, crops, HR, t, h, None, reads)
 

@@ -44,7 +44,7 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--scenes", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Scenes folder (boxes.csv, images/): its valid-split plates at least 48 px "
                    "high, cropped to the labelled box, are one more source; their OCR is "
-                   "the agreement with the HR reading (no text labels).")
+                   "the agreement with the HR reading's plate line (no text labels).")
 @click.option("--scenes-margin", type=click.FloatRange(0, 1), default=SCENES_MARGIN,
               show_default=True,
               help="Widen each scenes box by this share of its height on every side before "

@@ -1,8 +1,10 @@
-"""PSNR-Y, SSIM-Y (Wang et al. 2004) and the OCR rule of the benchmark protocol."""
+"""PSNR-Y, SSIM-Y (Wang et al. 2004), the OCR rule of the benchmark protocol and the plate's
+own line of a reading (the label of crops judged by agreement with HR)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -10,6 +12,7 @@ import numpy as np
 _C1 = (0.01 * 255) ** 2
 _C2 = (0.03 * 255) ** 2
 _NOT_PLATE_CHARS = re.compile(r"[^A-Z0-9]")
+PLATE_LINE_RATIO = 0.7  # text boxes at least this part of the tallest's height are the plate's
 
 
 def luma(img: np.ndarray) -> np.ndarray:
@@ -44,6 +47,19 @@ def ssim_y(output: np.ndarray, reference: np.ndarray) -> float:
 def normalise_text(text: str) -> str:
     """Upper-case and keep only A-Z0-9, as the OCR rule says."""
     return _NOT_PLATE_CHARS.sub("", text.upper())
+
+
+def plate_line(texts: Sequence[str]) -> str:
+    """The plate's own characters among a reader's text boxes, normalised: the boxes at least
+    PLATE_LINE_RATIO of the tallest box's height, joined in the reader's order. A state name,
+    slogan or dealer frame is smaller print than the registration. Every box counts when the
+    reader gives no heights (``ScoredText.height``)."""
+    heights = [getattr(t, "height", None) for t in texts]
+    if not texts or None in heights:
+        return normalise_text("".join(texts))
+    top = max(h for h in heights if h is not None)
+    return normalise_text("".join(t for t, h in zip(texts, heights)
+                                  if h is not None and h >= PLATE_LINE_RATIO * top))
 
 
 def plate_read(label: str, recognised: list[str] | str) -> bool:

@@ -61,6 +61,18 @@ def test_a_second_read_of_the_same_pixels_comes_from_the_cache(tmp_path):
     assert not isinstance(again[1], ScoredText)  # an unscored box stays a plain string
 
 
+def test_box_heights_are_kept_and_files_of_the_earlier_format_still_load(tmp_path):
+    path = tmp_path / "reads.jsonl"
+    tall = ScoredText("AB12", 0.9, 40.0)
+    ReadCache(path).wrap("tall", lambda image: [tall, ScoredText("ohio", 0.8)])(_image(10))
+    again = ReadCache(path).wrap("tall", Counter())(_image(10))
+    assert again == ["AB12", "ohio"] and [t.height for t in again] == [40.0, None]
+    key = image_key("old", _image(10))
+    path.write_text(json.dumps({"key": key, "texts": [["AB12", 0.9]]}) + "\n")
+    (old,) = ReadCache(path).wrap("old", Counter())(_image(10))
+    assert (old.score, old.height) == (0.9, None)
+
+
 def test_the_key_depends_on_reader_shape_and_every_pixel():
     image = _image(10)
     changed = image.copy()

@@ -14,7 +14,9 @@ from plateplug.bench.results import HR, BenchResult, Method, Row
 from plateplug.bench.runner import BenchConfig, _fill_gaps, _load_crops, run_bench
 from plateplug.cli import main
 from plateplug.errors import PlateplugError
-from tests.bench.conftest import text_crop
+from plateplug.readers import ReaderModel, ScoredText
+from tests.bench.conftest import CubicModel, text_crop
+from tests.conftest import register_in_code
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ def test_scenes_are_a_source_judged_by_agreement_with_hr(plate_dir, scenes_dir, 
     assert result.crops == 5 and result.agreement_crops == 1  # only the valid 60 px plate
     assert result.sources == ["(top level)", "scenes", "sub"]
     scenes = result.row("cubic", "clean", 16, "scenes")
-    # the fake reader sees "ABC123" everywhere: equal to the HR reading, so it agrees
+    # the fake reader sees "ABC123" everywhere: it holds the HR reading, so it agrees
     assert (scenes.crops, scenes.ocr_read, scenes.ocr_total) == (1, 1, 1)
     assert result.row(HR, "clean", 16, "scenes").ocr_rate == 1.0
     top = result.row("cubic", "clean", 16, "(top level)")
@@ -53,6 +55,37 @@ def test_scenes_are_a_source_judged_by_agreement_with_hr(plate_dir, scenes_dir, 
     overall = result.row("cubic", "clean", 16)
     assert (overall.crops, overall.ocr_read, overall.ocr_total) == (5, 2, 4)
     assert any("agreement with HR" in n for n in result.notes)
+
+
+class PlateLineReaderModel(ReaderModel):
+    """Reads a state name above the plate in the HR reference ``hr``, the plate alone in
+    anything else."""
+
+    name = "lines"
+
+    def __init__(self, hr: np.ndarray):
+        self.hr = hr
+
+    def load(self):
+        def read(image):
+            if image.shape == self.hr.shape and np.array_equal(image, self.hr):
+                return [ScoredText("Ohio", 0.9, 12.0), ScoredText("SCN 123", 0.95, 40.0)]
+            return [ScoredText("SCN123", 0.8, 40.0)]
+        return read
+
+
+def test_scenes_agreement_asks_for_the_plate_line_not_the_small_print(plate_dir, scenes_dir,
+                                                                       fresh_plugins,
+                                                                       fast_speed):
+    config = BenchConfig(data=plate_dir, models=["cubic"], lr_heights=(16,), tracks=("clean",),
+                         ocr="lines", scenes=scenes_dir, sources=["scenes"])
+    (crop,), _, _ = _load_crops(config, [16], ["clean"])
+    register_in_code("bench_lines", enhancers=(CubicModel(),),
+                     readers=(PlateLineReaderModel(crop.pairs["clean", 16].hr),))
+    result = run_bench(config)
+    scenes = result.row("cubic", "clean", 16)  # scenes is the only source
+    assert (scenes.ocr_read, scenes.ocr_total) == (1, 1)  # "SCN123" holds HR's plate line
+    assert any("the plate line read in the HR reference" in n for n in result.notes)
 
 
 def test_report_has_a_table_per_source(plate_dir, scenes_dir, fake_plugin, fast_speed,

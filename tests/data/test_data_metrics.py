@@ -1,9 +1,10 @@
-"""PSNR-Y and SSIM-Y against scikit-image, and the OCR rule on fixed strings."""
+"""PSNR-Y and SSIM-Y against scikit-image, the OCR rule and the plate line on fixed strings."""
 
 import numpy as np
 import pytest
 
-from plateplug.data.metrics import luma, normalise_text, plate_read, psnr_y, ssim_y
+from plateplug.data.metrics import luma, normalise_text, plate_line, plate_read, psnr_y, ssim_y
+from plateplug.readers import ScoredText
 from tests.data.conftest import text_crop
 
 skmetrics = pytest.importorskip("skimage.metrics")
@@ -65,3 +66,16 @@ def test_normalise_text():
 ])
 def test_plate_read_rule(label, read, ok):
     assert plate_read(label, read) is ok
+
+
+def test_plate_line_keeps_the_tallest_text_and_leaves_out_small_print():
+    boxes = [ScoredText("California", 0.9, 18.0), ScoredText("7ABC", 0.9, 47.0),
+             ScoredText("123", 0.8, 40.0), ScoredText("dmv.ca.gov", 0.9, 11.0)]
+    assert plate_line(boxes) == "7ABC123"  # 40 >= 0.7 x 47: the same line, in reading order
+    assert plate_line([ScoredText("OX65", 0.9, 50.0)]) == "OX65"
+    assert plate_line([]) == ""
+
+
+def test_plate_line_is_the_whole_reading_when_the_reader_gives_no_heights():
+    assert plate_line(["California", "7ABC123"]) == "CALIFORNIA7ABC123"
+    assert plate_line([ScoredText("OHIO", 0.9), ScoredText("AB12", 0.9, 40.0)]) == "OHIOAB12"

@@ -10,7 +10,7 @@ the angle classifier is left out, and when the lines it finds hold fewer than 4 
 characters it also reads the whole crop and keeps the longer reading; about 20 times faster
 on plate crops, and it reads at least as many (docs/plates.md). ``rapidocr-rec`` always
 skips detection: faster still, but blind to two-row plates. Each engine is built once per
-process; texts carry RapidOCR's confidence (``ScoredText``).
+process; texts carry RapidOCR's confidence and their box's height (``ScoredText``).
 """
 
 from __future__ import annotations
@@ -69,8 +69,10 @@ class RapidOcrReader(ReaderModel):
             best: list[str] = []
             for engine in engines:
                 result = engine(image)
-                texts: list[str] = [ScoredText(str(t), s) for t, s in
-                         zip(result.txts or (), result.scores or ()) if t]
+                texts: list[str] = [
+                    ScoredText(str(t), s, h) for t, s, h in
+                    zip(result.txts or (), result.scores or (), _box_heights(result, image))
+                    if t]
                 if min_chars is None:  # any text box: the first engine that finds one reads
                     if texts:
                         return texts
@@ -80,6 +82,15 @@ class RapidOcrReader(ReaderModel):
                         break
             return best
         return read
+
+
+def _box_heights(result: Any, image: np.ndarray) -> list[float]:
+    """The height in pixels of each text box RapidOCR found; recognition alone (no detection)
+    reads the whole image as one line, so its box is the image."""
+    boxes = getattr(result, "boxes", None)
+    if boxes is None:
+        return [float(image.shape[0])] * len(result.txts or ())
+    return [float(np.ptp(np.asarray(box, dtype=np.float64)[:, 1])) for box in boxes]
 
 
 def plate_chars(texts: list[str]) -> int:
