@@ -50,16 +50,21 @@ def normalise_text(text: str) -> str:
 
 
 def plate_line(texts: Sequence[str]) -> str:
-    """The plate's own characters among a reader's text boxes, normalised: the boxes at least
-    PLATE_LINE_RATIO of the tallest box's height, joined in the reader's order. A state name,
+    """The plate's own characters among a reader's text boxes, normalised: the boxes of
+    ``plate_line_boxes`` joined in the reader's order."""
+    return normalise_text("".join(plate_line_boxes(texts)))
+
+
+def plate_line_boxes(texts: Sequence[str]) -> list[str]:
+    """The text boxes at least PLATE_LINE_RATIO of the tallest box's height: a state name,
     slogan or dealer frame is smaller print than the registration. Every box counts when the
     reader gives no heights (``ScoredText.height``)."""
     heights = [getattr(t, "height", None) for t in texts]
-    if not texts or None in heights:
-        return normalise_text("".join(texts))
-    top = max(h for h in heights if h is not None)
-    return normalise_text("".join(t for t, h in zip(texts, heights)
-                                  if h is not None and h >= PLATE_LINE_RATIO * top))
+    known = [h for h in heights if h is not None]
+    if len(known) < len(heights):
+        return list(texts)
+    top = max(known, default=0.0)
+    return [t for t, h in zip(texts, known) if h >= PLATE_LINE_RATIO * top]
 
 
 def plate_read(label: str, recognised: list[str] | str) -> bool:

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from plateplug.data.crops import Crop
-from plateplug.data.metrics import normalise_text
+from plateplug.data.metrics import normalise_text, plate_line_boxes
 from plateplug.errors import PlateplugError
 from plateplug.imageio import atomic_path
 from plateplug.readers import Reader
@@ -25,11 +25,13 @@ MIN_SCORE = 0.9  # the reader's confidence a kept text needs
 
 def read_crop(reader: Reader, image: np.ndarray, height: int = HR_HEIGHT) -> tuple[str, float]:
     """The plate characters ``reader`` sees in ``image`` resized to ``height`` (aspect kept,
-    area averaging), and its lowest confidence over the text boxes (0 when it has none)."""
+    area averaging): its plate line (``metrics.plate_line_boxes``, the bench's label of a
+    scenes crop), and its lowest confidence over those text boxes (0 when it has none)."""
     width = max(1, round(image.shape[1] * height / image.shape[0]))
-    texts = reader(cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA))
-    scores = [float(getattr(t, "score", 0.0)) for t in texts]
-    return normalise_text("".join(texts)), min(scores, default=0.0)
+    boxes = plate_line_boxes(reader(cv2.resize(image, (width, height),
+                                               interpolation=cv2.INTER_AREA)))
+    scores = [float(getattr(t, "score", 0.0)) for t in boxes]
+    return normalise_text("".join(boxes)), min(scores, default=0.0)
 
 
 def label_crops(crops: Iterable[Crop], reader: Reader, min_score: float = MIN_SCORE

@@ -26,6 +26,14 @@ def test_a_crop_is_read_at_the_hr_height_with_its_lowest_confidence():
     assert read_crop(lambda image: [], _crop("k").image) == ("", 0.0)
 
 
+def test_a_crop_is_labelled_with_its_plate_line_and_that_line_s_confidence():
+    def reader(image):
+        return [ScoredText("Ohio", 0.5, 10.0), ScoredText("AB 12", 0.95, 40.0),
+                ScoredText("3", 0.9, 36.0), ScoredText("Birthplace of aviation", 0.4, 8.0)]
+
+    assert read_crop(reader, _crop("k").image) == ("AB123", 0.9)  # the small print left out
+
+
 def test_only_sure_plate_like_readings_are_kept():
     answers = {"sure": [ScoredText("KA03MG2784", 0.97)], "unsure": [ScoredText("AB123", 0.6)],
                "short": [ScoredText("AB1", 0.99)], "long": [ScoredText("CALIFORNIA3LZH164", 0.99)],
