@@ -355,7 +355,7 @@ def _measure_ceiling(crops: list[_Crop], result: BenchResult, reader: Reader | N
             texts = reader(c.pairs[track0, h].hr)
             if c.agreement and len(label := metrics.plate_line(texts)) >= MIN_AGREEMENT_CHARS:
                 c.labels[h] = label
-            reads.append(c.correct(h, metrics.normalise_text("".join(texts))))
+            reads.append(c.correct(h, "".join(texts)))  # plate_read normalises
         for t in result.tracks:
             _add_rows(result, crops, HR, t, h, None, reads)
 
