@@ -1,17 +1,26 @@
 """Per-character voting over the reads of one tracked plate.
 
 Each read is a text and the reader's confidence in [0, 1] (1 for readers that give none,
-which makes the vote a plain majority). The vote:
+which makes the vote a plain majority). The vote aligns the reads, so that a read that
+drops or adds a character (a lost first letter, a bolt read as ``1``) still votes on the
+characters it has:
 
 1. normalises every text (upper case, A-Z and 0-9 only) and leaves out empty reads;
-2. picks the length: the one whose reads add up to the most confidence (ties: more reads,
-   then the longer length, since OCR drops a character more often than it adds one);
-3. at each position, among the reads of that length only, picks the character whose reads
-   add up to the most confidence (ties: the character of the most confident read, then the
-   one read first);
-4. gives each character the confidence of the reads agreeing on it summed over the number
-   of reads of every length: a lone read keeps its own confidence, disagreement (on the
-   character or on the length) lowers it. The text's confidence is its weakest character's.
+2. picks the centre read: among the 8 texts with the most confidence, the one whose edit
+   distance to every read, weighted by their confidence, adds up to the least (ties: the
+   text with the most confidence, then more reads, then the longer, since OCR drops a
+   character more often than it adds one);
+3. aligns every read to the centre by edit distance: at each centre position a read gives a
+   character or nothing (it dropped it), and between positions it may insert characters;
+4. at each centre position picks, among the characters and nothing, the one whose reads add
+   up to the most confidence (ties: a character before nothing, then the character of the
+   most confident read, then the one read first); between positions, keeps the insertion
+   whose reads outweigh those that insert nothing there;
+5. gives each character the confidence of the reads agreeing on it summed over the number
+   of reads: a lone read keeps its own confidence, disagreement lowers it. The text's
+   confidence is its weakest character's.
+
+Reads of one length vote position by position, as a plain per-character vote would.
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ from plateplug.data.metrics import normalise_text
 from plateplug.errors import ReadingError
 
 DIGITS = 9  # confidence sums are compared rounded, so 0.45 + 0.45 ties with 0.9
+CENTRE_CANDIDATES = 8  # the centre is one of the texts with the most confidence: O(n) per vote
+NOTHING = ""  # what a read gives at a centre position it dropped, or between two it did not add to
 
 
 @dataclass(frozen=True)
@@ -61,25 +72,94 @@ class Vote:
     reads: int
 
 
+@dataclass(frozen=True)
+class Alignment:
+    """A text aligned to a centre text: ``chars[i]`` is its character at centre position i
+    (NOTHING if dropped), ``inserted[i]`` what it adds before position i (the last entry:
+    after the end)."""
+
+    chars: tuple[str, ...]
+    inserted: tuple[str, ...]
+
+
 def vote(reads: Iterable[Read]) -> Vote | None:
-    """The per-character vote over ``reads`` (see the module docstring); None when no read
-    has plate characters."""
+    """The aligned per-character vote over ``reads`` (see the module docstring); None when
+    no read has plate characters."""
     texts = [(normalise_text(r.text), r.confidence) for r in reads]
     texts = [(t, c) for t, c in texts if t]
     if not texts:
         return None
-    length = max({len(t) for t, _ in texts}, key=lambda n: (
-        _sum(c for t, c in texts if len(t) == n), sum(len(t) == n for t, _ in texts), n))
-    same = [(t, c) for t, c in texts if len(t) == length]
-    chars, confidences = [], []
-    for i in range(length):
-        column = [(t[i], c) for t, c in same]
-        first = {ch: k for k, (ch, _) in reversed(list(enumerate(column)))}
-        char = max(first, key=lambda ch: (_sum(c for x, c in column if x == ch),
-                                          max(c for x, c in column if x == ch), -first[ch]))
-        chars.append(char)
-        confidences.append(math.fsum(c for x, c in column if x == char) / len(texts))
+    distinct = list(dict.fromkeys(t for t, _ in texts))
+    weight = {t: _sum(c for x, c in texts if x == t) for t in distinct}
+    count = {t: sum(x == t for x, _ in texts) for t in distinct}
+    candidates = sorted(distinct, key=lambda t: (-weight[t], -count[t], -len(t)))
+    cost = {t: _sum(weight[u] * edit_distance(t, u) for u in distinct)
+            for t in candidates[:CENTRE_CANDIDATES]}
+    centre = min(cost, key=lambda t: (cost[t], -weight[t], -count[t], -len(t)))
+    aligned = {t: align(centre, t) for t in distinct}
+    chars: list[str] = []
+    confidences: list[float] = []
+    for i in range(len(centre) + 1):
+        inserted, confidence = _pick([(aligned[t].inserted[i], c) for t, c in texts],
+                                     prefer_nothing=True)
+        chars += inserted
+        confidences += [confidence / len(texts)] * len(inserted)
+        if i < len(centre):
+            char, confidence = _pick([(aligned[t].chars[i], c) for t, c in texts],
+                                     prefer_nothing=False)
+            if char:
+                chars.append(char)
+                confidences.append(confidence / len(texts))
     return Vote("".join(chars), min(confidences), tuple(confidences), len(texts))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """The Levenshtein distance: fewest characters changed, dropped or added to make ``b``."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        diagonal, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (ca != cb))
+    return row[-1]
+
+
+def align(centre: str, text: str) -> Alignment:
+    """``text`` aligned to ``centre`` by edit distance (among equally short alignments:
+    changed characters first, then dropped ones)."""
+    m, n = len(centre), len(text)
+    cost = [[i + j if not (i and j) else 0 for j in range(n + 1)] for i in range(m + 1)]
+    for i in range(1, m + 1):
+        for j in range(1, n + 1):
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1,
+                             cost[i - 1][j - 1] + (centre[i - 1] != text[j - 1]))
+    chars, inserted = [NOTHING] * m, [NOTHING] * (m + 1)
+    i, j = m, n
+    while i or j:
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + (centre[i - 1] != text[j - 1]):
+            chars[i - 1] = text[j - 1]
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            i -= 1
+        else:
+            inserted[i] = text[j - 1] + inserted[i]
+            j -= 1
+    return Alignment(tuple(chars), tuple(inserted))
+
+
+def _pick(options: list[tuple[str, float]], prefer_nothing: bool) -> tuple[str, float]:
+    """The option whose reads add up to the most confidence, and that sum. Ties: NOTHING
+    first if ``prefer_nothing`` else last, then the most confident read's, then the first."""
+    first: dict[str, int] = {}
+    for k, (option, _) in enumerate(options):
+        first.setdefault(option, k)
+
+    def rank(option: str) -> tuple[float, bool, float, int]:
+        agreeing = [c for x, c in options if x == option]
+        return (_sum(agreeing), (option == NOTHING) == prefer_nothing, max(agreeing),
+                -first[option])
+
+    best = max(first, key=rank)
+    return best, math.fsum(c for x, c in options if x == best)
 
 
 def _sum(values: Iterable[float]) -> float:

@@ -1,7 +1,9 @@
-"""Per-character voting over hand-made reads: majorities, confidences, ties and lengths."""
+"""Aligned per-character voting over hand-made reads: majorities, confidences, ties, and
+reads that drop or add characters."""
 
 import pytest
 
+from plateplug.data.voting import align, edit_distance
 from plateplug.readers import ScoredText
 from plateplug.reading import Read, ReadingError, vote
 
@@ -25,16 +27,32 @@ def test_text_is_normalised_and_empty_reads_do_not_vote():
     assert vote([]) is None
 
 
-def test_length_is_voted_first_then_characters_among_that_length():
+def test_reads_that_drop_a_character_still_vote_on_the_others():
     reads = [Read("AB123", 0.5), Read("AB23", 0.9), Read("XB123", 0.6), Read("AB12", 0.3)]
-    # length 5: 1.1, length 4: 1.2 -> four characters, from AB23 and AB12 only
     result = vote(reads)
-    assert result.text == "AB23"
-    # position 3: '3' (0.9) beats '2' (0.3); the length-5 reads never vote on characters
-    assert result.char_confidences == pytest.approx((1.2 / 4, 1.2 / 4, 0.9 / 4, 0.9 / 4))
+    # centre AB123 (weighted distance 0.9 + 0.6 + 0.3); AB23 and AB12 vote A over X
+    assert result.text == "AB123"
+    assert result.char_confidences == pytest.approx((1.7 / 4, 2.3 / 4, 1.4 / 4, 2.3 / 4,
+                                                     2.0 / 4))
 
 
-def test_length_tie_goes_to_more_reads_then_to_the_longer_text():
+def test_a_lost_first_character_and_an_added_one_are_outvoted():
+    reads = [Read("HHW650", 0.95), Read("1HHW650", 0.64), Read("1H7W650", 0.67),
+             Read("HH7W650", 0.69), Read("HW650", 0.87)]  # five reads, five lengths
+    assert vote(reads).text == "HHW650"
+    # a dropped or an added character is outvoted by the reads without the change
+    assert vote([Read("AB12", 0.9), Read("AB12", 0.8), Read("AB1", 0.7)]).text == "AB12"
+    assert vote([Read("AB1", 0.9), Read("AB1", 0.8), Read("AB12", 0.7)]).text == "AB1"
+
+
+def test_characters_added_to_the_centre_are_kept_when_their_reads_outweigh_the_others():
+    # centre B12 (weighted distance 2.0 against 2.3); A is added by 0.5 + 0.5 against 0.9
+    result = vote([Read("B12", 0.9), Read("AB13", 0.5), Read("AB14", 0.5)])
+    assert result.text == "AB12"
+    assert result.char_confidences == pytest.approx((1.0 / 3, 1.9 / 3, 1.9 / 3, 0.9 / 3))
+
+
+def test_centre_tie_goes_to_more_confidence_then_more_reads_then_the_longer_text():
     assert vote([Read("AB12", 0.8), Read("AB1", 0.4), Read("AB1", 0.4)]).text == "AB1"
     assert vote([Read("AB12", 0.5), Read("AB1", 0.5)]).text == "AB12"
 
@@ -51,14 +69,24 @@ def test_confidence_is_the_weakest_character_over_all_reads():
     result = vote([Read("AB1", 0.9), Read("AB1", 0.7), Read("A81", 0.8)])
     assert result.char_confidences == pytest.approx((0.8, 1.6 / 3, 0.8))
     assert result.confidence == pytest.approx(1.6 / 3)
-    # a read of another length counts in the denominator: disagreement lowers confidence
-    assert vote([Read("AB1", 0.9), Read("AB1", 0.7), Read("AB", 0.8)]).confidence == \
-        pytest.approx(1.6 / 3)
+    # a read without the last character lowers that character's confidence
+    result = vote([Read("AB1", 0.9), Read("AB1", 0.7), Read("AB", 0.8)])
+    assert result.char_confidences == pytest.approx((0.8, 0.8, 1.6 / 3))
 
 
 def test_zero_confidence_reads_count_but_do_not_weigh():
     result = vote([Read("AB", 0.0), Read("AB", 0.0), Read("CD", 0.2)])
     assert result.text == "CD" and result.confidence == pytest.approx(0.2 / 3)
+
+
+def test_edit_distance_and_alignment():
+    assert edit_distance("HHW650", "1H7W650") == 2
+    assert edit_distance("", "AB") == 2 and edit_distance("AB", "AB") == 0
+    aligned = align("ABC", "XABCY")  # added before the start and after the end
+    assert aligned.chars == ("A", "B", "C") and aligned.inserted == ("X", "", "", "Y")
+    aligned = align("AB123", "AB23")  # dropped: nothing at that position
+    assert aligned.chars == ("A", "B", "", "2", "3") and set(aligned.inserted) == {""}
+    assert align("AB", "A8").chars == ("A", "8")  # same length: position by position
 
 
 @pytest.mark.parametrize("confidence", [-0.1, 1.5, float("nan")])
