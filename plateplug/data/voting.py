@@ -20,7 +20,9 @@ characters it has:
    of reads: a lone read keeps its own confidence, disagreement lowers it. The text's
    confidence is its weakest character's.
 
-Reads of one length vote position by position, as a plain per-character vote would.
+Reads of the centre's length line up position by position, as in a plain per-character
+vote, unless a shift (a character dropped and another added) explains them with fewer
+edits.
 """
 
 from __future__ import annotations

@@ -87,6 +87,8 @@ def test_edit_distance_and_alignment():
     aligned = align("AB123", "AB23")  # dropped: nothing at that position
     assert aligned.chars == ("A", "B", "", "2", "3") and set(aligned.inserted) == {""}
     assert align("AB", "A8").chars == ("A", "8")  # same length: position by position
+    shifted = align("ABCD", "BCDE")  # unless a shift takes fewer edits (2 against 4)
+    assert shifted.chars == ("", "B", "C", "D") and shifted.inserted == ("", "", "", "", "E")
 
 
 @pytest.mark.parametrize("confidence", [-0.1, 1.5, float("nan")])
