@@ -14,6 +14,7 @@ from plateplug.data.datasets import read_crops, select
 from plateplug.data.frames import read_frames
 from plateplug.data.metrics import psnr_y
 from plateplug.data.protocol import make_burst, make_pair
+from plateplug.video.working import declared_max_height
 from tests.conftest import SHARED_DATA
 
 pytest.importorskip("onnxruntime")
@@ -36,6 +37,14 @@ def test_shipped_enhancer_loads_with_its_metadata(name):
     assert enhancer.name == name and enhancer.scale == 4
     out = enhancer(np.full((16, 48, 3), 128, np.uint8))
     assert out.shape == (64, 192, 3) and out.dtype == np.uint8
+
+
+@pytest.mark.parametrize("name", (*BUILT_IN, "mfsr"))
+def test_shipped_enhancer_declares_its_working_height(name):
+    """Videos shrink taller crops to it; without it mfsr fused street.mp4's 84 px crops at
+    full size (3.4 times the time per frame, one labelled plate fewer read)."""
+    enhancer = plateplug.load(name, device="cpu")
+    assert declared_max_height(enhancer) == (48 if name == "unet" else 32)
 
 
 @pytest.mark.parametrize("name", BUILT_IN)

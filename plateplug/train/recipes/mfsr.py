@@ -38,6 +38,7 @@ RECIPE = Recipe(
     degradation="camera",
     needs_init=True,
     frames=BURST_FRAMES,
+    input_heights=(12, 32),  # resnet's: the same trunk and training crops (docs/video.md)
     sampler=BurstSampler,
     validation=burst_validation,
     validation_setting="burst_realistic16",
