@@ -1,6 +1,8 @@
 """Aligned per-character voting over hand-made reads: majorities, confidences, ties, and
 reads that drop or add characters."""
 
+import random
+
 import pytest
 
 from plateplug.data.voting import align, edit_distance
@@ -89,6 +91,17 @@ def test_edit_distance_and_alignment():
     assert align("AB", "A8").chars == ("A", "8")  # same length: position by position
     shifted = align("ABCD", "BCDE")  # unless a shift takes fewer edits (2 against 4)
     assert shifted.chars == ("", "B", "C", "D") and shifted.inserted == ("", "", "", "", "E")
+
+
+def test_any_reads_vote_a_text_with_one_confidence_per_character():
+    rng = random.Random(0)  # short texts of few characters: many drops, adds and ties
+    for _ in range(3000):
+        reads = [Read("".join(rng.choice("AB1") for _ in range(rng.randint(1, 4))),
+                      rng.choice([0.0, 0.5, 1.0, rng.random()]))
+                 for _ in range(rng.randint(1, 6))]
+        result = vote(reads)
+        assert result.text and len(result.char_confidences) == len(result.text)
+        assert 0.0 <= result.confidence == min(result.char_confidences) <= 1.0
 
 
 @pytest.mark.parametrize("confidence", [-0.1, 1.5, float("nan")])
