@@ -94,10 +94,13 @@ def vote(reads: Iterable[Read]) -> Vote | None:
     distinct = list(dict.fromkeys(t for t, _ in texts))
     weight = {t: _sum(c for x, c in texts if x == t) for t in distinct}
     count = {t: sum(x == t for x, _ in texts) for t in distinct}
-    candidates = sorted(distinct, key=lambda t: (-weight[t], -count[t], -len(t)))
+
+    def prominence(t: str) -> tuple[float, int, int]:  # the most confidence, reads, length
+        return -weight[t], -count[t], -len(t)
+
     cost = {t: _sum(weight[u] * edit_distance(t, u) for u in distinct)
-            for t in candidates[:CENTRE_CANDIDATES]}
-    centre = min(cost, key=lambda t: (cost[t], -weight[t], -count[t], -len(t)))
+            for t in sorted(distinct, key=prominence)[:CENTRE_CANDIDATES]}
+    centre = min(cost, key=lambda t: (cost[t], *prominence(t)))
     aligned = {t: align(centre, t) for t in distinct}
     chars: list[str] = []
     confidences: list[float] = []
@@ -117,23 +120,14 @@ def vote(reads: Iterable[Read]) -> Vote | None:
 
 def edit_distance(a: str, b: str) -> int:
     """The Levenshtein distance: fewest characters changed, dropped or added to make ``b``."""
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        diagonal, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (ca != cb))
-    return row[-1]
+    return _edit_costs(a, b)[-1][-1]
 
 
 def align(centre: str, text: str) -> Alignment:
     """``text`` aligned to ``centre`` by edit distance (among equally short alignments:
     changed characters first, then dropped ones)."""
     m, n = len(centre), len(text)
-    cost = [[i + j if not (i and j) else 0 for j in range(n + 1)] for i in range(m + 1)]
-    for i in range(1, m + 1):
-        for j in range(1, n + 1):
-            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1,
-                             cost[i - 1][j - 1] + (centre[i - 1] != text[j - 1]))
+    cost = _edit_costs(centre, text)
     chars, inserted = [NOTHING] * m, [NOTHING] * (m + 1)
     i, j = m, n
     while i or j:
@@ -146,6 +140,17 @@ def align(centre: str, text: str) -> Alignment:
             inserted[i] = text[j - 1] + inserted[i]
             j -= 1
     return Alignment(tuple(chars), tuple(inserted))
+
+
+def _edit_costs(a: str, b: str) -> list[list[int]]:
+    """``cost[i][j]``: the edit distance between ``a[:i]`` and ``b[:j]``."""
+    cost = [[i + j if not (i and j) else 0 for j in range(len(b) + 1)]
+            for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1,
+                             cost[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+    return cost
 
 
 def _pick(options: list[tuple[str, float]], prefer_nothing: bool) -> tuple[str, float]:
