@@ -42,7 +42,7 @@ def test_shipped_enhancer_loads_with_its_metadata(name):
 @pytest.mark.parametrize("name", (*BUILT_IN, "mfsr"))
 def test_shipped_enhancer_declares_its_working_height(name):
     """Videos shrink taller crops to it; without it mfsr fused street.mp4's 84 px crops at
-    full size (3.4 times the time per frame, one labelled plate fewer read)."""
+    full size (2.5 times the time per frame, one labelled plate fewer read)."""
     enhancer = plateplug.load(name, device="cpu")
     assert declared_max_height(enhancer) == (48 if name == "unet" else 32)
 
