@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from plateplug.cli.options import data_option, threads_option
+from plateplug.data.fonts import FONT_SETS
 from plateplug.errors import PlateplugError
 from plateplug.extras import require
 from plateplug.train.degrade import PROFILES
@@ -127,6 +128,10 @@ def _check_recognizer(model: str, recognizer: str) -> None:
                    "--scenes crops [default: drawn as the others].")
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
+@click.option("--fonts", type=click.Choice(FONT_SETS), default="hershey", show_default=True,
+              help="Fonts of the rendered plates' characters: OpenCV's Hershey fonts, TrueType "
+                   "sans fonts from the train extra's font wheels (Source Sans Pro, OFL 1.1; "
+                   "Open Sans, Apache 2.0), or all of them.")
 @click.option("--ema", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               help="Keep a moving average of the weights at this decay (e.g. 0.999: about "
                    "the last 1,000 steps) and validate, export and --init from it [default: "
@@ -134,7 +139,7 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, workers, seed,
           recognizer, text_loss, text_weight, adversarial_weight, ctc_weight, ctc_two_row, width,
           grid, teacher, teacher_share, val_every, degradation, scenes, scenes_texts, ctc_scenes,
-          scenes_share, synthetic, ema) -> None:
+          scenes_share, synthetic, fonts, ema) -> None:
     """Train built-in MODEL x4 on real plates (runs unchanged under torchrun)."""
     try:
         require("torch", "train")
@@ -159,7 +164,8 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
         config = TrainConfig(
             model=model, data=list(data), out=out, steps=steps, minutes=minutes, batch=batch,
             lr=lr, resume=resume, init=init, threads=threads, seed=seed, val_every=val_every,
-            degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, width=width,
+            degradation=degradation, scenes=_scenes(scenes), synthetic=synthetic, fonts=fonts,
+            width=width,
             grid=grid, teacher=teacher, teacher_share=teacher_share, workers=workers,
             ctc_weight=ctc_weight, ctc_two_row=ctc_two_row, scenes_texts=scenes_texts,
             ctc_scenes=ctc_scenes, scenes_share=scenes_share, ema=ema or 0.0,
@@ -187,7 +193,12 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles (with their text) added to the "
                    "training crops.")
-def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed, synthetic) -> None:
+@click.option("--fonts", type=click.Choice(FONT_SETS), default="hershey", show_default=True,
+              help="Fonts of the rendered plates' characters: OpenCV's Hershey fonts, TrueType "
+                   "sans fonts from the train extra's font wheels (Source Sans Pro, OFL 1.1; "
+                   "Open Sans, Apache 2.0), or all of them.")
+def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed, synthetic,
+                     fonts) -> None:
     """Train the CRNN plate-text recogniser used by the srgan perceptual loss."""
     try:
         require("torch", "train")
@@ -196,7 +207,7 @@ def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed, synthe
 
         path = run(RecognizerConfig(data=list(data), steps=steps, minutes=minutes, batch=batch,
                                     lr=lr, out=out, threads=threads, seed=seed,
-                                    synthetic=synthetic))
+                                    synthetic=synthetic, fonts=fonts))
     except PlateplugError as exc:
         raise _fail(exc) from exc
     click.echo(str(path))

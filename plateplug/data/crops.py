@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from plateplug.data.datasets import PLATE_MARGIN, crop_boxes, read_crops, select
+from plateplug.data.fonts import FontSet, glyph_fonts
 from plateplug.data.plate_render import TextLine, render_plate
 from plateplug.errors import PlateplugError
 
@@ -73,11 +74,14 @@ def load_scenes(folder: Path, texts: Mapping[str, str] | None = None) -> list[Cr
                                          min_box_height=SCENES_MIN_BOX)]
 
 
-def synthetic_crops(count: int, seed: int, rows: int | None = None) -> list[Crop]:
+def synthetic_crops(count: int, seed: int, rows: int | None = None,
+                    fonts: FontSet = "hershey") -> list[Crop]:
     """``count`` rendered plates of made-up styles with their text (``plate_render``; one
-    or two rows, or ``rows``), the same for a given seed."""
+    or two rows, or ``rows``; characters in the font set ``fonts``), the same for a given
+    seed and font set."""
     rng = np.random.default_rng([seed, 0x5E7] if rows is None else [seed, 0x5E7, rows])
-    plates = (render_plate(rng, rows=rows) for _ in range(count))
+    glyphs = glyph_fonts(fonts)
+    plates = (render_plate(rng, rows=rows, fonts=glyphs) for _ in range(count))
     return [Crop(p.image, f"synth/{i:05d}", p.text, p.lines) for i, p in enumerate(plates)]
 
 

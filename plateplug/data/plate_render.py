@@ -1,11 +1,13 @@
-"""Made-up licence plates with their text (torch-free: numpy and OpenCV's Hershey fonts).
+"""Made-up licence plates with their text (torch-free: numpy, OpenCV and optionally Pillow).
 
 One renderer for two users: the detector's procedural plates (``rich=False``: plain one- or
 two-row plates, borders, a side band) and the enhancers' synthetic training plates
 (``rich=True``: also condensed or wide lettering, free character spacing, tinted and
 gradient paper, small text above and below the characters, frames, bolts, dirt, a margin of
-background and a slight perspective). The fonts are OpenCV's built-in Hershey vector fonts,
-so nothing has to be downloaded. All randomness comes from the numpy Generator passed in.
+background and a slight perspective). The characters are drawn in OpenCV's built-in Hershey
+vector fonts, or with ``fonts`` in TrueType sans fonts from the ``train`` extra's font wheels
+as well (``plateplug.data.fonts``); nothing is downloaded. All randomness comes from the
+numpy Generator passed in.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from plateplug.data.fonts import GLYPH_HERSHEY, Font, draw_glyph
+
 DETECTOR_GLYPHS = "ABCDEFGHKMNPRSTXYZ0123456789"
 PLATE_GLYPHS = string.ascii_uppercase + string.digits
 _LIGHT = ((235, 235, 235), (40, 200, 245), (200, 200, 200), (225, 240, 250))  # BGR
 _DARK = ((30, 30, 30), (40, 110, 30), (120, 50, 20), (20, 20, 120))
-_FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_PLAIN,
-          cv2.FONT_HERSHEY_TRIPLEX)
-_RICH_FONTS = _FONTS + (cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_SIMPLEX | cv2.FONT_ITALIC)
+_FONTS = GLYPH_HERSHEY[:4]  # the detector's plain plates
 _SMALL_FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX,
                 cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_COMPLEX_SMALL)
 _GLYPH_PX = 48  # glyphs are drawn at this height, then resized into their box
@@ -54,18 +56,14 @@ def procedural_plate(rng: np.random.Generator) -> np.ndarray:
     return render_plate(rng, rich=False).image
 
 
-def text_mask(text: str, font: int, thickness: int, spacing: float) -> np.ndarray:
+def text_mask(text: str, font: Font, thickness: int, spacing: float) -> np.ndarray:
     """Float mask (0..1) of ``text`` drawn glyph by glyph ``spacing`` glyph-widths apart,
     cropped to the ink."""
-    scale = cv2.getFontScaleFromHeight(font, _GLYPH_PX, thickness)
-    sizes = [cv2.getTextSize(ch, font, scale, thickness)[0] for ch in text]
     gap = int(spacing * _GLYPH_PX * 0.6)
-    width = sum(w for w, _ in sizes) + gap * max(0, len(text) - 1) + 4 * _GLYPH_PX
-    canvas = np.zeros((3 * _GLYPH_PX, width), np.uint8)
+    canvas = np.zeros((3 * _GLYPH_PX, (2 * len(text) + 4) * _GLYPH_PX), np.uint8)
     x = 2 * _GLYPH_PX
-    for ch, (w, _) in zip(text, sizes):
-        cv2.putText(canvas, ch, (x, 2 * _GLYPH_PX), font, scale, 255, thickness, cv2.LINE_AA)
-        x += w + gap
+    for ch in text:
+        x += draw_glyph(canvas, ch, (x, 2 * _GLYPH_PX), font, _GLYPH_PX, thickness) + gap
     ys, xs = np.nonzero(canvas)
     if len(xs) == 0:
         return np.zeros((1, 1), np.float32)
@@ -178,10 +176,11 @@ def _mount(plate: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, int
     return np.clip(out + 0.5, 0, 255).astype(np.uint8), m
 
 
-def render_plate(rng: np.random.Generator, rich: bool = True,
-                 rows: int | None = None) -> RenderedPlate:
+def render_plate(rng: np.random.Generator, rich: bool = True, rows: int | None = None,
+                 fonts: tuple[Font, ...] = GLYPH_HERSHEY) -> RenderedPlate:
     """A random plate and its text; ``rich`` adds the styles listed in the module doc;
-    ``rows`` (1 or 2) fixes the number of character rows, else it is drawn."""
+    ``rows`` (1 or 2) fixes the number of character rows, else it is drawn; in rich mode the
+    characters are drawn in one of ``fonts`` (``plateplug.data.fonts.glyph_fonts``)."""
     drawn_rows = 2 if rng.random() < (0.3 if rich else 0.4) else 1  # drawn always: same stream
     rows = rows or drawn_rows
     height = int(rng.integers(56, 121) if rich else rng.integers(40, 81))
@@ -201,8 +200,8 @@ def render_plate(rng: np.random.Generator, rich: bool = True,
     if rich and rows == 1:
         top = int(height * rng.uniform(0.16, 0.26)) if rng.random() < 0.55 else 4
         bottom = int(height * rng.uniform(0.14, 0.24)) if rng.random() < 0.45 else 4
-    fonts = _RICH_FONTS if rich else _FONTS
-    font = fonts[int(rng.integers(len(fonts)))]
+    choices = fonts if rich else _FONTS
+    font = choices[int(rng.integers(len(choices)))]
     thickness = int(rng.integers(1, 5)) if rich else 2
     spacing = rng.uniform(-0.05, 0.6) if rich else 0.15
     glyphs = list(PLATE_GLYPHS if rich else DETECTOR_GLYPHS)

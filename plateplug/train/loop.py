@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from plateplug.data.crops import Crop, load_scenes, load_sources, synthetic_crops
+from plateplug.data.fonts import FontSet
 from plateplug.data.metrics import psnr_y
 from plateplug.errors import PlateplugError
 from plateplug.models import enhancer_model
@@ -65,6 +66,7 @@ class TrainConfig:
     scenes: str | None = None  # scenes folder (boxes.csv): its train boxes are training crops
     scenes_texts: str | None = None  # key,text CSV of scenes crops (train.scene_texts)
     synthetic: int = 0  # rendered plates of made-up styles added to the crops
+    fonts: FontSet = "hershey"  # the rendered plates' character fonts (data.fonts)
     stop_after: int | None = None  # end this run early at that step (the schedule keeps steps)
     width: int | None = None  # the generator's num_feat; None: the recipe's (or the resumed run's)
     grid: int | None = None  # multi-frame: shift-and-add grid scale (0: none; None: as resumed)
@@ -116,9 +118,9 @@ def text_plates(config: TrainConfig, real: list[Crop], rng: np.random.Generator,
     ``config.synthetic`` rendered one-row plates (the recogniser reads one line); with
     ``config.ctc_two_row``, as many rendered two-row plates, read row by row; with
     ``config.ctc_scenes``, that share of the one-row plates from the labelled scenes crops."""
-    rendered = synthetic_crops(config.synthetic, config.seed, rows=1)
+    rendered = synthetic_crops(config.synthetic, config.seed, rows=1, fonts=config.fonts)
     if config.ctc_two_row:
-        rendered += synthetic_crops(config.synthetic, config.seed, rows=2)
+        rendered += synthetic_crops(config.synthetic, config.seed, rows=2, fonts=config.fonts)
     return TextPlateSampler(real + rendered, rng, degradation, frames, config.ctc_two_row,
                             config.ctc_scenes, grid)
 
@@ -195,7 +197,7 @@ def _train(
     elif config.scenes_texts:
         raise PlateplugError("--scenes-texts labels the --scenes crops: give --scenes too")
     if config.synthetic:
-        crops += synthetic_crops(config.synthetic, config.seed)
+        crops += synthetic_crops(config.synthetic, config.seed, fonts=config.fonts)
         counts["synthetic"] = config.synthetic
     sampler = recipe.sampler(crops, rng, recipe.patch_width, degradation, config.scenes_share)
     if config.teacher:  # TeacherTargets refuses a multi-frame model's bursts

@@ -16,6 +16,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from plateplug.data.crops import Crop, load_sources, synthetic_crops
+from plateplug.data.fonts import FontSet
 from plateplug.errors import PlateplugError
 from plateplug.train import checkpoint
 from plateplug.train.archs.recognizer_arch import (
@@ -47,6 +48,7 @@ class RecognizerConfig:
     threads: int | None = None
     seed: int = 0
     synthetic: int = 0
+    fonts: FontSet = "hershey"  # the rendered plates' character fonts (data.fonts)
 
 
 def _labelled(crops: list[Crop]) -> list[Crop]:
@@ -95,7 +97,7 @@ def train_recognizer(config: RecognizerConfig) -> Path:
     val_crops = _labelled(load_sources(config.data, "val"))
     if not train_crops:
         raise PlateplugError("no labelled training crops (labels.csv text column) found")
-    train_crops += _labelled(synthetic_crops(config.synthetic, config.seed))
+    train_crops += _labelled(synthetic_crops(config.synthetic, config.seed, fonts=config.fonts))
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     model = PlateCRNN()

@@ -1,6 +1,7 @@
 """Loading crops in RAM (plates folder, dashcam and scenes boxes, rendered plates) without
 validation crops."""
 
+import numpy as np
 import pytest
 
 from plateplug.data.crops import load_dashcam, load_scenes, load_sources, synthetic_crops
@@ -53,3 +54,10 @@ def test_synthetic_crops_are_labelled_and_seeded():
     assert all(c.text for c in crops)
     assert [c.text for c in crops] == [c.text for c in again]
     assert [c.text for c in crops] != [c.text for c in synthetic_crops(6, seed=2)]
+
+
+def test_synthetic_crops_take_a_font_set():
+    pytest.importorskip("ttf_opensans")
+    hershey, truetype = synthetic_crops(3, seed=1), synthetic_crops(3, seed=1, fonts="truetype")
+    assert [c.text for c in hershey] == [c.text for c in truetype]
+    assert not any(np.array_equal(a.image, b.image) for a, b in zip(hershey, truetype))

@@ -45,6 +45,19 @@ def test_train_adds_scenes_and_synthetic_crops_with_the_balanced_default(
     assert json.loads((out / "config.json").read_text())["degradation"] == "balanced"
 
 
+def test_train_renders_plates_in_the_chosen_fonts(synthetic_plates, tmp_path):
+    pytest.importorskip("ttf_opensans")
+    out = tmp_path / "run"
+    result = CliRunner().invoke(train, [
+        "unet", "--data", str(synthetic_plates), "--steps", "1", "--batch", "2",
+        "--out", str(out), "--threads", "1", "--scenes", "none", "--synthetic", "3",
+        "--fonts", "truetype"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "config.json").read_text())["fonts"] == "truetype"
+    result = CliRunner().invoke(train, ["unet", "--data", ".", "--fonts", "comic"])
+    assert result.exit_code != 0 and "'comic' is not one of" in result.output
+
+
 def test_train_scenes_option(tmp_path, monkeypatch):
     train_cli = importlib.import_module("plateplug.cli.train")
 
