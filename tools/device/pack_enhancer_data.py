@@ -3,12 +3,14 @@
 frames and the scenes photos only the train-split windows the training crops come from
 (each plate's margin window, saved as PNG: the same crops pixel for pixel and in the same
 order, a fraction of the bytes); optionally RapidOCR's recogniser file for the text
-loss. Each call carries one part and copies it into /tmp/stash (``cp -a PART/. /tmp/stash/``),
-where the parts add up to ``data/plates``, ``data/dashcam``, ``scenes`` (and
-``recogniser/``), ready for tools/device/train_enhancer.sh.
+loss and wheel files for packages that machine lacks (``--wheel``: the font wheels of
+``--fonts truetype|all``). Each call carries one part and copies it into /tmp/stash
+(``cp -a PART/. /tmp/stash/``), where the parts add up to ``data/plates``, ``data/dashcam``,
+``scenes`` (and ``recogniser/``, ``wheels/``), ready for tools/device/train_enhancer.sh.
 
     python tools/device/pack_enhancer_data.py --data ../shared/data \
-        --scenes ~/.cache/plateplug-data/scenes --out .devdata/enhancers [--recogniser]
+        --scenes ~/.cache/plateplug-data/scenes --out .devdata/enhancers [--recogniser] \
+        [--wheel FILE.whl ...]
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def cut_frames(boxes_csv: Path, out: Path, min_box_height: float = 0.0) -> None:
 
 
 def pack(data: Path, scenes: Path | None, out: Path, part_mb: float,
-         recogniser: Path | None = None) -> list[Path]:
+         recogniser: Path | None = None, wheels: tuple[Path, ...] = ()) -> list[Path]:
     """Stage the folders the stash will hold, then split them into parts under ``out``."""
     with tempfile.TemporaryDirectory() as staging:
         stage = Path(staging)
@@ -66,6 +68,10 @@ def pack(data: Path, scenes: Path | None, out: Path, part_mb: float,
         if recogniser is not None:
             (stage / "recogniser").mkdir()
             shutil.copy2(recogniser, stage / "recogniser" / recogniser.name)
+        if wheels:
+            (stage / "wheels").mkdir()
+            for wheel in wheels:
+                shutil.copy2(wheel, stage / "wheels" / wheel.name)
         shutil.rmtree(out, ignore_errors=True)
         return split(stage, out, ".", part_mb)
 
@@ -78,13 +84,19 @@ def main() -> None:
     parser.add_argument("--part-mb", type=float, default=44.0)
     parser.add_argument("--recogniser", action="store_true",
                         help="Add RapidOCR's recogniser file (the ocr extra) for --text-loss.")
+    parser.add_argument("--wheel", type=Path, action="append", default=[],
+                        help="A wheel to install there before training (repeatable), e.g. the "
+                             "font wheels: pip download --no-deps font-source-sans-pro "
+                             "ttf-opensans -d .devdata/wheels.")
     args = parser.parse_args()
+    if missing := [w for w in args.wheel if not (w.is_file() and w.suffix == ".whl")]:
+        parser.error(f"not a wheel file: {', '.join(map(str, missing))}")
     recogniser = None
     if args.recogniser:
         from plateplug.train.ocr_teacher import recogniser_path
 
         recogniser = recogniser_path()
-    parts = pack(args.data, args.scenes, args.out, args.part_mb, recogniser)
+    parts = pack(args.data, args.scenes, args.out, args.part_mb, recogniser, tuple(args.wheel))
     sizes = [sum(p.stat().st_size for p in part.rglob("*") if p.is_file()) / 2**20
              for part in parts]
     print(f"{args.out}: {len(parts)} parts ({', '.join(f'{s:.1f}' for s in sizes)} MiB)")
