@@ -69,12 +69,12 @@ def draw_glyph(canvas: np.ndarray, char: str, origin: tuple[int, int], font: Fon
     from PIL import Image, ImageDraw
 
     face = _truetype(font, height)
-    x0, y0, x1, y1 = face.getbbox(char, anchor="ls", stroke_width=thickness - 1)
+    left, _, right, _ = face.getbbox(char, anchor="ls", stroke_width=thickness - 1)
     image = Image.fromarray(canvas)
     ImageDraw.Draw(image).text(origin, char, fill=255, font=face, anchor="ls",
                                stroke_width=thickness - 1, stroke_fill=255)
     canvas[:] = np.asarray(image)
-    return int(x1 - min(x0, 0))
+    return int(right - min(left, 0))  # to the ink's right edge, as OpenCV's text size
 
 
 @lru_cache(maxsize=64)
