@@ -19,6 +19,11 @@ from plateplug.train.recipes import TRAINABLE
 
 DEFAULT_RECOGNIZER = "runs/recognizer/last.pt"
 DEFAULT_SCENES = Path.home() / ".cache" / "plateplug-data" / "scenes"
+FONTS_OPTION = click.option(
+    "--fonts", type=click.Choice(FONT_SETS), default="hershey", show_default=True,
+    help="Fonts of the rendered plates' characters: OpenCV's Hershey fonts, TrueType sans "
+         "fonts from the train extra's font wheels (Source Sans Pro, OFL 1.1; Open Sans, "
+         "Apache 2.0), or all of them.")
 
 
 def _fail(exc: Exception) -> click.ClickException:
@@ -128,10 +133,7 @@ def _check_recognizer(model: str, recognizer: str) -> None:
                    "--scenes crops [default: drawn as the others].")
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles added to the training crops.")
-@click.option("--fonts", type=click.Choice(FONT_SETS), default="hershey", show_default=True,
-              help="Fonts of the rendered plates' characters: OpenCV's Hershey fonts, TrueType "
-                   "sans fonts from the train extra's font wheels (Source Sans Pro, OFL 1.1; "
-                   "Open Sans, Apache 2.0), or all of them.")
+@FONTS_OPTION
 @click.option("--ema", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               help="Keep a moving average of the weights at this decay (e.g. 0.999: about "
                    "the last 1,000 steps) and validate, export and --init from it [default: "
@@ -192,10 +194,7 @@ def train(model, data, steps, minutes, batch, lr, resume, init, out, threads, wo
 @click.option("--synthetic", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Rendered plates of made-up styles (with their text) added to the "
                    "training crops.")
-@click.option("--fonts", type=click.Choice(FONT_SETS), default="hershey", show_default=True,
-              help="Fonts of the rendered plates' characters: OpenCV's Hershey fonts, TrueType "
-                   "sans fonts from the train extra's font wheels (Source Sans Pro, OFL 1.1; "
-                   "Open Sans, Apache 2.0), or all of them.")
+@FONTS_OPTION
 def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed, synthetic,
                      fonts) -> None:
     """Train the CRNN plate-text recogniser used by the srgan perceptual loss."""

@@ -65,13 +65,11 @@ def pack(data: Path, scenes: Path | None, out: Path, part_mb: float,
             cut_frames(data / "dashcam/boxes.csv", stage / "data/dashcam")
         if scenes is not None:
             cut_frames(scenes / "boxes.csv", stage / "scenes", SCENES_MIN_BOX)
-        if recogniser is not None:
-            (stage / "recogniser").mkdir()
-            shutil.copy2(recogniser, stage / "recogniser" / recogniser.name)
-        if wheels:
-            (stage / "wheels").mkdir()
-            for wheel in wheels:
-                shutil.copy2(wheel, stage / "wheels" / wheel.name)
+        extras = {"recogniser": (recogniser,) if recogniser else (), "wheels": wheels}
+        for folder, files in extras.items():
+            for file in files:
+                (stage / folder).mkdir(exist_ok=True)
+                shutil.copy2(file, stage / folder / file.name)
         shutil.rmtree(out, ignore_errors=True)
         return split(stage, out, ".", part_mb)
 
