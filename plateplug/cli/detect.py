@@ -57,16 +57,18 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
 @click.option("--crop", type=click.IntRange(64, 1024), default=256, show_default=True,
               help="Side of the square training crops (a multiple of 16); larger crops hold "
                    "whole close-up plates.")
-@click.option("--neck", type=click.IntRange(8, 512), default=48, show_default=True,
-              help="Channels of the network's top-down neck. With --init from a narrower "
-                   "file the network starts as exactly that file's function; a resumed run "
-                   "keeps its checkpoint's.")
-@click.option("--deep", type=click.IntRange(8, 512), default=96, show_default=True,
-              help="Channels of the network's stride-16 stage (as --neck).")
+@click.option("--neck", type=click.IntRange(8, 512),
+              help="Channels of the network's top-down neck [default: the --init file's, "
+                   "else 48]. With --init from a narrower file the network starts as exactly "
+                   "that file's function; a resumed run keeps its checkpoint's.")
+@click.option("--deep", type=click.IntRange(8, 512),
+              help="Channels of the network's stride-16 stage [default: the --init file's, "
+                   "else 96] (as --neck).")
 @click.option("--neck4", type=click.IntRange(8, 512),
               help="Channels of the neck's stride-4 path, fewer than --neck for a faster "
-                   "network [default: --neck]. With --init from a file whose path is wider, "
-                   "it keeps the channels the file's head weighs most.")
+                   "network [default: the --init file's, else --neck]. With --init from a "
+                   "file whose path is wider, it keeps the channels the file's head weighs "
+                   "most.")
 @click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True,
               help="Training crops per step.")
 @click.option("--dashcam-share", type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -96,7 +98,7 @@ DATA_HELP = "Folder with dashcam/ (boxes.csv) and plates/."
 @click.option("--ship", is_flag=True,
               help="Also install the exported model as the built-in 'plateplug' detector.")
 def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Path | None,
-                   lr: float, crop: int, neck: int, deep: int, neck4: int | None,
+                   lr: float, crop: int, neck: int | None, deep: int | None, neck4: int | None,
                    batch: int, dashcam_share: float | None, threads: int, workers: int,
                    ignore_from: Path | None,
                    scenes: Path | None,
@@ -114,8 +116,6 @@ def train_detector(data: Path, minutes: float, out: Path, resume: bool, init: Pa
         raise click.ClickException("--hard-negatives needs --scenes")
     if dashcam_share is not None and scenes is None:
         raise click.ClickException("--dashcam-share needs --scenes")
-    if neck4 is not None and neck4 > neck:
-        raise click.ClickException(f"--neck4 {neck4} is wider than --neck {neck}")
     if crop % 16:
         raise click.ClickException(f"--crop {crop} is not a multiple of 16")
     config = Config(data=data, out=out, scenes=scenes, minutes=minutes, resume=resume,

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "plateplug/builtin_plugins/plate_detector/plate_detector.onnx"
 
 
-def _frames(folder: Path, header: list[str], extra: list[str], rng: np.random.Generator
+def write_frames(folder: Path, header: list[str], extra: list[str], rng: np.random.Generator
             ) -> None:
     (folder / "images").mkdir(parents=True)
     with (folder / "boxes.csv").open("w", newline="") as handle:
@@ -37,8 +37,8 @@ def _frames(folder: Path, header: list[str], extra: list[str], rng: np.random.Ge
 def test_parts_merge_into_a_training_folder(tmp_path):
     rng = np.random.default_rng(0)
     data, scenes, out = tmp_path / "data", tmp_path / "scenes", tmp_path / "pack"
-    _frames(data / "dashcam", ["image", "split", "xmin", "ymin", "xmax", "ymax"], [], rng)
-    _frames(scenes, ["image", "split", "source", "xmin", "ymin", "xmax", "ymax"], ["kaggle"],
+    write_frames(data / "dashcam", ["image", "split", "xmin", "ymin", "xmax", "ymax"], [], rng)
+    write_frames(scenes, ["image", "split", "source", "xmin", "ymin", "xmax", "ymax"], ["kaggle"],
             rng)
     (data / "plates/eu").mkdir(parents=True)
     cv2.imwrite(str(data / "plates/eu/p0.png"), np.full((60, 400, 3), 200, np.uint8))

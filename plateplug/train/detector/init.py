@@ -17,21 +17,52 @@ A PlateNet with a thinner stride-4 path (``--neck4``) than the file's starts fro
 path narrowed (``narrow_stride4``): it keeps the channels the head weighs most, and the new
 1x1 convolution at stride 8 passes those channels on unchanged. This is not the file's
 function; a fine-tune repairs it.
+
+A width not given is the file's (``network_widths``): a fine-tune of a shipped file keeps its
+shape unless told otherwise.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from plateplug.errors import PlateplugError
-from plateplug.train.archs.platenet_arch import PlateNet
+from plateplug.metadata import PREFIX
+from plateplug.train.archs.platenet_arch import DEEP, NECK, PlateNet
 from plateplug.train.init_weights import fits, initialisers, read_onnx, widen
 
 PROBE_SIZE = 64  # side of the zero input that reveals the order of the convolutions
+# the widths in the architecture an export names (plateplug.train.detector.export.metadata)
+ARCHITECTURE = re.compile(r"neck (\d+), stride-16 stage (\d+)(?:, stride-4 path (\d+))?")
+
+
+def exported_widths(path: str | Path) -> tuple[int, int, int] | None:
+    """(neck, stride-16 stage, stride-4 path) of the PlateNet exported to ``path``, from the
+    architecture its metadata names; None when it names none."""
+    props = {entry.key: entry.value for entry in read_onnx(path).metadata_props}
+    match = ARCHITECTURE.search(props.get(PREFIX + "architecture", ""))
+    if match is None:
+        return None
+    neck, deep, neck4 = match.groups()
+    return int(neck), int(deep), int(neck4 or neck)
+
+
+def network_widths(neck: int | None, deep: int | None, neck4: int | None,
+                   init: str | Path | None = None) -> tuple[int, int, int]:
+    """The (neck, deep, neck4) to train: each as given, else the ``init`` file's, else the
+    defaults (``NECK``, ``DEEP``, neck4 = neck); PlateplugError when neck4 is the wider."""
+    file = exported_widths(init) if init is not None else None
+    neck = neck or (file[0] if file else NECK)
+    deep = deep or (file[1] if file else DEEP)
+    neck4 = neck4 or (min(file[2], neck) if file else neck)
+    if neck4 > neck:
+        raise PlateplugError(f"--neck4 {neck4} is wider than --neck {neck}")
+    return neck, deep, neck4
 
 
 def run_order(net: nn.Module) -> list[nn.Conv2d]:

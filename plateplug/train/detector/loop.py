@@ -28,7 +28,7 @@ from plateplug.train.detector.calibrate import (
 )
 from plateplug.train.detector.data import SampleSource, Scene, load_plate_images, load_scenes
 from plateplug.train.detector.export import export, metadata
-from plateplug.train.detector.init import freeze_norms, load_exported
+from plateplug.train.detector.init import freeze_norms, load_exported, network_widths
 from plateplug.train.detector.loss import detection_loss
 from plateplug.train.detector.unlabelled import (
     MIN_SCORE,
@@ -68,9 +68,9 @@ class Config:
     negatives_from: Path | None = None
     batch: int = 16
     crop: int = 256
-    neck: int = NECK
-    deep: int = DEEP
-    neck4: int | None = None  # channels of the neck's stride-4 path; None: neck
+    neck: int | None = None  # channels of the top-down neck; None: init's, else NECK
+    deep: int | None = None  # channels of the stride-16 stage; None: init's, else DEEP
+    neck4: int | None = None  # channels of the neck's stride-4 path; None: init's, else neck
     dashcam_share: float | None = None  # of the real frames drawn; None: as their number
     lr: float = 3e-3
     ema: float = 0.0  # decay of the weights' moving average, exported; 0: none or as resumed
@@ -152,10 +152,11 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     torch.manual_seed(config.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     prepare_fork(config.workers)
-    config.out.mkdir(parents=True, exist_ok=True)
-    state_path = config.out / CHECKPOINT
     if config.resume and config.init is not None:
         raise PlateplugError("--init starts a new run: leave it out with --resume")
+    widths = network_widths(config.neck, config.deep, config.neck4, config.init)
+    config.out.mkdir(parents=True, exist_ok=True)
+    state_path = config.out / CHECKPOINT
     if config.resume and not state_path.is_file():
         raise PlateplugError(f"--resume: no checkpoint at {state_path}")
     state = checkpoint.load(state_path) if config.resume else {}
@@ -163,7 +164,7 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
         neck, deep = int(state.get("neck", NECK)), int(state.get("deep", DEEP))
         net = PlateNet(neck, deep, int(state.get("neck4", neck)))
     else:
-        net = PlateNet(config.neck, config.deep, config.neck4)
+        net = PlateNet(*widths)
     step, elapsed, frozen_norms = 0, 0.0, config.init is not None
     if config.init is not None:
         load_exported(net, config.init)

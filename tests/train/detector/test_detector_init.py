@@ -16,9 +16,11 @@ from plateplug.train.archs.platenet_arch import Deployed, PlateNet  # noqa: E402
 from plateplug.train.archs.plateverifier_arch import PlateVerifier  # noqa: E402
 from plateplug.train.detector.export import export, export_graph, metadata  # noqa: E402
 from plateplug.train.detector.init import (  # noqa: E402
+    exported_widths,
     freeze_norms,
     load_exported,
     narrow_stride4,
+    network_widths,
     run_order,
 )
 from plateplug.train.detector.loop import CHECKPOINT, Config, train  # noqa: E402
@@ -131,6 +133,34 @@ def test_another_architecture_is_a_clear_error(tmp_path):
     (tmp_path / "bad.onnx").write_bytes(b"not onnx")
     with pytest.raises(PlateplugError, match="cannot read ONNX file"):
         load_exported(PlateNet(), tmp_path / "bad.onnx")
+
+
+def test_widths_not_given_are_the_init_files(tmp_path):
+    thin = trained_looking_net(neck=16, deep=32, neck4=6)
+    path = export(thin, tmp_path / "thin.onnx", metadata(thin, "test", "none"))
+    full = export(PlateNet().eval(), tmp_path / "full.onnx", metadata(PlateNet(), "t", "none"))
+    unnamed = export_graph(PlateVerifier().eval(), torch.zeros(1, 3, 32, 96),
+                           tmp_path / "v.onnx", {}, outputs={"score": {0: "batch"}})
+    assert exported_widths(path) == (16, 32, 6)
+    assert exported_widths(full) == (48, 96, 48)
+    assert exported_widths(unnamed) is None
+    assert network_widths(None, None, None, path) == (16, 32, 6)
+    assert network_widths(24, None, None, path) == (24, 32, 6)  # widened, thin path kept
+    assert network_widths(None, 40, 8, path) == (16, 40, 8)
+    assert network_widths(None, None, None) == (48, 96, 48)
+    assert network_widths(None, None, None, unnamed) == (48, 96, 48)
+    with pytest.raises(PlateplugError, match="--neck4 64 is wider than --neck 48"):
+        network_widths(None, None, 64)
+
+
+@pytest.mark.slow
+def test_a_run_from_a_thinned_export_keeps_its_shape_untold(tiny_data, tmp_path):
+    thin = trained_looking_net(neck=16, deep=32, neck4=6)
+    start = export(thin, tmp_path / "thin.onnx", metadata(thin, "test", "none"))
+    train(Config(data=tiny_data, out=tmp_path / "run", minutes=0.02, batch=2, crop=64,
+                 init=start), log=lambda _: None)
+    state = torch.load(tmp_path / "run" / CHECKPOINT, weights_only=True)
+    assert (state["neck"], state["deep"], state["neck4"]) == (16, 32, 6)
 
 
 @pytest.mark.slow
