@@ -154,13 +154,15 @@ def train(config: Config, log: Callable[[str], None] = print) -> Path:
     prepare_fork(config.workers)
     if config.resume and config.init is not None:
         raise PlateplugError("--init starts a new run: leave it out with --resume")
-    widths = network_widths(config.neck, config.deep, config.neck4, config.init)
+    # a new run's widths, checked before anything is written; a resumed run keeps its own
+    widths = None if config.resume else network_widths(config.neck, config.deep, config.neck4,
+                                                        config.init)
     config.out.mkdir(parents=True, exist_ok=True)
     state_path = config.out / CHECKPOINT
     if config.resume and not state_path.is_file():
         raise PlateplugError(f"--resume: no checkpoint at {state_path}")
     state = checkpoint.load(state_path) if config.resume else {}
-    if config.resume:  # a resumed run keeps its checkpoint's widths
+    if widths is None:  # resumed: the checkpoint's widths
         neck, deep = int(state.get("neck", NECK)), int(state.get("deep", DEEP))
         net = PlateNet(neck, deep, int(state.get("neck4", neck)))
     else:
