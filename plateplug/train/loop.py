@@ -194,6 +194,11 @@ def _train(
         if labels is not None:  # the labelled ones are the CTC loss's too
             real += [c for c in scenes if c.text]
             counts["scenes_texts"] = sum(1 for c in scenes if c.text)
+            if labels and not counts["scenes_texts"]:
+                raise PlateplugError(
+                    f"--scenes-texts {config.scenes_texts}: none of its {len(labels)} keys is a "
+                    f"crop of --scenes {config.scenes} (texts of another folder? for a packed "
+                    "stash, pack them with it: tools/device/pack_enhancer_data.py --scenes-texts)")
     elif config.scenes_texts:
         raise PlateplugError("--scenes-texts labels the --scenes crops: give --scenes too")
     if config.synthetic:

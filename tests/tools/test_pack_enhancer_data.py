@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from plateplug.data.crops import load_dashcam, load_scenes
+from plateplug.train.scene_texts import read_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,8 +46,10 @@ def test_merged_parts_give_the_same_training_crops(tmp_path):
     (data / "plates/labels.csv").write_text("path,text\nbr/p0.png,ABC1234\n")
     done = subprocess.run([sys.executable, str(ROOT / "tools/device/pack_enhancer_data.py"),
                            "--data", str(data), "--scenes", str(scenes), "--out", str(out),
-                           "--part-mb", "0.1"], capture_output=True, text=True, timeout=120)
+                           "--part-mb", "0.1", "--scenes-texts", str(_texts(tmp_path))],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+    assert "2 scenes texts" in done.stdout  # the 20 px box's text is left out with its box
     parts = sorted(out.iterdir())
     assert len(parts) > 1
     for part in parts:
@@ -63,3 +66,25 @@ def test_merged_parts_give_the_same_training_crops(tmp_path):
         assert len(new) == len(old) == 6  # two boxes (scenes: >= 40 px) x three train frames
         for a, b in zip(old, new):
             np.testing.assert_array_equal(a.image, b.image)
+    # the texts follow their crops to the packed windows
+    old = load_scenes(scenes, read_texts(tmp_path / "texts.csv"))
+    new = load_scenes(merged / "scenes", read_texts(merged / "scenes_texts.csv"))
+    assert [c.text for c in new] == [c.text for c in old] == ["AB12", "", "", "", "", "CD34"]
+
+
+def _texts(folder: Path) -> Path:
+    """Texts for the 41.7 px box of p.png (box 1), the 80.3 px box of p2.png (box 2) and the
+    20 px box of p1.png (box 0, too small for the scenes crops); a valid frame's box."""
+    path = folder / "texts.csv"
+    path.write_text("key,text\nscenes/images/p.png#1,AB12\nscenes/images/p2.png#2,CD34\n"
+                    "scenes/images/p1.png#0,EF56\nscenes/images/q.png#1,GH78\n")
+    return path
+
+
+def test_scenes_texts_need_the_scenes(tmp_path):
+    (tmp_path / "t.csv").write_text("key,text\n")
+    done = subprocess.run([sys.executable, str(ROOT / "tools/device/pack_enhancer_data.py"),
+                           "--data", str(tmp_path), "--out", str(tmp_path / "pack"),
+                           "--scenes-texts", str(tmp_path / "t.csv")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--scenes-texts needs --scenes" in done.stderr

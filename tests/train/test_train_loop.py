@@ -141,6 +141,10 @@ def test_labelled_scenes_crops_join_the_ctc_plates(synthetic_plates, synthetic_d
     assert sum("ctc" in r and r["ctc"] > 0 for r in rows) == 2
     with pytest.raises(PlateplugError, match="give --scenes too"):
         train(_config(synthetic_plates, tmp_path / "n", scenes_texts=str(texts)))
+    texts.write_text("key,text\nscenes/images/000000_000.png#0,CAM0001\n")  # another folder's
+    with pytest.raises(PlateplugError, match="none of its 1 keys is a crop of --scenes"):
+        train(_config(synthetic_plates, tmp_path / "o", steps=1, scenes=str(synthetic_dashcam),
+                      scenes_texts=str(texts)))
 
 
 def test_the_ctc_loss_refuses_a_crnn_checkpoint(synthetic_plates, tmp_path):
