@@ -75,6 +75,11 @@ def margin_window(box: Sequence[float], width: int, height: int,
             min(width, int(np.ceil(x1 + m))), min(height, int(np.ceil(y1 + m))))
 
 
+def box_key(prefix: str, image: str, index: int) -> str:
+    """The key of a plate box's crop: ``prefix/<image path>#<box index>``."""
+    return f"{prefix}/{image}#{index}"
+
+
 def crop_boxes(boxes_csv: Path, split: str, prefix: str, margin: float = PLATE_MARGIN,
                min_box_height: float = 0.0) -> list[tuple[str, np.ndarray]]:
     """(key, BGR crop) of every plate box of ``split`` in a ``boxes.csv`` at least
@@ -91,7 +96,7 @@ def crop_boxes(boxes_csv: Path, split: str, prefix: str, margin: float = PLATE_M
         for i, box in boxes:
             xa, ya, xb, yb = margin_window(box, fw, fh, margin)
             if xb - xa >= 8 and yb - ya >= 8:
-                crops.append((f"{prefix}/{name}#{i}", image[ya:yb, xa:xb].copy()))
+                crops.append((box_key(prefix, name, i), image[ya:yb, xa:xb].copy()))
     return crops
 
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "plateplug/builtin_plugins/plate_detector/plate_detector.onnx"
 
 
-def write_frames(folder: Path, header: list[str], extra: list[str], rng: np.random.Generator
+def _frames(folder: Path, header: list[str], extra: list[str], rng: np.random.Generator
             ) -> None:
     (folder / "images").mkdir(parents=True)
     with (folder / "boxes.csv").open("w", newline="") as handle:
@@ -33,16 +33,24 @@ def write_frames(folder: Path, header: list[str], extra: list[str], rng: np.rand
         writer.writerow(["images/f9.jpg", "valid", *extra, 1, 2, 3, 4])  # never packed
 
 
-@pytest.mark.slow
-def test_parts_merge_into_a_training_folder(tmp_path):
+def write_training_data(folder: Path) -> tuple[Path, Path]:
+    """A data folder (three dashcam train frames, one plate crop) and a scenes folder (three
+    train photos) under ``folder``, each frame 1280 x 720 noise with one box."""
     rng = np.random.default_rng(0)
-    data, scenes, out = tmp_path / "data", tmp_path / "scenes", tmp_path / "pack"
-    write_frames(data / "dashcam", ["image", "split", "xmin", "ymin", "xmax", "ymax"], [], rng)
-    write_frames(scenes, ["image", "split", "source", "xmin", "ymin", "xmax", "ymax"], ["kaggle"],
+    data, scenes = folder / "data", folder / "scenes"
+    _frames(data / "dashcam", ["image", "split", "xmin", "ymin", "xmax", "ymax"], [], rng)
+    _frames(scenes, ["image", "split", "source", "xmin", "ymin", "xmax", "ymax"], ["kaggle"],
             rng)
     (data / "plates/eu").mkdir(parents=True)
     cv2.imwrite(str(data / "plates/eu/p0.png"), np.full((60, 400, 3), 200, np.uint8))
     (data / "plates/labels.csv").write_text("path,text\neu/p0.png,AB123\n")
+    return data, scenes
+
+
+@pytest.mark.slow
+def test_parts_merge_into_a_training_folder(tmp_path):
+    data, scenes = write_training_data(tmp_path)
+    out = tmp_path / "pack"
     done = subprocess.run([sys.executable, str(ROOT / "tools/device/pack_detector_data.py"),
                            "--data", str(data), "--scenes", str(scenes), "--detector",
                            str(SHIPPED), "--out", str(out), "--part-mb", "0.05"],

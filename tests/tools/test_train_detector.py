@@ -9,29 +9,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
 from plateplug.detect.metadata import DetectorMetadata  # noqa: E402
 from plateplug.runtime import read_metadata  # noqa: E402
-from tests.tools.test_pack_detector_data import SHIPPED, write_frames  # noqa: E402
+from tests.tools.test_pack_detector_data import SHIPPED, write_training_data  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
 def test_a_stash_trains_from_the_shipped_detector_and_exports(tmp_path):
-    rng = np.random.default_rng(0)
-    data, scenes, pack = tmp_path / "data", tmp_path / "scenes", tmp_path / "pack"
-    write_frames(data / "dashcam", ["image", "split", "xmin", "ymin", "xmax", "ymax"], [], rng)
-    write_frames(scenes, ["image", "split", "source", "xmin", "ymin", "xmax", "ymax"],
-                 ["kaggle"], rng)
-    (data / "plates/eu").mkdir(parents=True)
-    cv2.imwrite(str(data / "plates/eu/p0.png"), np.full((60, 400, 3), 200, np.uint8))
-    (data / "plates/labels.csv").write_text("path,text\neu/p0.png,AB123\n")
+    data, scenes = write_training_data(tmp_path)
+    pack = tmp_path / "pack"
     subprocess.run([sys.executable, str(ROOT / "tools/device/pack_detector_data.py"),
                     "--data", str(data), "--scenes", str(scenes), "--detector", str(SHIPPED),
                     "--out", str(pack)], check=True, capture_output=True, timeout=300)

@@ -31,16 +31,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from split_into_parts import split  # noqa: E402
 
 from plateplug.data.crops import SCENES_KEY, SCENES_MIN_BOX  # noqa: E402
-from plateplug.data.datasets import margin_window  # noqa: E402
+from plateplug.data.datasets import box_key, margin_window  # noqa: E402
 from plateplug.data.frames import read_frames  # noqa: E402
 from plateplug.train.scene_texts import read_texts, write_texts  # noqa: E402
 
 
-def cut_frames(boxes_csv: Path, out: Path, min_box_height: float = 0.0) -> dict[str, str]:
+def cut_frames(boxes_csv: Path, out: Path, prefix: str, min_box_height: float = 0.0
+               ) -> dict[str, str]:
     """Write ``out/boxes.csv`` and ``out/images/*.png``: for each box at least
     ``min_box_height`` high of the train frames of ``boxes_csv``, its margin window, the box
-    moved into it. Returns each written box's crop key (``<image path>#<box index>``, as
-    ``plateplug.data.datasets.crop_boxes`` names it, prefix left out) -> its key there."""
+    moved into it. Returns each written box's crop key under ``prefix`` (``box_key``) -> its
+    key in ``out``."""
     (out / "images").mkdir(parents=True, exist_ok=True)
     rows, moved = [], {}
     frames = sorted(read_frames(boxes_csv, "train"), key=lambda f: f.path)
@@ -54,7 +55,8 @@ def cut_frames(boxes_csv: Path, out: Path, min_box_height: float = 0.0) -> dict[
             cv2.imwrite(str(out / name), image[top:bottom, left:right])
             # integer shifts keep crop_boxes' rounding: the same window comes out
             rows.append([name, "train", frame.source, x0 - left, y0 - top, x1 - left, y1 - top])
-            moved[f"{frame.path.relative_to(boxes_csv.parent).as_posix()}#{index}"] = f"{name}#0"
+            image_path = frame.path.relative_to(boxes_csv.parent).as_posix()
+            moved[box_key(prefix, image_path, index)] = box_key(prefix, name, 0)
     with (out / "boxes.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["image", "split", "source", "xmin", "ymin", "xmax", "ymax"])
@@ -65,10 +67,7 @@ def cut_frames(boxes_csv: Path, out: Path, min_box_height: float = 0.0) -> dict[
 def pack_texts(texts_csv: Path, moved: dict[str, str], out: Path) -> int:
     """Write the scenes texts of ``texts_csv`` whose crops were packed to ``out``, keyed by
     their packed windows (``moved``, from ``cut_frames``); returns how many."""
-    prefix = f"{SCENES_KEY}/"
-    texts = {prefix + moved[key[len(prefix):]]: text
-             for key, text in read_texts(texts_csv).items()
-             if key.startswith(prefix) and key[len(prefix):] in moved}
+    texts = {moved[key]: text for key, text in read_texts(texts_csv).items() if key in moved}
     write_texts(out, texts)
     return len(texts)
 
@@ -81,9 +80,9 @@ def pack(data: Path, scenes: Path | None, out: Path, part_mb: float,
         stage = Path(staging)
         shutil.copytree(data / "plates", stage / "data/plates")
         if (data / "dashcam/boxes.csv").is_file():
-            cut_frames(data / "dashcam/boxes.csv", stage / "data/dashcam")
+            cut_frames(data / "dashcam/boxes.csv", stage / "data/dashcam", "dashcam")
         if scenes is not None:
-            moved = cut_frames(scenes / "boxes.csv", stage / "scenes", SCENES_MIN_BOX)
+            moved = cut_frames(scenes / "boxes.csv", stage / "scenes", SCENES_KEY, SCENES_MIN_BOX)
             if scenes_texts is not None:
                 count = pack_texts(scenes_texts, moved, stage / "scenes_texts.csv")
                 print(f"{count} scenes texts of {scenes_texts} packed")
