@@ -64,6 +64,12 @@ def any_rank(flag: bool, ctx: Context) -> bool:
     return bool(value.item() > 0)
 
 
+def wait_for_all(ctx: Context) -> None:
+    """Block until every rank gets here (rank 0 writes last; no rank may leave before it)."""
+    if ctx.distributed:
+        dist.barrier()
+
+
 def teardown(ctx: Context) -> None:
     """Leave the process group."""
     if ctx.distributed and dist.is_initialized():

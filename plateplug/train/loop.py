@@ -153,7 +153,9 @@ def train_model(config: TrainConfig) -> tuple[Path, nn.Module]:
     recipe = load_recipe(config.model)
     ctx = distributed.setup()
     try:
-        return _train(recipe, config, ctx)
+        result = _train(recipe, config, ctx)
+        distributed.wait_for_all(ctx)  # no rank leaves the group while rank 0 still saves
+        return result
     finally:
         distributed.teardown(ctx)
 
