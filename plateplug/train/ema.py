@@ -2,7 +2,7 @@
 
 Each step ``average = decay * average + (1 - decay) * weights`` (buffers are copied): the
 average smooths out the last steps' noise, which often makes it better than the weights of
-any one step (docs/models.md, stop 52). A run with ``--ema`` exports, validates and
+any one step (docs/models-history.md, stop 52). A run with ``--ema`` exports, validates and
 ``--init``s from the average; ``--resume`` continues both.
 """
 
