@@ -44,9 +44,12 @@ def _pad_input(x: torch.Tensor, pads: list[int], value: float = 0.0) -> torch.Te
 
 
 def _conv(a: Attrs, x, w, b=None):
-    x = _pad_input(x, _pads(a, list(a["kernel_shape"])))
-    return F.conv2d(x, w, b, stride=a.get("strides", 1), dilation=a.get("dilations", 1),
-                    groups=a.get("group", 1))
+    pads = _pads(a, list(a["kernel_shape"]))
+    symmetric = pads[:2] == pads[2:]
+    if not symmetric:
+        x = _pad_input(x, pads)
+    return F.conv2d(x, w, b, stride=a.get("strides", 1), padding=pads[:2] if symmetric else 0,
+                    dilation=a.get("dilations", 1), groups=a.get("group", 1))
 
 
 def _max_pool(a: Attrs, x):
@@ -164,6 +167,8 @@ class OnnxGraphModule(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         values: dict[str, torch.Tensor] = {k: getattr(self, v) for k, v in self.names.items()}
+        if x.dim() == 4:  # channels-last: a recogniser's forward and backward in 0.85x the time
+            x = x.contiguous(memory_format=torch.channels_last)  # on one CPU thread (stop 57)
         values[self.input_name] = x
         for op, inputs, outputs, attrs in self.nodes:
             args = [values[name] if name else None for name in inputs]

@@ -27,8 +27,9 @@ def _model(nodes, initializers, out_shape):
 
 
 def _recogniser_like_model():
-    """The operators of PP-OCR recognisers: padded convs (SAME_UPPER, asymmetric), BN,
-    pooling, hard-sigmoid attention, GELU via Erf, layer norm, reshapes, MatMul, softmax."""
+    """The operators of PP-OCR recognisers: padded convs (SAME_UPPER, asymmetric, symmetric
+    depthwise), BN, pooling, hard-sigmoid attention, GELU via Erf, layer norm, reshapes,
+    MatMul, softmax."""
     rng = np.random.default_rng(0)
     f32 = np.float32
     nodes = [
@@ -39,7 +40,9 @@ def _recogniser_like_model():
         helper.make_node("Conv", ["p1", "w2"], ["c2"], kernel_shape=[3, 3], strides=[1, 1],
                          pads=[1, 0, 1, 2], group=2),
         helper.make_node("BatchNormalization", ["c2", "s", "bb", "m", "v"], ["n"]),
-        helper.make_node("AveragePool", ["n"], ["a"], kernel_shape=[3, 2], strides=[3, 2]),
+        helper.make_node("Conv", ["n", "w3"], ["d"], kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+                         group=4),
+        helper.make_node("AveragePool", ["d"], ["a"], kernel_shape=[3, 2], strides=[3, 2]),
         helper.make_node("ReduceMean", ["a"], ["r"], axes=[2, 3], keepdims=1),
         helper.make_node("HardSigmoid", ["r"], ["h"], alpha=0.2, beta=0.5),
         helper.make_node("Mul", ["a", "h"], ["g"]),
@@ -68,6 +71,7 @@ def _recogniser_like_model():
         _const("w1", rng.normal(size=(4, 3, 2, 2)).astype(f32)),
         _const("b1", rng.normal(size=4).astype(f32)),
         _const("w2", rng.normal(size=(4, 2, 3, 3)).astype(f32)),
+        _const("w3", rng.normal(size=(4, 1, 3, 3)).astype(f32)),
         _const("s", rng.random(4).astype(f32) + 0.5), _const("bb", rng.normal(size=4).astype(f32)),
         _const("m", rng.normal(size=4).astype(f32)), _const("v", rng.random(4).astype(f32) + 0.5),
         _const("sqrt2", np.array(1.4142135, f32)), _const("one", np.array(1.0, f32)),
