@@ -18,6 +18,7 @@ from torch.nn import functional as F
 
 from plateplug.errors import PlateplugError
 from plateplug.extras import require
+from plateplug.train.onnx_fusion import fuse
 
 Attrs = dict[str, Any]
 
@@ -113,6 +114,7 @@ OPERATORS: dict[str, Callable[..., torch.Tensor]] = {
     "Pow": lambda a, x, y: x.pow(float(y)) if y.numel() == 1 else x.pow(y),
     "Sqrt": lambda a, x: x.sqrt(),
     "Erf": lambda a, x: torch.erf(x),
+    "Gelu": lambda a, x: F.gelu(x, approximate=a.get("approximate", b"none").decode()),
     "Relu": lambda a, x: x.relu(),
     "Sigmoid": lambda a, x: x.sigmoid(),
     "HardSigmoid": lambda a, x: (a.get("alpha", 0.2) * x + a.get("beta", 0.5)).clamp(0, 1),
@@ -152,18 +154,18 @@ class OnnxGraphModule(nn.Module):
             raise PlateplugError(f"ONNX operators not supported here: {', '.join(unknown)}")
         if len(graph.input) != 1 or len(graph.output) != 1:
             raise PlateplugError("only graphs with one input and one output are supported")
-        self.names: dict[str, str] = {}
         tensors = [(init.name, init) for init in graph.initializer] + list(constants.items())
-        for i, (name, tensor) in enumerate(tensors):
-            self.register_buffer(f"w{i}", torch.from_numpy(numpy_helper.to_array(tensor).copy()))
-            self.names[name] = f"w{i}"
-        self.nodes = [
-            (n.op_type, list(n.input), list(n.output),
-             {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute})
-            for n in nodes
-        ]
+        arrays = {name: numpy_helper.to_array(tensor) for name, tensor in tensors}
         self.input_name = graph.input[0].name
         self.output_name = graph.output[0].name
+        self.nodes = fuse([(n.op_type, list(n.input), list(n.output),
+                            {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute})
+                           for n in nodes], arrays, {self.output_name})
+        used = {name for _, inputs, _, _ in self.nodes for name in inputs}
+        self.names: dict[str, str] = {}
+        for i, name in enumerate(name for name in arrays if name in used):
+            self.register_buffer(f"w{i}", torch.from_numpy(arrays[name].copy()))
+            self.names[name] = f"w{i}"
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         values: dict[str, torch.Tensor] = {k: getattr(self, v) for k, v in self.names.items()}
