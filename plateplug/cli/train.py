@@ -117,7 +117,8 @@ def _check_recognizer(model: str, recognizer: str) -> None:
 @click.option("--degradation", type=click.Choice(tuple(PROFILES)),
               help="LR degradation mix [default: the recipe's, balanced]: 'balanced' half "
                    "clean, half camera-like; 'camera' blurs, adds noise and JPEG to nearly "
-                   "every pair; 'mixed' 35% clean, milder.")
+                   "every pair; 'mixed' 35% clean, milder; 'clean' the protocol's sharp "
+                   "shrink only.")
 @click.option("--scenes", default=None,
               help=f"Scenes folder (boxes.csv): its train-split plate boxes become training "
                    f"crops; 'none' to leave out [default: {DEFAULT_SCENES} when present].")

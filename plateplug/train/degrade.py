@@ -7,7 +7,8 @@ slight motion blur, another resampling kernel, Gaussian noise and JPEG. Named pr
 ``camera`` (20% clean; blur, noise and JPEG nearly always, as from a real ANPR camera: blur sigma
 0.8-2.2, noise sigma 1-6, JPEG 40-85) and ``balanced`` (the recipes' default: half clean, so
 sharp small input is as common as camera input; the other half camera-like: blur sigma 0.6-2.2,
-noise sigma 1-6 and JPEG 40-90 each with p=0.85, motion blur p=0.15).
+noise sigma 1-6 and JPEG 40-90 each with p=0.85, motion blur p=0.15); ``clean`` is the
+protocol's sharp shrink alone (a specialist for sharp small input).
 ``photometric`` changes brightness/gamma/contrast of the source (applied to both LR and HR,
 so the model learns to keep the look, not to relight).
 """
@@ -40,6 +41,7 @@ PROFILES = {
     "mixed": Profile(0.35, 0.6, (0.2, 2.5), 0.6, (0.0, 8.0), 0.6, (35, 95)),
     "camera": Profile(0.2, 0.9, (0.8, 2.2), 0.9, (1.0, 6.0), 0.9, (40, 85)),
     "balanced": Profile(0.5, 0.85, (0.6, 2.2), 0.85, (1.0, 6.0), 0.85, (40, 90), motion_p=0.15),
+    "clean": Profile(1.0, 0.0, (0.0, 0.0), 0.0, (0.0, 0.0), 0.0, (90, 90), motion_p=0.0),
 }
 _INTERPOLATIONS = (cv2.INTER_AREA, cv2.INTER_AREA, cv2.INTER_LINEAR, cv2.INTER_CUBIC)
 

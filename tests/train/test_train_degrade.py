@@ -55,3 +55,10 @@ def test_balanced_profile_makes_half_the_inputs_clean():
     outs = [degrade(hr, np.random.default_rng(s), "balanced") for s in range(400)]
     share = sum(np.array_equal(o, clean) for o in outs) / len(outs)
     assert 0.42 < share < 0.58
+
+
+def test_clean_profile_is_always_the_protocol_shrink():
+    hr = _hr()
+    clean = shrink(hr)
+    outs = [degrade(hr, np.random.default_rng(s), "clean") for s in range(50)]
+    assert all(np.array_equal(o, clean) for o in outs)
