@@ -106,6 +106,8 @@ def format_value(value: Any, hint: Any) -> str:
     """A field value as stored: tuples comma-separated (float items as floats)."""
     if not isinstance(value, tuple):
         return str(value)
+    if get_origin(hint) in (Union, types.UnionType):  # an optional tuple
+        (hint,) = (a for a in get_args(hint) if a is not type(None))
     kinds = get_args(hint)
     return ",".join(repr(float(v)) if (kinds[0] if kinds[-1] is Ellipsis else kinds[i]) is float
                     else str(v) for i, v in enumerate(value))
@@ -140,8 +142,9 @@ def parse_value(name: str, hint: Any, text: str) -> Any:
 def _parse(hint: Any, text: str) -> Any:
     origin, args = get_origin(hint), get_args(hint)
     if origin in (Union, types.UnionType):
-        (hint,) = (a for a in args if a is not type(None))
-    elif origin is tuple:
+        (inner,) = (a for a in args if a is not type(None))
+        return _parse(inner, text)
+    if origin is tuple:
         items = text.split(",")
         kinds = [args[0]] * len(items) if args[-1] is Ellipsis else list(args)
         if len(kinds) != len(items):

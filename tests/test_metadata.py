@@ -145,6 +145,7 @@ class Gadget(Metadata):
     weights: tuple[float, ...] = (1.0,)
     mode: str = field(default="AB", metadata=UPPER_CASE)
     limit: float | None = None
+    span: tuple[float, float] | None = None
     level: int = field(default=1, metadata={IF_ABSENT: 7})
     architecture: str = ""
     parameters: int = 0
@@ -159,12 +160,13 @@ class Gadget(Metadata):
 
 def test_a_new_schema_gets_the_codec_from_its_fields():
     gadget = Gadget(name="g", size=(3, 4), weights=(0.5, 2.0, 3.0), mode="CD", limit=1.5,
-                    level=2, architecture="a", parameters=5, version="2",
+                    span=(1.0, 2.5), level=2, architecture="a", parameters=5, version="2",
                     training_data="t", notes={"why": "test"})
     assert_no_field_at_its_default(gadget)
     props = gadget.to_props()
     assert list(props)[0] == "plateplug.task"
     assert (props["plateplug.size"], props["plateplug.weights"]) == ("3,4", "0.5,2.0,3.0")
+    assert props["plateplug.span"] == "1.0,2.5"  # an optional tuple: written and read as one
     assert props["plateplug.notes.why"] == "test"
     assert Gadget.from_props(props) == gadget
     assert "plateplug.limit" not in Gadget(name="g", size=(1, 1)).to_props()  # None: left out
