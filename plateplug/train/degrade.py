@@ -76,9 +76,15 @@ def photometric(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def degrade(hr: np.ndarray, rng: np.random.Generator, profile: str = "mixed") -> np.ndarray:
     """LR version of ``hr`` (h and w divisible by SCALE): clean or randomly degraded."""
-    mix = PROFILES[profile]
-    if rng.random() < mix.clean_share:
+    if rng.random() < PROFILES[profile].clean_share:
         return shrink(hr)
+    return camera(hr, rng, profile)
+
+
+def camera(hr: np.ndarray, rng: np.random.Generator, profile: str = "balanced") -> np.ndarray:
+    """The degraded LR of ``hr`` under ``profile`` (its share that is not the clean shrink):
+    blur, motion blur, another resampling kernel, noise and JPEG, each drawn at random."""
+    mix = PROFILES[profile]
     img = hr
     if rng.random() < mix.blur_p:
         sigma = rng.uniform(*mix.blur_sigma)

@@ -14,7 +14,7 @@ from torch import nn
 from plateplug.data.protocol import SCALE
 from plateplug.errors import PlateplugError
 from plateplug.imageio import atomic_path
-from plateplug.metadata import ModelMetadata
+from plateplug.metadata import Metadata, ModelMetadata
 from plateplug.shift_add import GRID_KEY
 from plateplug.train import checkpoint
 from plateplug.train.archs.layers import count_parameters
@@ -58,12 +58,17 @@ def metadata_for(recipe: Recipe, model: nn.Module, extra: dict[str, str]) -> Mod
     )
 
 
+HR_AXES = {0: "batch", 2: "out_height", 3: "out_width"}
+
+
 def export_model(
-    model: nn.Module, output: str | Path, meta: ModelMetadata, opset: int = 17, channels: int = 3
+    model: nn.Module, output: str | Path, meta: Metadata, opset: int = 17, channels: int = 3,
+    output_name: str = "hr", output_axes: dict[int, str] | None = None,
 ) -> Path:
-    """Trace ``model`` (eval mode; its input: ``channels`` channels, RGB frames stacked and,
-    for a shift-and-add network, its grid's) to ``output`` and attach ``meta``; check the
-    graph."""
+    """Trace ``model`` (eval mode; its input ``lr``: ``channels`` channels, RGB frames stacked
+    and, for a shift-and-add network, its grid's) to ``output`` with N, H and W dynamic and
+    attach ``meta``; check the graph. The output, ``output_name``, has ``output_axes``
+    dynamic (an enhancer's ``hr``: N, H and W)."""
     if opset not in (17, 18):
         raise PlateplugError(f"opset {opset} is not supported; use 17 or 18")
     output = Path(output)
@@ -73,9 +78,9 @@ def export_model(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                model, (dummy,), str(tmp), input_names=["lr"], output_names=["hr"],
+                model, (dummy,), str(tmp), input_names=["lr"], output_names=[output_name],
                 dynamic_axes={"lr": {0: "batch", 2: "height", 3: "width"},
-                              "hr": {0: "batch", 2: "out_height", 3: "out_width"}},
+                              output_name: output_axes or HR_AXES},
                 opset_version=opset, dynamo=False, do_constant_folding=True,
             )
         proto = onnx.load(str(tmp))
@@ -84,7 +89,7 @@ def export_model(
             entry = proto.metadata_props.add()
             entry.key, entry.value = key, value
         proto.producer_name = "plateplug"
-        proto.doc_string = f"plateplug {meta.name} x{meta.scale}: {meta.architecture}"
+        proto.doc_string = f"plateplug {meta.name}: {meta.architecture}"
         onnx.checker.check_model(proto)
         onnx.save(proto, str(tmp))
     return output
