@@ -37,6 +37,7 @@ from plateplug.models import (
 from plateplug.multiframe import MultiFrameEnhancer, OnnxMultiFrameModel
 from plateplug.pipeline import Pipeline
 from plateplug.readers import Reader, ReaderModel, ScoredText, load_reader
+from plateplug.routing import RoutedEnhancer, RoutedModel
 
 try:
     __version__ = version("plateplug")
@@ -59,7 +60,8 @@ __all__ = [
     "Enhancer", "EnhancerModel", "InvalidImageError", "MissingExtraError", "ModelFileError",
     "ModelMetadata", "ModelNotTrainedError", "ModelOutputError", "MultiFrameEnhancer",
     "OnnxDetectorModel", "OnnxFileModel", "OnnxModel", "OnnxMultiFrameModel", "Pipeline",
-    "PlateplugError", "PluginError", "PluginModel", "Reader", "ReaderModel", "ScoredText",
+    "PlateplugError", "PluginError", "PluginModel", "Reader", "ReaderModel", "RoutedEnhancer",
+    "RoutedModel", "ScoredText",
     "UnknownModelError", "__version__", "hookimpl", "list_models", "load", "load_detector",
     "load_reader", "plugins",
 ]

@@ -147,9 +147,14 @@ def enhancers() -> dict[str, plugins.Registered[EnhancerModel]]:
 def enhancer_model(name: str) -> EnhancerModel:
     """A registered enhancer, or an ``.onnx`` file with plateplug metadata (a candidate
     before it is shipped), named by its path as given, so that a candidate never shares the
-    name of a registered model in a table."""
+    name of a registered model in a table; a router file (``plateplug.routing``) gives its
+    routed enhancer."""
     if name.lower().endswith(".onnx"):
+        from plateplug.routing import RoutedModel, is_router_file  # routing builds on this
+
         path = Path(name)
+        if path.is_file() and is_router_file(path):
+            return RoutedModel(name, path, f"router file {path}")
         return OnnxModel(name, path, f"ONNX file {path}")
     return plugins.lookup("enhancer", name).item
 

@@ -3,7 +3,7 @@ own layer), never up or sideways, and the lower layers never import torch.
 
     core (errors, images, imageio, runtime, metadata, plugins, jobs, ...)
       <- data (datasets, frames, protocol, metrics, boxes, synth, crops)
-      <- inference (enhancer, models, multiframe, readers, detect)
+      <- inference (enhancer, models, multiframe, readers, routing, detect)
       <- builtin_plugins (register the shipped files, written against the public API)
       <- train (archs, recipes, loops, export)  <- bench (it measures video too)
       <- video (not bench, not train)  <- pipeline / reading  <- cli
@@ -23,7 +23,7 @@ LAYERS = {
     "core": {"errors", "images", "imageio", "runtime", "metadata", "plugins", "jobs", "extras",
              "hookspecs", "tiling", "align", "shift_add"},
     "data": {"data"},
-    "inference": {"enhancer", "models", "multiframe", "readers", "detect"},
+    "inference": {"enhancer", "models", "multiframe", "readers", "routing", "detect"},
     "train": {"train"},
     "builtin plugins": {"builtin_plugins"},
     "bench": {"bench"},

@@ -25,6 +25,7 @@ COMMANDS = {  # name -> "module:function"
     "bench-video": "plateplug.cli.bench_video:bench_video",
     "train": "plateplug.cli.train:train",
     "train-recognizer": "plateplug.cli.train:train_recognizer",
+    "train-router": "plateplug.cli.train:train_router",
     "export": "plateplug.cli.train:export",
     "quantize": "plateplug.cli.train:quantize",
 }

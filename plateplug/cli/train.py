@@ -1,5 +1,5 @@
-"""``plateplug train``, ``plateplug train-recognizer``, ``plateplug export`` (torch extra) and
-``plateplug quantize`` (onnx, in the train extra).
+"""``plateplug train``, ``plateplug train-recognizer``, ``plateplug train-router``,
+``plateplug export`` (torch extra) and ``plateplug quantize`` (onnx, in the train extra).
 
 torch and onnx are imported inside the commands, so ``plateplug --help`` works without them.
 """
@@ -212,6 +212,46 @@ def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed, synthe
     click.echo(str(path))
 
 
+@click.command("train-router")
+@data_option("Plates folder/labels CSV, dashcam folder with boxes.csv, or a folder holding "
+             "plates/ and dashcam/ (train split trained on, val split measured). Repeatable.",
+             multiple=True, from_env=True)
+@click.option("--sharp", required=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Enhancer file for the crops the gate judges sharp.")
+@click.option("--general", required=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Enhancer file for every other crop.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for router.onnx and copies of the two enhancer files.")
+@click.option("--steps", type=click.IntRange(min=1), help="Stop after this many steps.")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True),
+              help="Training-time budget.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Crops with a sharpness probability at least this go to --sharp.")
+@click.option("--version", "version", help="Version of the routed model [default: the "
+              "--general file's].")
+@click.option("--view", type=(click.IntRange(1, 512), click.IntRange(1, 512)), metavar="W H",
+              help="The gate sees each whole crop resized to W x H pixels, e.g. 48 16 "
+                   "[default: the crop at its own size].")
+@threads_option("torch/OpenCV CPU threads.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def train_router(data, sharp, general, out, steps, minutes, threshold, version, view, threads,
+                 seed) -> None:
+    """Train a gate that sends each crop to the --sharp or the --general enhancer, and write
+    the routed model (OUT/router.onnx: give it to -m like an enhancer file)."""
+    try:
+        require("torch", "train")
+        from plateplug.train.router import RouterConfig
+        from plateplug.train.router import train_router as run
+
+        path = run(RouterConfig(data=list(data), sharp=sharp, general=general, out=out,
+                                steps=steps, minutes=minutes, threshold=threshold,
+                                threads=threads, seed=seed, version=version, view=view),
+                   log=click.echo)
+    except PlateplugError as exc:
+        raise _fail(exc) from exc
+    click.echo(str(path))
+
+
 @click.command("export")
 @click.argument("model", type=click.Choice(tuple(TRAINABLE)))
 @click.argument("checkpoint", type=click.Path(exists=True, dir_okay=False))
@@ -261,8 +301,13 @@ def quantize(model: str, output: Path, data: tuple[str, ...], samples: int, seed
 def onnx_file(model: str) -> Path:
     """The .onnx file of ``model``: a path, or a registered ONNX enhancer's file."""
     from plateplug.models import OnnxModel, enhancer_model
+    from plateplug.routing import RoutedModel
 
     registered = enhancer_model(model)
+    if isinstance(registered, RoutedModel):
+        files = " and ".join(map(str, registered.files(registered.metadata())))
+        raise PlateplugError(f"enhancer {model!r} routes crops between {files}: quantise each "
+                             "file, its copy named <file>-int8.onnx beside it")
     if not isinstance(registered, OnnxModel):
         raise PlateplugError(f"enhancer {model!r} is not an ONNX file model")
     if not Path(registered.path).is_file():

@@ -32,7 +32,7 @@ def test_no_option_defaults_to_a_path_outside_the_repository(command):
 def test_data_comes_from_the_environment_only_where_it_is_the_data_folder():
     by_env = {c.name for c in commands() for p in c.params
               if p.name == "data" and p.envvar == DATA_ENV}
-    assert by_env == {"train", "train-detector", "train-verifier", "bench-detector"}
+    assert by_env == {"train", "train-detector", "train-router", "train-verifier", "bench-detector"}
 
 
 def test_train_detector_needs_data_given_or_set(monkeypatch, tmp_path):

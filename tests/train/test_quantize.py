@@ -83,3 +83,15 @@ def test_quantize_never_replaces_its_input(tiny_onnx, synthetic_plates):
                                        str(synthetic_plates)])
     assert result.exit_code == 1 and "refusing to overwrite the input model" in result.output
     assert source.read_bytes() == before
+
+
+def test_a_routed_model_is_quantised_file_by_file(tiny_onnx, synthetic_plates, tmp_path):
+    from tests.test_routing import build_router
+
+    tiny_onnx("sharp.onnx", name="sharp")
+    tiny_onnx("general.onnx", name="general")
+    router = build_router(tmp_path / "router.onnx")
+    result = CliRunner().invoke(main, ["quantize", str(router), "-o", str(tmp_path / "x.onnx"),
+                                       "--data", str(synthetic_plates)])
+    assert result.exit_code == 1 and "quantise each file" in result.output, result.output
+    assert str(tmp_path / "sharp.onnx") in result.output
