@@ -13,6 +13,7 @@ import plateplug
 from plateplug.errors import ModelFileError
 from plateplug.metadata import IF_ABSENT, UPPER_CASE, Metadata, ModelMetadata
 from plateplug.models import OnnxModel
+from plateplug.routing import RouterMetadata
 from tests.conftest import set_metadata
 
 BUILTINS = Path(plateplug.__file__).parent / "builtin_plugins"
@@ -57,11 +58,13 @@ def test_props_are_written_as_the_shipped_files_have_them():
 
 
 @pytest.mark.parametrize("path", sorted(BUILTINS.glob("*/*.onnx")), ids=lambda p: p.name)
-def test_shipped_enhancer_files_keep_their_keys_exactly(path):
+def test_shipped_enhancer_and_router_files_keep_their_keys_exactly(path):
     props = file_props(path)
-    if "plateplug.task" in props:
+    task = props.get("plateplug.task")
+    if task in ("detector", "verifier"):
         pytest.skip("a detector or verifier file (tests/detect/)")
-    assert ModelMetadata.from_props(props, source=path.name).to_props() == props
+    schema = RouterMetadata if task == "router" else ModelMetadata
+    assert schema.from_props(props, source=path.name).to_props() == props
 
 
 def test_channel_order_is_read_in_any_case():

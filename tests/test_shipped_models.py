@@ -74,6 +74,20 @@ def test_shipped_enhancer_beats_bicubic_on_unseen_plates(name, validation_crops)
 
 
 @needs_shared
+def test_shipped_resnet_routes_sharp_crops_to_its_sharp_input_weights(validation_crops):
+    """resnet 1.8.0: the gate sends the protocol's clean shrink to resnet-sharp.onnx and its
+    realistic (blurred, noisy, JPEG) LR to resnet.onnx."""
+    enhancer = plateplug.load("resnet", device="cpu")
+    assert isinstance(enhancer, plateplug.RoutedEnhancer)
+    for track, height, sharp_at_least, sharp_at_most in (("clean", 16, 6, 8),
+                                                         ("realistic", 20, 0, 1)):
+        lrs = [make_pair(crop, height, track, f"eu2_{i}.png").lr
+               for i, crop in enumerate(validation_crops)]
+        sharp = sum(bool(enhancer.router.is_sharp(lr[None])[0]) for lr in lrs)
+        assert sharp_at_least <= sharp <= sharp_at_most, f"{track} {height}: {sharp} of 8"
+
+
+@needs_shared
 @pytest.mark.slow
 def test_shipped_detector_finds_most_plates_on_unseen_dashcam_frames():
     detector = plateplug.load_detector(device="cpu")
