@@ -67,7 +67,7 @@ class Enhancer(ABC):
     def enhance_batch(self, crops: Iterable[Any]) -> list[np.ndarray]:
         """Enhance many crops (any iterable) of any sizes with few model calls; results keep
         input order. One H x W (x C) array is refused: use ``enhancer(crop)`` for it."""
-        items = _as_list(crops)
+        items = as_list(crops)
         checked = [to_bgr(c, f"crops[{i}]") for i, c in enumerate(items)]
         results: dict[int, np.ndarray] = {}
         buckets: dict[tuple[int, int], list[int]] = {}
@@ -75,7 +75,7 @@ class Enhancer(ABC):
             if self._needs_tiling(bgr):
                 results[i] = self._enhance_bgr(bgr)
             else:
-                buckets.setdefault(_bucket_of(bgr), []).append(i)
+                buckets.setdefault(bucket_of(bgr), []).append(i)
         for indices in buckets.values():
             for start in range(0, len(indices), self.max_batch):
                 chunk = indices[start:start + self.max_batch]
@@ -95,12 +95,7 @@ class Enhancer(ABC):
 
     def _run_bucketed(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         """Run crops of one size bucket as one batch, each edge-padded to the bucket."""
-        h, w = _bucket_of(crops[0])
-        batch = np.stack([
-            cv2.copyMakeBorder(c, 0, h - c.shape[0], 0, w - c.shape[1], cv2.BORDER_REPLICATE)
-            for c in crops
-        ])
-        out = self._run_checked(batch)
+        out = self._run_checked(np.stack([pad_to_bucket(c) for c in crops]))
         s = self.scale
         return [out[k, :c.shape[0] * s, :c.shape[1] * s] for k, c in enumerate(crops)]
 
@@ -120,11 +115,19 @@ class Enhancer(ABC):
         return f"<{type(self).__name__} {self.name!r} x{self.scale} on {self.providers}>"
 
 
-def _bucket_of(bgr: np.ndarray) -> tuple[int, int]:
+def bucket_of(bgr: np.ndarray) -> tuple[int, int]:
+    """The size bucket (padded height and width) of an H x W (x C) crop."""
     return bucket(bgr.shape[0]), bucket(bgr.shape[1])
 
 
-def _as_list(crops: Iterable[Any]) -> list[Any]:
+def pad_to_bucket(bgr: np.ndarray) -> np.ndarray:
+    """A crop edge-padded at the bottom and right to its size bucket, as models see it."""
+    h, w = bucket_of(bgr)
+    return cv2.copyMakeBorder(bgr, 0, h - bgr.shape[0], 0, w - bgr.shape[1],
+                              cv2.BORDER_REPLICATE)
+
+
+def as_list(crops: Iterable[Any]) -> list[Any]:
     """The crops of ``enhance_batch`` as a list; InvalidImageError for one image array."""
     if isinstance(crops, np.ndarray) and crops.ndim != 4:
         raise InvalidImageError(

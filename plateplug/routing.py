@@ -14,6 +14,7 @@ model: ``NAME:PATH`` and ``plateplug bench -m PATH`` take it like an enhancer fi
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,9 +23,9 @@ import cv2
 import numpy as np
 
 from plateplug import runtime
-from plateplug.enhancer import Enhancer
+from plateplug.enhancer import Enhancer, as_list, bucket_of, pad_to_bucket
 from plateplug.errors import ModelFileError, ModelNotTrainedError
-from plateplug.images import to_blob
+from plateplug.images import to_bgr, to_blob
 from plateplug.metadata import (
     UPPER_CASE,
     Metadata,
@@ -38,6 +39,7 @@ from plateplug.models import INT8_SUFFIX, EnhancerModel, OnnxModel, missing_weig
 
 TASK = "router"
 MAX_VIEW_SIDE = 512
+GATE_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,28 @@ class RoutedEnhancer(Enhancer):
         self.router, self.sharp, self.general = router, sharp, general
         self.metadata = getattr(general, "metadata", None)
 
+    def enhance_batch(self, crops: Iterable[Any]) -> list[np.ndarray]:
+        """``[self(crop) for crop in crops]``, as ``Enhancer.enhance_batch``, but each
+        enhancer runs all of its crops in a row: the gate judges every crop as ``_run`` does
+        (padded to its size bucket), then the sharp enhancer takes its crops, then the other.
+        Alternating the two bucket by bucket left one's idle threads spinning against the
+        other's (resnet 1.8.0 on 772 crops: 215 crops per second against 353 this way)."""
+        items = as_list(crops)
+        checked = [to_bgr(crop, f"crops[{i}]")[0] for i, crop in enumerate(items)]
+        buckets: dict[tuple[int, int], list[int]] = {}
+        for i, bgr in enumerate(checked):
+            if not self._needs_tiling(bgr):
+                buckets.setdefault(bucket_of(bgr), []).append(i)
+        to_sharp: dict[int, bool] = {}
+        for indices in buckets.values():
+            judged = self.router.is_sharp(np.stack([pad_to_bucket(checked[i]) for i in indices]))
+            to_sharp.update(zip(indices, map(bool, judged)))
+        results: dict[int, np.ndarray] = {}
+        for enhancer, wanted in ((self.sharp, True), (self.general, False)):
+            chosen = [i for i, sharp in to_sharp.items() if sharp == wanted]
+            results.update(zip(chosen, enhancer.enhance_batch([items[i] for i in chosen])))
+        return [results[i] if i in results else self(item) for i, item in enumerate(items)]
+
     def _run(self, batch: np.ndarray) -> np.ndarray:
         to_sharp = self.router.is_sharp(batch)
         if to_sharp.all() or not to_sharp.any():
@@ -209,7 +233,9 @@ class RoutedModel(EnhancerModel):
         reason = self.unavailable_reason()
         if reason:
             raise ModelNotTrainedError(f"{self.noun} {self.name!r} is {reason}")
-        session = runtime.session(Path(self.path), device, threads)
+        # one thread for the tiny gate: more gain it nothing, and their idle spinning slows
+        # the enhancer's threads (8.7 ms per 20 x 60 crop against 4.4 on two cores)
+        session = runtime.session(Path(self.path), device, GATE_THREADS)
         meta = runtime.metadata_of(session, self.path, RouterMetadata)
         sharp, general = (m.load(device, threads) for m in self._enhancers(meta))
         return RoutedEnhancer(self.name, Router(session, meta), sharp, general)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from plateplug import plugins
-from plateplug.errors import ModelFileError, ModelNotTrainedError
+from plateplug.errors import InvalidImageError, ModelFileError, ModelNotTrainedError
 from plateplug.models import OnnxModel, enhancer_model, load_enhancer
 from plateplug.routing import (
     RoutedEnhancer,
@@ -76,6 +76,8 @@ def test_each_crop_goes_through_the_enhancer_its_gate_picks(routed: Path) -> Non
     enhancer = model.load("cpu", 1)
     assert isinstance(enhancer, RoutedEnhancer) and enhancer.scale == 4
     assert enhancer.metadata is not None and enhancer.metadata.name == "general"
+    # the gate runs on one thread: idle threads of its own would spin against the enhancer's
+    assert enhancer.router.session.get_session_options().intra_op_num_threads == 1
     sharp = OnnxModel("s", routed.parent / "sharp.onnx").load("cpu", 1)
     general = OnnxModel("g", routed.parent / "general.onnx").load("cpu", 1)
     batch = crops()
@@ -187,3 +189,20 @@ def test_a_router_with_a_view_judges_the_resized_crops(tmp_path: Path, routed: P
     assert list(enhancer.router.is_sharp(np.stack(crops()))) == [True, False, True, False]
     with pytest.raises(ValueError, match="view"):
         RouterMetadata(name="r", sharp="s.onnx", general="g.onnx", view=(0, 16))
+
+
+def test_a_batch_equals_one_crop_at_a_time_for_every_layout_and_size(routed: Path) -> None:
+    """Grey crops, several size buckets and an image large enough to be tiled, in one call."""
+    enhancer = enhancer_model(str(routed)).load("cpu", 1)
+    bright, dark = crops()[:2]
+    large = np.tile(bright, (4, 6, 1))  # 80 x 360: tiled, each tile routed on its own
+    batch = [bright, cv2.cvtColor(dark, cv2.COLOR_BGR2GRAY), bright[:14, :41], large, dark]
+    for got, crop in zip(enhancer.enhance_batch(batch), batch):
+        np.testing.assert_array_equal(got, enhancer(crop))
+    assert enhancer.enhance_batch([]) == []
+
+
+def test_a_bad_crop_in_a_batch_is_named(routed: Path) -> None:
+    enhancer = enhancer_model(str(routed)).load("cpu", 1)
+    with pytest.raises(InvalidImageError, match=r"crops\[1\] must have dtype uint8"):
+        enhancer.enhance_batch([crops()[0], np.zeros((20, 60, 3), np.float32)])
