@@ -20,6 +20,7 @@ from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
 from plateplug.extras import require
 from plateplug.models import OnnxEnhancer
+from plateplug.routing import RoutedEnhancer
 
 
 class TorchSession:
@@ -66,6 +67,8 @@ def load_checkpoint(checkpoint: Path) -> tuple[str, Any]:
 def compare_with_torch(enhancer: Enhancer, module: Any, checkpoint: Path, crop: np.ndarray,
                        batch: Sequence[np.ndarray]) -> dict[str, Any]:
     """Speed of both engines and how far their outputs differ on ``crop`` (grey levels)."""
+    if isinstance(enhancer, RoutedEnhancer):
+        raise PlateplugError(f"{enhancer.name} routes crops between two ONNX files, not one")
     if not isinstance(enhancer, OnnxEnhancer):
         raise PlateplugError(f"{enhancer.name} is not an ONNX enhancer")
     twin = OnnxEnhancer(TorchSession(module), enhancer.metadata)

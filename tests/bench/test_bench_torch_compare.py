@@ -12,6 +12,7 @@ from plateplug.bench.report import write_report
 from plateplug.bench.runner import BenchConfig, run_bench
 from plateplug.bench.torch_compare import compare_with_torch, load_checkpoint
 from plateplug.errors import PlateplugError
+from plateplug.models import OnnxModel
 from tests.bench.conftest import CubicEnhancer, text_crop
 
 torch = pytest.importorskip("torch")
@@ -39,7 +40,7 @@ def resnet_checkpoint(tmp_path, fake_plugin, fast_speed, monkeypatch):
     """The built-in resnet, pointed at a tiny export; returns the matching checkpoint."""
     ckpt, path = tiny_resnet(tmp_path)
     fake_plugin()
-    monkeypatch.setattr(plugins.lookup("enhancer", "resnet").item, "path", path)
+    monkeypatch.setattr(plugins.lookup("enhancer", "resnet"), "item", OnnxModel("resnet", path))
     return ckpt
 
 
@@ -55,7 +56,7 @@ def test_same_weights_same_output(resnet_checkpoint):
     assert report["torch"]["providers"][0].startswith("torch")
 
 
-def test_bad_checkpoints_are_refused(tmp_path, resnet_checkpoint):
+def test_bad_checkpoints_are_refused(tmp_path, resnet_checkpoint, monkeypatch):
     with pytest.raises(PlateplugError, match="does not exist"):
         load_checkpoint(tmp_path / "missing.pt")
     state = tmp_path / "state.pt"
@@ -69,6 +70,10 @@ def test_bad_checkpoints_are_refused(tmp_path, resnet_checkpoint):
     crop = np.zeros((8, 8, 3), np.uint8)
     with pytest.raises(PlateplugError, match="not an ONNX enhancer"):
         compare_with_torch(CubicEnhancer(), module, resnet_checkpoint, crop, [crop])
+    monkeypatch.undo()  # the shipped resnet again: two files behind a gate
+    with pytest.raises(PlateplugError, match="routes crops between two ONNX files"):
+        compare_with_torch(plateplug.load("resnet", device="cpu"), module, resnet_checkpoint,
+                           crop, [crop])
 
 
 @pytest.mark.slow
