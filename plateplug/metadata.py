@@ -18,6 +18,7 @@ import math
 import types
 from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from plateplug.errors import ModelFileError
@@ -220,6 +221,13 @@ def check_range(field: str, value: float, low: float, high: float) -> None:
     """ValueError unless ``low <= value <= high`` (NaN is never in range)."""
     if not low <= value <= high:
         raise ValueError(f"{field}={value!r} is outside {low}..{high}")
+
+
+def check_sibling(field: str, name: str, owner: str) -> None:
+    """ValueError unless ``name`` is a plain file name (no folders): files named in metadata
+    lie beside the ``owner`` file that names them."""
+    if not name or Path(name).name != name or name in (".", ".."):
+        raise ValueError(f"{field}={name!r} must be a file name beside the {owner} file")
 
 
 def check_name(name: str) -> None:

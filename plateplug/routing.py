@@ -33,6 +33,7 @@ from plateplug.metadata import (
     check_name,
     check_normalisation,
     check_range,
+    check_sibling,
     task_mismatch,
 )
 from plateplug.models import INT8_SUFFIX, EnhancerModel, OnnxModel, missing_weights
@@ -70,7 +71,7 @@ class RouterMetadata(Metadata):
         1..MAX_VIEW_SIDE, mean and std as for enhancers."""
         check_name(self.name)
         for role in ("sharp", "general"):
-            check_file_name(role, getattr(self, role))
+            check_sibling(role, getattr(self, role), "router")
         check_range("threshold", self.threshold, 0.0, 1.0)
         for side in self.view or ():
             check_range("view", side, 1, MAX_VIEW_SIDE)
@@ -82,13 +83,6 @@ class RouterMetadata(Metadata):
     def not_ours(cls, ours: dict[str, str]) -> str | None:
         """Router files say so: ``plateplug.task=router``."""
         return task_mismatch(ours, TASK)
-
-
-def check_file_name(role: str, name: str) -> None:
-    """ValueError unless ``name`` is a file name without folders (files sit beside the
-    router)."""
-    if not name or Path(name).name != name or name in (".", ".."):
-        raise ValueError(f"{role}={name!r} must be a file name beside the router file")
 
 
 def gate_view(crop: np.ndarray, size: tuple[int, int] | None) -> np.ndarray:

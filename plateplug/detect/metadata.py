@@ -22,7 +22,6 @@ look at every box of every pass, before the passes are merged; boxes it scores b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ClassVar
 
 from plateplug.metadata import (
@@ -33,6 +32,7 @@ from plateplug.metadata import (
     check_name,
     check_normalisation,
     check_range,
+    check_sibling,
     task_mismatch,
 )
 
@@ -96,9 +96,7 @@ class DetectorMetadata(Metadata):
         check_range("nms_iou", self.nms_iou, 0.0, 1.0)
         check_range("max_detections", self.max_detections, 1, MAX_DETECTIONS)
         if self.verifier is not None:
-            if not self.verifier or Path(self.verifier).name != self.verifier:
-                raise ValueError(f"verifier {self.verifier!r} is not a file name beside the "
-                                 "detector's")
+            check_sibling("verifier", self.verifier, "detector")
             if self.verifier_threshold is None:
                 raise ValueError("a verifier needs its verifier_threshold")
         if self.verifier_threshold is not None:
