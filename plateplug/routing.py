@@ -4,11 +4,11 @@ One network rarely serves sharp small crops and camera-blurred ones equally well
 sharp shrinks alone, resnet reads more sharp plates and falls apart on blurred, noisy ones
 (docs/models-history.md, stop 58). A router file is a tiny classifier (``plateplug.task``
 ``router``) that gives each LR crop (or a fixed-size view of it) the probability that it is
-a sharp shrink, and names two
-enhancer files beside it: ``sharp``, for crops scoring at least ``threshold``, and
-``general``, for the rest. Each crop runs through one enhancer only, so routing costs the
-gate (well under a millisecond per crop) and no second enhancer pass. The router file is the
-model: ``NAME:PATH`` and ``plateplug bench -m PATH`` take it like an enhancer file.
+a sharp shrink, and names two enhancer files beside it: ``sharp``, for crops scoring at
+least ``threshold``, and ``general``, for the rest. Each crop runs through one enhancer
+only, so routing costs the gate (well under a millisecond per crop) and no second enhancer
+pass. The router file is the model: ``plateplug bench -m PATH`` measures it like an
+enhancer file, and a plugin registers it with ``RoutedModel(name, path)``.
 """
 
 from __future__ import annotations

@@ -237,7 +237,7 @@ def train_recognizer(data, steps, minutes, batch, lr, out, threads, seed, synthe
 def train_router(data, sharp, general, out, steps, minutes, threshold, version, view, threads,
                  seed) -> None:
     """Train a gate that sends each crop to the --sharp or the --general enhancer, and write
-    the routed model (OUT/router.onnx: give it to -m like an enhancer file)."""
+    the routed model (OUT/router.onnx: `plateplug bench -m` measures it like an enhancer file)."""
     try:
         require("torch", "train")
         from plateplug.train.router import RouterConfig
