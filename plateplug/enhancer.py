@@ -67,22 +67,27 @@ class Enhancer(ABC):
     def enhance_batch(self, crops: Iterable[Any]) -> list[np.ndarray]:
         """Enhance many crops (any iterable) of any sizes with few model calls; results keep
         input order. One H x W (x C) array is refused: use ``enhancer(crop)`` for it."""
-        items = as_list(crops)
+        items = _as_list(crops)
         checked = [to_bgr(c, f"crops[{i}]") for i, c in enumerate(items)]
-        results: dict[int, np.ndarray] = {}
+        bgrs = [bgr for bgr, _ in checked]
         buckets: dict[tuple[int, int], list[int]] = {}
-        for i, (bgr, _) in enumerate(checked):
-            if self._needs_tiling(bgr):
-                results[i] = self._enhance_bgr(bgr)
-            else:
-                buckets.setdefault(bucket_of(bgr), []).append(i)
+        for i, bgr in enumerate(bgrs):
+            if not self._needs_tiling(bgr):
+                buckets.setdefault(_bucket_of(bgr), []).append(i)
+        results = self._enhance_buckets(bgrs, buckets)
+        return [from_bgr(results[i] if i in results else self._enhance_bgr(bgr), layout, crop)
+                for i, ((bgr, layout), crop) in enumerate(zip(checked, items))]
+
+    def _enhance_buckets(self, bgrs: list[np.ndarray],
+                         buckets: dict[tuple[int, int], list[int]]) -> dict[int, np.ndarray]:
+        """Index -> enhanced BGR crop for the crops of ``buckets`` (size bucket -> indices
+        into ``bgrs``), at most ``max_batch`` of one bucket per model call."""
+        results: dict[int, np.ndarray] = {}
         for indices in buckets.values():
             for start in range(0, len(indices), self.max_batch):
                 chunk = indices[start:start + self.max_batch]
-                for i, out in zip(chunk, self._run_bucketed([checked[i][0] for i in chunk])):
-                    results[i] = out
-        return [from_bgr(results[i], layout, crop)
-                for i, ((_, layout), crop) in enumerate(zip(checked, items))]
+                results.update(zip(chunk, self._run_bucketed([bgrs[i] for i in chunk])))
+        return results
 
     def _needs_tiling(self, bgr: np.ndarray) -> bool:
         return max(bgr.shape[:2]) > self.tile
@@ -115,19 +120,18 @@ class Enhancer(ABC):
         return f"<{type(self).__name__} {self.name!r} x{self.scale} on {self.providers}>"
 
 
-def bucket_of(bgr: np.ndarray) -> tuple[int, int]:
-    """The size bucket (padded height and width) of an H x W (x C) crop."""
+def _bucket_of(bgr: np.ndarray) -> tuple[int, int]:
     return bucket(bgr.shape[0]), bucket(bgr.shape[1])
 
 
 def pad_to_bucket(bgr: np.ndarray) -> np.ndarray:
     """A crop edge-padded at the bottom and right to its size bucket, as models see it."""
-    h, w = bucket_of(bgr)
+    h, w = _bucket_of(bgr)
     return cv2.copyMakeBorder(bgr, 0, h - bgr.shape[0], 0, w - bgr.shape[1],
                               cv2.BORDER_REPLICATE)
 
 
-def as_list(crops: Iterable[Any]) -> list[Any]:
+def _as_list(crops: Iterable[Any]) -> list[Any]:
     """The crops of ``enhance_batch`` as a list; InvalidImageError for one image array."""
     if isinstance(crops, np.ndarray) and crops.ndim != 4:
         raise InvalidImageError(

@@ -31,6 +31,7 @@ from plateplug.imageio import atomic_path
 from plateplug.routing import RouterMetadata, gate_view
 from plateplug.train.archs.layers import count_parameters
 from plateplug.train.archs.router_arch import SharpnessGate
+from plateplug.train.data import to_tensor
 from plateplug.train.degrade import camera, shrink
 from plateplug.train.export import export_model
 
@@ -74,12 +75,6 @@ def sample(image: np.ndarray, height: int, sharp: bool, rng: np.random.Generator
         return gate_view(lr, view)
     left = int(rng.integers(0, width - 2 * height + 1))
     return lr[:, left:left + 2 * height]
-
-
-def to_tensor(crops: Sequence[np.ndarray]) -> torch.Tensor:
-    """Same-sized BGR uint8 crops -> N x 3 x H x W RGB in 0..1."""
-    rgb = np.stack(crops)[..., ::-1].transpose(0, 3, 1, 2)
-    return torch.from_numpy(np.ascontiguousarray(rgb)).float() / 255
 
 
 def sharp_shares(gate: SharpnessGate, crops: Sequence[Crop], threshold: float,

@@ -16,8 +16,9 @@ from plateplug.data.crops import load_sources
 from plateplug.errors import PlateplugError
 from plateplug.models import enhancer_model
 from plateplug.routing import RoutedEnhancer, RoutedModel, gate_view
+from plateplug.train.data import to_tensor
 from plateplug.train.degrade import shrink
-from plateplug.train.router import RouterConfig, sample, to_tensor, train_router
+from plateplug.train.router import RouterConfig, sample, train_router
 from tests.conftest import build_tiny_onnx
 
 pytest.importorskip("onnxruntime")
