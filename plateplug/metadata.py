@@ -97,10 +97,34 @@ class Metadata:
         return f"has no plateplug metadata ({', '.join(required)})"
 
 
-def task_mismatch(ours: dict[str, str], task: str) -> str | None:
-    """For schemas of files that name their task (``plateplug.task``): why keys ``ours`` are
-    not of ``task``, None when they are."""
-    return None if ours.get("task") == task else f"is not a plateplug {task} (no {PREFIX}task)"
+class TaskMetadata(Metadata):
+    """Base of the schemas of files that name their task, ``plateplug.task`` = ``TASK``
+    (detector, verifier, router: graphs fed with normalised BGR or RGB images). The task is
+    the file's header and tells its kind: ``not_ours`` when it differs."""
+
+    TASK: ClassVar[str] = ""
+    channel_order: str
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.HEADER = {"task": cls.TASK}
+
+    @classmethod
+    def not_ours(cls, ours: dict[str, str]) -> str | None:
+        """Why keys ``ours`` are not of this task, None when they are."""
+        if ours.get("task") == cls.TASK:
+            return None
+        return f"is not a plateplug {cls.TASK} (no {PREFIX}task)"
+
+    def check_input(self) -> None:
+        """ValueError unless the name, channel order, mean, std and parameter count are
+        valid (as for enhancers); each schema's ``__post_init__`` adds its own bounds."""
+        check_name(self.name)
+        check_channel_order(self.channel_order)
+        check_normalisation(self.mean, self.std)
+        check_range("parameters", self.parameters, 0, math.inf)
 
 
 def format_value(value: Any, hint: Any) -> str:

@@ -27,29 +27,24 @@ from plateplug.errors import ModelFileError, ModelNotTrainedError
 from plateplug.images import to_blob
 from plateplug.metadata import (
     UPPER_CASE,
-    Metadata,
-    check_channel_order,
-    check_name,
-    check_normalisation,
+    TaskMetadata,
     check_range,
     check_sibling,
-    task_mismatch,
 )
 from plateplug.models import INT8_SUFFIX, EnhancerModel, OnnxModel, missing_weights
 
-TASK = "router"
 MAX_VIEW_SIDE = 512
 GATE_THREADS = 1
 
 
 @dataclass(frozen=True)
-class RouterMetadata(Metadata):
+class RouterMetadata(TaskMetadata):
     """A router graph: float32 N x 3 x H x W LR crops in, N x 1 probabilities that each is a
     sharp shrink out; ``sharp`` and ``general`` are the file names of the two enhancers,
     beside the router file. With ``view`` (W, H) the graph sees each crop resized to it
     (``gate_view``), else the crop itself (any H and W)."""
 
-    HEADER: ClassVar[dict[str, str]] = {"task": TASK}
+    TASK: ClassVar[str] = "router"
     LABEL: ClassVar[str] = "router"
     name: str
     sharp: str
@@ -68,20 +63,12 @@ class RouterMetadata(Metadata):
     def __post_init__(self) -> None:
         """Bounds (ValueError): a name and two plain file names, ``threshold`` 0..1, view sides
         1..MAX_VIEW_SIDE, mean and std as for enhancers."""
-        check_name(self.name)
+        self.check_input()
         for role in ("sharp", "general"):
             check_sibling(role, getattr(self, role), "router")
         check_range("threshold", self.threshold, 0.0, 1.0)
         for side in self.view or ():
             check_range("view", side, 1, MAX_VIEW_SIDE)
-        check_channel_order(self.channel_order)
-        check_normalisation(self.mean, self.std)
-        check_range("parameters", self.parameters, 0, float("inf"))
-
-    @classmethod
-    def not_ours(cls, ours: dict[str, str]) -> str | None:
-        """Router files say so: ``plateplug.task=router``."""
-        return task_mismatch(ours, TASK)
 
 
 def gate_view(crop: np.ndarray, size: tuple[int, int] | None) -> np.ndarray:

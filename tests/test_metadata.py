@@ -11,7 +11,7 @@ import pytest
 
 import plateplug
 from plateplug.errors import ModelFileError
-from plateplug.metadata import IF_ABSENT, UPPER_CASE, Metadata, ModelMetadata
+from plateplug.metadata import IF_ABSENT, UPPER_CASE, Metadata, ModelMetadata, TaskMetadata
 from plateplug.models import OnnxModel
 from plateplug.routing import RouterMetadata
 from tests.conftest import set_metadata
@@ -193,6 +193,48 @@ def test_absent_keys_take_the_default_or_their_if_absent_value():
 def test_codec_errors_name_the_file_and_the_field(props, message):
     with pytest.raises(ModelFileError, match=message):
         Gadget.from_props(props, source="g.bin")
+
+
+
+@dataclass(frozen=True)
+class Probe(TaskMetadata):
+    """A schema of a file that names its task, as the detector, verifier and router do."""
+
+    TASK: ClassVar[str] = "probe"
+    name: str
+    channel_order: str = "BGR"
+    mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    std: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    architecture: str = ""
+    parameters: int = 0
+    version: str = "0"
+    training_data: str = ""
+
+    def __post_init__(self) -> None:
+        self.check_input()
+
+
+def test_a_task_schema_writes_its_task_first_and_knows_its_files_by_it():
+    props = Probe(name="p").to_props()
+    assert list(props)[0] == "plateplug.task" and props["plateplug.task"] == "probe"
+    assert Probe.from_props(props) == Probe(name="p")
+    with pytest.raises(ModelFileError,
+                       match=r"x.onnx is not a plateplug probe \(no plateplug.task\)"):
+        Probe.from_props(props | {"plateplug.task": "detector"}, source="x.onnx")
+    with pytest.raises(ModelFileError, match="is not a plateplug probe"):
+        Probe.from_props({"plateplug.name": "p"})  # its fields alone do not make it one
+
+
+@pytest.mark.parametrize("values,message", [
+    ({"name": " "}, "name=' ' must be a non-empty string"),
+    ({"channel_order": "GBR"}, "channel_order='GBR' must be RGB or BGR"),
+    ({"std": (1.0, 0.0, 1.0)}, "std=0.0 is outside"),
+    ({"mean": (0.0, 0.0)}, "need three values each"),
+    ({"parameters": -1}, "parameters=-1 is outside"),
+])
+def test_a_task_schema_checks_its_input_fields(values, message):
+    with pytest.raises(ValueError, match=message):
+        Probe(**({"name": "p"} | values))
 
 
 def test_precision_is_int8_fp32_or_not_stated():

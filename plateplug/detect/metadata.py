@@ -27,16 +27,11 @@ from typing import ClassVar
 from plateplug.metadata import (
     IF_ABSENT,
     UPPER_CASE,
-    Metadata,
-    check_channel_order,
-    check_name,
-    check_normalisation,
+    TaskMetadata,
     check_range,
     check_sibling,
-    task_mismatch,
 )
 
-TASK = "detector"
 MAX_CANVAS_SIDE = 4096  # input_size times the largest of scales
 MAX_STRIDE = 64
 MAX_DETECTIONS = 10_000
@@ -45,10 +40,10 @@ LEGACY_MAX_UPSCALE = 16.0  # files without plateplug.max_upscale: enlarged to fi
 
 
 @dataclass(frozen=True)
-class DetectorMetadata(Metadata):
+class DetectorMetadata(TaskMetadata):
     """Input geometry, normalisation and output decoding of a detector graph."""
 
-    HEADER: ClassVar[dict[str, str]] = {"task": TASK}
+    TASK: ClassVar[str] = "detector"
     LABEL: ClassVar[str] = "detector"
     name: str
     input_size: tuple[int, int]
@@ -77,7 +72,7 @@ class DetectorMetadata(Metadata):
         ``max_upscale`` 0.01..16, ``pad_value`` 0..255, ``score_threshold``, ``nms_iou`` and
         ``verifier_threshold`` 0..1, ``max_detections`` 1..10000, mean and std as for
         enhancers, ``verifier`` a file name without folders, with a threshold."""
-        check_name(self.name)
+        self.check_input()
         check_range("stride", self.stride, 1, MAX_STRIDE)
         check_range("number of scales", len(self.scales), 1, MAX_SCALES)
         for scale in self.scales:
@@ -89,8 +84,6 @@ class DetectorMetadata(Metadata):
                                  f"stride {self.stride}")
         check_range("max_upscale", self.max_upscale, 0.01, 16.0)
         check_range("scale_min_height", self.scale_min_height, 0, MAX_CANVAS_SIDE)
-        check_channel_order(self.channel_order)
-        check_normalisation(self.mean, self.std)
         check_range("pad_value", self.pad_value, 0, 255)
         check_range("score_threshold", self.score_threshold, 0.0, 1.0)
         check_range("nms_iou", self.nms_iou, 0.0, 1.0)
@@ -101,9 +94,3 @@ class DetectorMetadata(Metadata):
                 raise ValueError("a verifier needs its verifier_threshold")
         if self.verifier_threshold is not None:
             check_range("verifier_threshold", self.verifier_threshold, 0.0, 1.0)
-        check_range("parameters", self.parameters, 0, float("inf"))
-
-    @classmethod
-    def not_ours(cls, ours: dict[str, str]) -> str | None:
-        """Detector files say so: ``plateplug.task=detector``."""
-        return task_mismatch(ours, TASK)

@@ -22,26 +22,21 @@ from plateplug import runtime
 from plateplug.images import to_blob
 from plateplug.metadata import (
     UPPER_CASE,
-    Metadata,
-    check_channel_order,
-    check_name,
-    check_normalisation,
+    TaskMetadata,
     check_range,
-    task_mismatch,
 )
 
-TASK = "verifier"
 CROP_SIZE = (96, 32)  # W, H
 CONTEXT = 1.5
 MAX_CROP_SIDE = 512
 
 
 @dataclass(frozen=True)
-class VerifierMetadata(Metadata):
+class VerifierMetadata(TaskMetadata):
     """Input geometry and normalisation of a verifier graph: float32 N x 3 x H x W in,
     N x 1 plate probabilities out."""
 
-    HEADER: ClassVar[dict[str, str]] = {"task": TASK}
+    TASK: ClassVar[str] = "verifier"
     LABEL: ClassVar[str] = "verifier"
     name: str
     input_size: tuple[int, int] = CROP_SIZE
@@ -57,18 +52,10 @@ class VerifierMetadata(Metadata):
     def __post_init__(self) -> None:
         """Bounds (ValueError): input sides 1..512, ``context`` 1..8, mean and std as for
         enhancers."""
-        check_name(self.name)
+        self.check_input()
         for side in self.input_size:
             check_range("input_size", side, 1, MAX_CROP_SIDE)
         check_range("context", self.context, 1.0, 8.0)
-        check_channel_order(self.channel_order)
-        check_normalisation(self.mean, self.std)
-        check_range("parameters", self.parameters, 0, float("inf"))
-
-    @classmethod
-    def not_ours(cls, ours: dict[str, str]) -> str | None:
-        """Verifier files say so: ``plateplug.task=verifier``."""
-        return task_mismatch(ours, TASK)
 
 
 def context_crop(frame: np.ndarray, box: np.ndarray | tuple[float, ...],
