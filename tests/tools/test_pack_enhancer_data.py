@@ -43,6 +43,7 @@ def test_merged_parts_give_the_same_training_crops(tmp_path):
     _frames(scenes, rng, [20.0, 41.7, 80.3])
     (data / "plates/br").mkdir(parents=True)
     cv2.imwrite(str(data / "plates/br/p0.png"), rng.integers(0, 256, (60, 200, 3), np.uint8))
+    plain, turned = _jpegs(data / "plates/eu", rng)
     (data / "plates/labels.csv").write_text("path,text\nbr/p0.png,ABC1234\n")
     done = subprocess.run([sys.executable, str(ROOT / "tools/device/pack_enhancer_data.py"),
                            "--data", str(data), "--scenes", str(scenes), "--out", str(out),
@@ -59,6 +60,13 @@ def test_merged_parts_give_the_same_training_crops(tmp_path):
         subprocess.run(["cp", "-a", f"{part}/.", str(merged)], check=True)
     assert ((merged / "data/plates/br/p0.png").read_bytes()
             == (data / "plates/br/p0.png").read_bytes())
+    # JPEG metadata left out where the pixels stay the same; an Exif orientation keeps it
+    lean = merged / "data/plates/eu" / plain.name
+    assert lean.stat().st_size < plain.stat().st_size
+    assert b"Photoshop" not in lean.read_bytes() and b"JFIF" in lean.read_bytes()
+    np.testing.assert_array_equal(cv2.imread(str(lean)), cv2.imread(str(plain)))
+    assert (merged / "data/plates/eu" / turned.name).read_bytes() == turned.read_bytes()
+    assert {p.suffix for p in (merged / "scenes/images").iterdir()} == {".webp"}
     for load, before, after in ((load_dashcam, data / "dashcam/boxes.csv",
                                  merged / "data/dashcam/boxes.csv"),
                                 (load_scenes, scenes, merged / "scenes")):
@@ -70,6 +78,30 @@ def test_merged_parts_give_the_same_training_crops(tmp_path):
     old = load_scenes(scenes, read_texts(tmp_path / "texts.csv"))
     new = load_scenes(merged / "scenes", read_texts(merged / "scenes_texts.csv"))
     assert [c.text for c in new] == [c.text for c in old] == ["AB12", "", "", "", "", "CD34"]
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def _jpegs(folder: Path, rng: np.random.Generator) -> tuple[Path, Path]:
+    """Two JPEG plates carrying metadata segments after their JFIF header: a comment and
+    Photoshop's APP13 in one, an Exif APP1 that turns the image (orientation 6) in the
+    other."""
+    folder.mkdir(parents=True)
+    image = rng.integers(0, 256, (40, 120, 3), np.uint8)
+    jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+    header = 2 + 2 + int.from_bytes(jpeg[4:6], "big")  # SOI and the JFIF APP0 segment
+    exif = (b"Exif\0\0MM\0*\0\0\0\x08\0\x01" + b"\x01\x12\0\x03\0\0\0\x01\0\x06\0\0"
+            + b"\0\0\0\0")
+    paths = []
+    for name, extra in (("plain.jpg", _segment(0xFE, b"made by a test" * 20)
+                         + _segment(0xED, b"Photoshop 3.0\0" + bytes(500))),
+                        ("turned.jpg", _segment(0xE1, exif))):
+        (folder / name).write_bytes(jpeg[:header] + extra + jpeg[header:])
+        paths.append(folder / name)
+    assert cv2.imread(str(paths[1])).shape == (120, 40, 3)  # the orientation is applied
+    return paths[0], paths[1]
 
 
 def _texts(folder: Path) -> Path:
