@@ -25,26 +25,20 @@ _reader: Reader | None = None  # the worker process's reader
 
 
 class ReaderPool:
-    """The reader registered as ``name`` in ``jobs`` worker processes, started at the first
-    read (a bench whose reads all come from its cache starts none): a Reader (one image) with
-    ``read_all`` (many, in order). Close it (or use it as a context manager)."""
+    """The reader registered as ``name`` in ``jobs`` worker processes: a Reader (one image)
+    with ``read_all`` (many, in order). Close it (or use it as a context manager)."""
 
     def __init__(self, name: str, jobs: int):
         if jobs < 1:
             raise PlateplugError(f"--jobs must be at least 1, got {jobs}")
-        self.name, self.jobs = name, jobs
-        self._executor: ProcessPoolExecutor | None = None
+        self.name = name
+        self._executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start, initargs=(name,))
 
     def __call__(self, image: np.ndarray) -> list[str]:
         return self.read_all([image])[0]
 
     def read_all(self, images: Sequence[np.ndarray]) -> list[list[str]]:
-        if not images:
-            return []
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start, initargs=(self.name,))
         try:
             stored = list(self._executor.map(_read, images))
         except BrokenProcessPool as exc:
@@ -53,9 +47,7 @@ class ReaderPool:
         return [[text_from_stored(item) for item in texts] for texts in stored]
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
-            self._executor = None
+        self._executor.shutdown(cancel_futures=True)
 
     def __enter__(self) -> ReaderPool:
         return self
