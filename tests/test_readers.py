@@ -11,7 +11,7 @@ import pytest
 import plateplug
 from plateplug import MissingExtraError, UnknownModelError, hookimpl, plugins
 from plateplug.builtin_plugins import rapidocr_reader
-from plateplug.readers import ReaderModel, ScoredText, read_all, stored_text, text_from_stored
+from plateplug.readers import ReaderModel
 
 
 class EchoReader(ReaderModel):
@@ -179,39 +179,3 @@ def test_the_protocol_reader_keeps_any_text_it_detects(monkeypatch, fresh_plugin
     monkeypatch.setattr(rapidocr_reader, "_engine",
                         lambda params: lambda image: Result(answers[params]))
     assert plateplug.load_reader("rapidocr")(np.zeros((8, 8, 3), np.uint8)) == ["-"]
-
-
-def test_read_all_uses_a_readers_own_batch_reading_or_reads_one_by_one():
-    images = [np.zeros((4, 8, 3), np.uint8), np.zeros((6, 8, 3), np.uint8)]
-    assert read_all(lambda image: [str(image.shape[0])], images) == [["4"], ["6"]]
-
-    class Pool:
-        def __call__(self, image):
-            raise AssertionError("read_all must be used")
-
-        def read_all(self, many):
-            return [["pooled"] for _ in many]
-
-    assert read_all(Pool(), images) == [["pooled"], ["pooled"]]
-
-
-def test_texts_travel_as_plain_data_with_their_scores_and_heights():
-    texts = [ScoredText("AB12", 0.9, 40.0), ScoredText("ohio", 0.5), "plain"]
-    stored = [stored_text(t) for t in texts]
-    assert stored == [["AB12", 0.9, 40.0], ["ohio", 0.5], "plain"]
-    back = [text_from_stored(s) for s in stored]
-    assert back == texts and [getattr(t, "height", "-") for t in back] == [40.0, None, "-"]
-    assert back[1].score == 0.5 and not isinstance(back[2], ScoredText)
-
-
-def test_rapidocr_runs_on_the_threads_asked_for(monkeypatch, fresh_plugins):
-    built = []
-    monkeypatch.setattr(rapidocr_reader, "_engine",
-                        lambda params: built.append(dict(params)) or (lambda image: None))
-    plateplug.load_reader("rapidocr", threads=1)
-    plateplug.load_reader("rapidocr-rec")
-    assert len(built) == 3  # rapidocr and its fallback on one thread, rapidocr-rec as it is
-    for params in built[:2]:
-        assert params["EngineConfig.onnxruntime.intra_op_num_threads"] == 1
-        assert params["EngineConfig.onnxruntime.inter_op_num_threads"] == 1
-    assert "EngineConfig.onnxruntime.intra_op_num_threads" not in built[2]

@@ -31,7 +31,7 @@ import numpy as np
 from plateplug import plugins
 from plateplug.bench.baselines import InterpolationEnhancer
 from plateplug.bench.read_cache import ReadCache
-from plateplug.bench.runner import close_reader, load_ocr_reader, load_protocol_model
+from plateplug.bench.runner import load_ocr_reader, load_protocol_model
 from plateplug.data import metrics
 from plateplug.data.datasets import is_validation, read_crops, select
 from plateplug.data.protocol import BURST_FRAMES, Burst, make_burst
@@ -40,7 +40,7 @@ from plateplug.enhancer import Enhancer
 from plateplug.errors import PlateplugError
 from plateplug.models import EnhancerModel
 from plateplug.multiframe import MultiFrameEnhancer, OnnxMultiFrameModel, is_multiframe
-from plateplug.readers import PROTOCOL_READER, Reader, read_all
+from plateplug.readers import PROTOCOL_READER, Reader
 
 DEFAULT_MODELS = ("srgan", "mfsr")
 DEFAULT_HEIGHT = 16
@@ -63,7 +63,6 @@ class BurstConfig:
     limit: int | None = None
     device: str = "auto"
     read_cache: Path | None = None  # reads of images read before (bench.read_cache)
-    jobs: int = 1  # OCR worker processes (bench.read_pool); 1: read in this process
 
 
 @dataclass
@@ -131,7 +130,7 @@ def run_bursts(config: BurstConfig, progress: Progress = lambda _: None) -> Burs
     heights = sorted(set(config.lr_heights))
     plates, split = _load_plates(config, heights)
     labelled = sum(1 for p in plates if p.text)
-    reader, notes = load_ocr_reader(config.ocr, labelled, cache, config.jobs)
+    reader, notes = load_ocr_reader(config.ocr, labelled, cache)
     result = BurstResult(str(config.data), split, config.frames, len(plates), labelled,
                          config.ocr if reader else None, notes=notes)
     methods: list[tuple[str, Enhancer]] = [(BICUBIC, InterpolationEnhancer(BICUBIC))]
@@ -141,16 +140,13 @@ def run_bursts(config: BurstConfig, progress: Progress = lambda _: None) -> Burs
             methods.append(loaded)
     progress(f"{len(plates)} bursts of {config.frames} frames ({labelled} labelled), split "
              f"{split}; methods: {', '.join(n for n, _ in methods)}")
-    try:
-        for h in heights:
-            bursts = [(p.bursts[h], p.text) for p in plates]
-            if reader is not None:
-                result.rows.append(_ceiling(bursts, reader, h))
-            for name, enhancer in methods:
-                progress(f"{h} px: {name}")
-                result.rows += _measure(name, enhancer, bursts, reader, h, config.frames)
-    finally:
-        close_reader(reader)
+    for h in heights:
+        bursts = [(p.bursts[h], p.text) for p in plates]
+        if reader is not None:
+            result.rows.append(_ceiling(bursts, reader, h))
+        for name, enhancer in methods:
+            progress(f"{h} px: {name}")
+            result.rows += _measure(name, enhancer, bursts, reader, h, config.frames)
     _fill_gaps(result.rows)
     if cache is not None and reader is not None:
         result.notes.append(cache.summary())
@@ -194,9 +190,7 @@ def _load(name: str, device: str, result: BurstResult) -> tuple[str, Enhancer] |
 
 
 def _ceiling(bursts: list[tuple[Burst, str]], reader: Reader, h: int) -> BurstRow:
-    labelled = [(b, text) for b, text in bursts if text]
-    reads = [metrics.plate_read(text, texts)
-             for (_, text), texts in zip(labelled, read_all(reader, [b.hr for b, _ in labelled]))]
+    reads = [metrics.plate_read(text, reader(b.hr)) for b, text in bursts if text]
     return BurstRow(HR, h, 1, ocr_read=sum(reads), ocr_total=len(reads))
 
 
@@ -220,7 +214,6 @@ def _measure(name: str, enhancer: Enhancer, bursts: list[tuple[Burst, str]],
     vote_too = reader is not None and name != BICUBIC
     one, voted = _Outcome(), _Outcome()
     _enhance(enhancer, bursts[0][0].frames)  # warm-up
-    to_read: list[tuple[str, list[np.ndarray]]] = []  # each labelled burst's outputs to read
     for burst, text in bursts:
         inputs = _windows(burst.frames) if vote_too else [burst.frames]
         outputs, start = [], time.perf_counter()
@@ -234,18 +227,14 @@ def _measure(name: str, enhancer: Enhancer, bursts: list[tuple[Burst, str]],
                                  f"{burst.hr.shape}")
         one.scores.append((metrics.psnr_y(outputs[0], burst.hr),
                            metrics.ssim_y(outputs[0], burst.hr)))
-        if reader is not None and text:
-            to_read.append((text, outputs if vote_too else outputs[:1]))
-    if reader is not None:  # all reads at once: a pool of readers reads them side by side
-        read = iter(read_all(reader, [out for _, outputs in to_read for out in outputs]))
-        for text, outputs in to_read:
-            texts = [next(read) for _ in outputs]
-            one.reads.append(metrics.plate_read(text, texts[0]))
-            if vote_too:
-                reads = [r for i, t in enumerate(texts)
-                         if (r := Read.from_texts(t, i)) is not None]
-                result = vote(reads)
-                voted.reads.append(result is not None and metrics.plate_read(text, result.text))
+        if reader is None or not text:
+            continue
+        texts = [reader(out) for out in (outputs if vote_too else outputs[:1])]
+        one.reads.append(metrics.plate_read(text, texts[0]))
+        if vote_too:
+            reads = [r for i, t in enumerate(texts) if (r := Read.from_texts(t, i)) is not None]
+            result = vote(reads)
+            voted.reads.append(result is not None and metrics.plate_read(text, result.text))
     rows = [_row(name, h, 1, one, reader is not None, images=True)]
     if vote_too:
         rows.append(_row(voted_name, h, k, voted, True, images=False))

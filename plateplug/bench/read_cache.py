@@ -15,13 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from plateplug.errors import PlateplugError
-from plateplug.readers import Reader, read_all, stored_text, text_from_stored
+from plateplug.readers import Reader, ScoredText
 
 KEY_FORMAT = 2  # 2: text boxes keep their height, so reads stored without it are read again
 
@@ -51,7 +50,7 @@ class ReadCache:
         for number, line in enumerate(lines, 1):
             try:
                 entry = json.loads(line)
-                self._reads[entry["key"]] = [text_from_stored(item) for item in entry["texts"]]
+                self._reads[entry["key"]] = [_text(item) for item in entry["texts"]]
             except (ValueError, KeyError, TypeError):
                 if number < len(lines) or self._intact < 0:  # only a torn last line may be
                     raise PlateplugError(
@@ -62,13 +61,24 @@ class ReadCache:
     def __len__(self) -> int:
         return len(self._reads)
 
-    def wrap(self, name: str, reader: Reader) -> CachedReader:
+    def wrap(self, name: str, reader: Reader) -> Reader:
         """``reader`` (registered as ``name``) that answers from the cache when it can and
         stores every new read."""
-        return CachedReader(self, name, reader)
+
+        def cached(image: np.ndarray) -> list[str]:
+            key = image_key(name, image)
+            if key in self._reads:
+                self.reused += 1
+                return list(self._reads[key])
+            texts = reader(image)
+            self._append(key, texts)
+            self.read += 1
+            return texts
+
+        return cached
 
     def _append(self, key: str, texts: list[str]) -> None:
-        stored = [stored_text(t) for t in texts]
+        stored = [_stored(t) for t in texts]
         try:
             if self._intact >= 0:
                 os.truncate(self.path, self._intact)
@@ -82,37 +92,12 @@ class ReadCache:
                 os.close(fd)
         except OSError as exc:
             raise PlateplugError(f"--read-cache {self.path}: cannot write ({exc})") from None
-        self._reads[key] = [text_from_stored(item) for item in stored]
+        self._reads[key] = [_text(item) for item in stored]
 
     def summary(self) -> str:
         """What the cache saved in this run, for the report's notes."""
         return (f"OCR reads: {self.reused} reused from {self.path}, {self.read} new "
                 f"(stored there)")
-
-
-class CachedReader:
-    """A reader that answers from a ``ReadCache`` when it can: one image (a call) or many
-    (``read_all``: the ones not in the cache read together by the reader's own
-    ``read_all``, such as a pool's)."""
-
-    def __init__(self, cache: ReadCache, name: str, reader: Reader):
-        self.cache, self.name, self.reader = cache, name, reader
-
-    def __call__(self, image: np.ndarray) -> list[str]:
-        return self.read_all([image])[0]
-
-    def read_all(self, images: Sequence[np.ndarray]) -> list[list[str]]:
-        cache = self.cache
-        keys = [image_key(self.name, image) for image in images]
-        new: dict[str, int] = {}  # key -> the first image of it: each new image read once
-        for i, key in enumerate(keys):
-            if key not in cache._reads:
-                new.setdefault(key, i)
-        for key, texts in zip(new, read_all(self.reader, [images[i] for i in new.values()])):
-            cache._append(key, texts)
-        cache.read += len(new)
-        cache.reused += len(keys) - len(new)
-        return [list(cache._reads[key]) for key in keys]
 
 
 def image_key(reader: str, image: np.ndarray) -> str:
@@ -121,3 +106,19 @@ def image_key(reader: str, image: np.ndarray) -> str:
     digest.update(f"{KEY_FORMAT}|{reader}|{image.shape}|{image.dtype}|".encode())
     digest.update(np.ascontiguousarray(image).tobytes())
     return digest.hexdigest()
+
+
+def _stored(text: str) -> str | list:
+    """A text box as stored: a plain string, or [text, score] and its height when known."""
+    if not isinstance(text, ScoredText):
+        return str(text)
+    return [str(text), text.score] + ([] if text.height is None else [text.height])
+
+
+def _text(item: str | list) -> str:
+    """A stored text box: a plain string, or [text, score] or [text, score, height] for a
+    reader that scores."""
+    if isinstance(item, str):
+        return item
+    text, score, *height = item
+    return ScoredText(str(text), float(score), float(height[0]) if height else None)

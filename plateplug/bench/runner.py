@@ -18,7 +18,6 @@ from plateplug import plugins
 from plateplug.bench import speed
 from plateplug.bench.baselines import load_baselines
 from plateplug.bench.read_cache import ReadCache
-from plateplug.bench.read_pool import ReaderPool
 from plateplug.bench.results import HR, LR, BenchResult, Cell, Method, Row, Sample
 from plateplug.bench.torch_compare import compare_with_torch, load_checkpoint
 from plateplug.data import metrics
@@ -27,7 +26,7 @@ from plateplug.data.protocol import SCALE, TRACKS, Pair, make_pair
 from plateplug.enhancer import Enhancer
 from plateplug.errors import MissingExtraError, PlateplugError
 from plateplug.models import EnhancerModel, enhancer_model
-from plateplug.readers import PROTOCOL_READER, Reader, check_reader, load_reader, read_all
+from plateplug.readers import PROTOCOL_READER, Reader, load_reader
 
 DEFAULT_HEIGHTS = (16, 20, 24)
 SPEED_HEIGHT = 20
@@ -59,7 +58,6 @@ class BenchConfig:
     scenes: Path | None = None  # scenes folder: its valid boxes are one more source
     scenes_margin: float = SCENES_MARGIN  # share of the box height added on every side
     read_cache: Path | None = None  # reads of images read before (bench.read_cache)
-    jobs: int = 1  # OCR worker processes (bench.read_pool); 1: read in this process
     sources: Sequence[str] = ()  # keep only these sources (source_of; 'scenes'); () all
 
 
@@ -98,7 +96,7 @@ def run_bench(config: BenchConfig, progress: Progress = lambda _: None) -> Bench
     crops, split, notes = _load_crops(config, heights, tracks)
     labelled = sum(1 for c in crops if c.text)
     agreement = sum(c.agreement for c in crops)
-    reader, reader_note = load_ocr_reader(config.ocr, labelled + agreement, cache, config.jobs)
+    reader, reader_note = load_ocr_reader(config.ocr, labelled + agreement, cache)
     result = BenchResult(
         data=str(config.data), split=split, crops=len(crops), labelled=labelled,
         agreement_crops=agreement,
@@ -115,21 +113,18 @@ def run_bench(config: BenchConfig, progress: Progress = lambda _: None) -> Bench
              f"agreement with HR), split {split}; methods: "
              f"{', '.join(m.name for m in result.methods)}; {reads} OCR reads")
 
-    try:
-        _measure_ceiling(crops, result, reader, progress)
-        for method, enhancer in list(zip(result.methods, enhancers)):
-            progress(f"quality: {method.name}")
-            try:
-                _measure_quality(method.name, enhancer, crops, reader, result, sample_ids)
-            except Exception as exc:  # one broken plugin must not end a long run
-                if method.kind != "model":
-                    raise
-                _drop(result, enhancers, method, f"failed during the run: {exc!r}")
-        _fill_sample_context(crops, sample_ids, reader, result)
-    finally:
-        close_reader(reader)
+    _measure_ceiling(crops, result, reader, progress)
+    for method, enhancer in list(zip(result.methods, enhancers)):
+        progress(f"quality: {method.name}")
+        try:
+            _measure_quality(method.name, enhancer, crops, reader, result, sample_ids)
+        except Exception as exc:  # one broken plugin must not end a long run
+            if method.kind != "model":
+                raise
+            _drop(result, enhancers, method, f"failed during the run: {exc!r}")
     _fill_gaps(result.rows)
     _fill_gaps(result.source_rows)
+    _fill_sample_context(crops, sample_ids, reader, result)
     if cache is not None and reader is not None:
         result.notes.append(cache.summary())
     batch = [_speed_lr(c) for c in crops]
@@ -247,28 +242,20 @@ def _load_crops(config: BenchConfig, heights: list[int],
     return crops, split, notes
 
 
-def load_ocr_reader(name: str | None, readable: int, cache: ReadCache | None = None,
-                    jobs: int = 1) -> tuple[Reader | None, list[str]]:
-    """The OCR reader ``name`` for ``readable`` crops with something to compare (in ``jobs``
-    worker processes when more than one: close it with ``close_reader``; answering from
-    ``cache`` when given), or None with the note that says why OCR is left out (not asked
-    for, nothing labelled, extra missing)."""
+def load_ocr_reader(name: str | None, readable: int,
+                    cache: ReadCache | None = None) -> tuple[Reader | None, list[str]]:
+    """The OCR reader ``name`` for ``readable`` crops with something to compare (answering
+    from ``cache`` when given), or None with the note that says why OCR is left out (not
+    asked for, nothing labelled, extra missing)."""
     if name is None:
         return None, ["OCR not run (--ocr none): OCR columns left out"]
     if readable == 0:
         return None, ["no crop has a text label: OCR columns left out"]
     try:
-        reader: Reader = load_reader(name) if jobs == 1 else ReaderPool(check_reader(name), jobs)
+        reader = load_reader(name)
     except MissingExtraError as exc:
         return None, [f"OCR skipped: {exc}"]
     return (reader if cache is None else cache.wrap(name, reader)), []
-
-
-def close_reader(reader: Reader | None) -> None:
-    """Stop the worker processes of a reader from ``load_ocr_reader``, if it has any."""
-    inner = getattr(reader, "reader", reader)  # a CachedReader's own reader
-    if isinstance(inner, ReaderPool):
-        inner.close()
 
 
 def load_protocol_model(model: EnhancerModel, device: str) -> tuple[Enhancer | None, str | None]:
@@ -360,14 +347,12 @@ def _measure_ceiling(crops: list[_Crop], result: BenchResult, reader: Reader | N
     progress("quality: hr (OCR ceiling)")
     track0 = result.tracks[0]
     for h in result.lr_heights:
-        wanted = [i for i, c in enumerate(crops) if c.text or c.agreement]
-        read = dict(zip(wanted, read_all(reader, [crops[i].pairs[track0, h].hr for i in wanted])))
         reads: list[bool | None] = []
-        for i, c in enumerate(crops):
-            if i not in read:
+        for c in crops:
+            if not (c.text or c.agreement):
                 reads.append(None)
                 continue
-            texts = read[i]
+            texts = reader(c.pairs[track0, h].hr)
             if c.agreement and len(label := metrics.plate_line(texts)) >= MIN_AGREEMENT_CHARS:
                 c.labels[h] = label
             reads.append(c.correct(h, "".join(texts)))  # plate_read normalises
@@ -401,9 +386,8 @@ def _measure_quality(name: str, enhancer: Enhancer, crops: list[_Crop], reader: 
                       for o, p in zip(outputs, pairs)]
             readings: dict[int, str] = {}
             if reader is not None:
-                wanted = [i for i, c in enumerate(crops) if c.labels.get(h)]
-                readings = {i: metrics.normalise_text("".join(texts)) for i, texts
-                            in zip(wanted, read_all(reader, [outputs[i] for i in wanted]))}
+                readings = {i: _reading(reader, out) for i, (c, out)
+                            in enumerate(zip(crops, outputs)) if c.labels.get(h)}
             reads = [crops[i].correct(h, readings[i]) if i in readings else None
                      for i in range(len(crops))]
             _add_rows(result, crops, name, track, h, scores, reads)

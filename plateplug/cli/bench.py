@@ -70,10 +70,6 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
               help="File of OCR reads kept between runs (JSON lines; created when missing): "
                    "images read before, such as the HR and bicubic crops or an unchanged "
                    "model's outputs, are not read again. One file per reader installation.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="OCR reads in this many worker processes, each reader on one thread (the "
-                   "protocol's reader takes about a second per crop on one core): about N "
-                   "times as fast on N free cores. The reads are the same.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Report folder: report.md, report.json, samples.png, curves.png.")
 def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
@@ -81,14 +77,14 @@ def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
           scenes: Path | None, scenes_margin: float, sources: tuple[str, ...],
           limit: int | None, device: str,
           torch_compare: tuple[Path, ...], frames: int | None, read_cache: Path | None,
-          jobs: int, output: Path) -> None:
+          output: Path) -> None:
     """Measure every model and the baselines by the protocol of docs/benchmark.md, in all and
     per source (first folder of the crop paths, and the scenes crops); with --frames, on
     bursts of K views per plate."""
     if frames is not None:
         bench_bursts(data, frames, _names(models), lr_heights, tracks, split,
                      None if ocr.lower() == "none" else ocr, limit, device, output, read_cache,
-                     jobs, {"--baselines": baselines is not None, "--scenes": scenes is not None,
+                     {"--baselines": baselines is not None, "--scenes": scenes is not None,
                       "--torch-compare": bool(torch_compare), "--source": bool(sources)})
         return
     config = BenchConfig(
@@ -96,7 +92,7 @@ def bench(data: Path, models: tuple[str, ...], lr_heights: tuple[int, ...],
         tracks=tracks or TRACKS, split=split, ocr=None if ocr.lower() == "none" else ocr,
         baselines=baselines, limit=limit, device=device,
         torch_compare=torch_compare, scenes=scenes, scenes_margin=scenes_margin,
-        read_cache=read_cache, jobs=jobs,
+        read_cache=read_cache,
         sources=_names(sources) or (),
     )
     result = run_bench(config, timed_progress())

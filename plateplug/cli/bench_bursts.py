@@ -18,7 +18,7 @@ from plateplug.errors import PlateplugError
 def bench_bursts(data: Path, frames: int, models: Sequence[str] | None,
                  lr_heights: Sequence[int], tracks: Sequence[str], split: str | None,
                  ocr: str | None, limit: int | None, device: str, output: Path,
-                 read_cache: Path | None, jobs: int, unused: dict[str, bool]) -> None:
+                 read_cache: Path | None, unused: dict[str, bool]) -> None:
     """Run the burst benchmark and write bursts.md / bursts.json into ``output``; options
     of the single-frame bench that bursts do not use (``unused``, by option name) are
     refused."""
@@ -29,7 +29,7 @@ def bench_bursts(data: Path, frames: int, models: Sequence[str] | None,
         raise PlateplugError("bursts use the realistic track only (docs/benchmark.md, Bursts)")
     config = BurstConfig(data=data, models=models or DEFAULT_MODELS, frames=frames,
                          lr_heights=lr_heights or (DEFAULT_HEIGHT,), split=split, ocr=ocr,
-                         limit=limit, device=device, read_cache=read_cache, jobs=jobs)
+                         limit=limit, device=device, read_cache=read_cache)
     result = run_bursts(config, timed_progress())
     echo_skipped_and_notes(result.skipped, result.notes)
     click.echo(table(result), err=True)

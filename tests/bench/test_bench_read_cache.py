@@ -61,29 +61,6 @@ def test_a_second_read_of_the_same_pixels_comes_from_the_cache(tmp_path):
     assert not isinstance(again[1], ScoredText)  # an unscored box stays a plain string
 
 
-class Batched(Counter):
-    """A reader that also reads many images at once (as a pool of processes does)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.batches: list[int] = []
-
-    def read_all(self, images):
-        self.batches.append(len(images))
-        return [self(image) for image in images]
-
-
-def test_many_images_at_once_send_each_new_image_once_in_one_batch(tmp_path):
-    reader, cache = Batched(), ReadCache(tmp_path / "reads.jsonl")
-    cached = cache.wrap("batched", reader)
-    cached(_image(10))
-    images = [_image(v) for v in (11, 10, 12, 11)]
-    assert cached.read_all(images) == [["M11", "X"], ["M10", "X"], ["M12", "X"], ["M11", "X"]]
-    assert reader.batches == [1, 2] and reader.calls == 3  # 10 was cached; 11 read once
-    assert (cache.read, cache.reused) == (3, 2)
-    assert cached.read_all([_image(12)]) == [["M12", "X"]] and reader.batches == [1, 2, 0]
-
-
 def test_box_heights_are_kept_and_files_of_the_earlier_format_still_load(tmp_path):
     path = tmp_path / "reads.jsonl"
     tall = ScoredText("AB12", 0.9, 40.0)

@@ -46,7 +46,6 @@ def test_bench_without_ocr_and_missing_baselines_build(ready, tmp_path, monkeypa
     (["--split", "bogus"], "Error: Invalid value for '--split'"),
     (["--lr-height", "2"], "Error: Invalid value for '--lr-height'"),
     (["--torch-compare", "missing.pt"], "Error: Invalid value for '--torch-compare'"),
-    (["--jobs", "0"], "Error: Invalid value for '--jobs'"),
 ])
 def test_bad_options(ready, tmp_path, args, message):
     result = run("bench", "--data", ready, "--ocr", "none", "-o", tmp_path / "out", *args)
@@ -66,12 +65,3 @@ def test_bad_data(tmp_path, fake_plugin):
     assert result.exit_code == 1 and "needs a 'path' column" in result.output
     result = run("bench", "--data", tmp_path / "nowhere", "-o", tmp_path / "o")
     assert result.exit_code == 2 and "does not exist" in result.output
-
-
-def test_bench_reads_in_worker_processes(ready, tmp_path):
-    pytest.importorskip("rapidocr")
-    result = run("bench", "--data", ready, "-m", "cubic", "--lr-height", 16, "--track", "clean",
-                 "--ocr", "rapidocr-rec", "--jobs", 2, "-o", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    rows = json.loads((tmp_path / "out" / "report.json").read_text())["results"]
-    assert any(row.get("ocr_read") for row in rows)

@@ -60,13 +60,9 @@ class RapidOcrReader(ReaderModel):
         return None
 
     def load(self, device: str = "auto", threads: int | None = None) -> Reader:
-        """A reader on ``threads`` onnxruntime threads (None: RapidOCR's default, all)."""
-        pinned = () if threads is None else (
-            ("EngineConfig.onnxruntime.intra_op_num_threads", threads),
-            ("EngineConfig.onnxruntime.inter_op_num_threads", 1))
-        engines = [_engine(self.params + pinned)]
+        engines = [_engine(self.params)]
         if self.fallback is not None:
-            engines.append(_engine(self.fallback + pinned))
+            engines.append(_engine(self.fallback))
         min_chars = self.min_chars
 
         def read(image: np.ndarray) -> list[str]:
