@@ -118,14 +118,6 @@ class TaskMetadata(Metadata):
             return None
         return f"is not a plateplug {cls.TASK} (no {PREFIX}task)"
 
-    def check_input(self) -> None:
-        """ValueError unless the name, channel order, mean, std and parameter count are
-        valid (as for enhancers); each schema's ``__post_init__`` adds its own bounds."""
-        check_name(self.name)
-        check_channel_order(self.channel_order)
-        check_normalisation(self.mean, self.std)
-        check_range("parameters", self.parameters, 0, math.inf)
-
 
 def format_value(value: Any, hint: Any) -> str:
     """A field value as stored: tuples comma-separated (float items as floats)."""
@@ -219,17 +211,23 @@ class ModelMetadata(Metadata):
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        check_name(self.name)
+        check_image_input(self)
         if self.precision is not None and self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, "
                              f"got {self.precision!r}")
         check_range("scale", self.scale, 1, MAX_SCALE)
-        check_channel_order(self.channel_order)
-        check_normalisation(self.mean, self.std)
         check_range("pad_multiple", self.pad_multiple, 1, MAX_PAD_MULTIPLE)
         check_range("tile_overlap", self.tile_overlap, 0, MAX_TILE_OVERLAP)
-        check_range("parameters", self.parameters, 0, math.inf)
         check_input_heights(self.min_input_height, self.max_input_height)
+
+
+def check_image_input(meta: ModelMetadata | TaskMetadata) -> None:
+    """ValueError unless the name, channel order, mean, std and parameter count of a graph
+    fed with images are valid; each schema's ``__post_init__`` adds its own bounds."""
+    check_name(meta.name)
+    check_channel_order(meta.channel_order)
+    check_normalisation(meta.mean, meta.std)
+    check_range("parameters", meta.parameters, 0, math.inf)
 
 
 def check_input_heights(low: int | None, high: int | None) -> None:

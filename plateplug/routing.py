@@ -28,6 +28,7 @@ from plateplug.images import to_blob
 from plateplug.metadata import (
     UPPER_CASE,
     TaskMetadata,
+    check_image_input,
     check_range,
     check_sibling,
 )
@@ -63,7 +64,7 @@ class RouterMetadata(TaskMetadata):
     def __post_init__(self) -> None:
         """Bounds (ValueError): a name and two plain file names, ``threshold`` 0..1, view sides
         1..MAX_VIEW_SIDE, mean and std as for enhancers."""
-        self.check_input()
+        check_image_input(self)
         for role in ("sharp", "general"):
             check_sibling(role, getattr(self, role), "router")
         check_range("threshold", self.threshold, 0.0, 1.0)

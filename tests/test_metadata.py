@@ -11,7 +11,14 @@ import pytest
 
 import plateplug
 from plateplug.errors import ModelFileError
-from plateplug.metadata import IF_ABSENT, UPPER_CASE, Metadata, ModelMetadata, TaskMetadata
+from plateplug.metadata import (
+    IF_ABSENT,
+    UPPER_CASE,
+    Metadata,
+    ModelMetadata,
+    TaskMetadata,
+    check_image_input,
+)
 from plateplug.models import OnnxModel
 from plateplug.routing import RouterMetadata
 from tests.conftest import set_metadata
@@ -211,7 +218,7 @@ class Probe(TaskMetadata):
     training_data: str = ""
 
     def __post_init__(self) -> None:
-        self.check_input()
+        check_image_input(self)
 
 
 def test_a_task_schema_writes_its_task_first_and_knows_its_files_by_it():

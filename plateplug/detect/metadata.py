@@ -28,6 +28,7 @@ from plateplug.metadata import (
     IF_ABSENT,
     UPPER_CASE,
     TaskMetadata,
+    check_image_input,
     check_range,
     check_sibling,
 )
@@ -72,7 +73,7 @@ class DetectorMetadata(TaskMetadata):
         ``max_upscale`` 0.01..16, ``pad_value`` 0..255, ``score_threshold``, ``nms_iou`` and
         ``verifier_threshold`` 0..1, ``max_detections`` 1..10000, mean and std as for
         enhancers, ``verifier`` a file name without folders, with a threshold."""
-        self.check_input()
+        check_image_input(self)
         check_range("stride", self.stride, 1, MAX_STRIDE)
         check_range("number of scales", len(self.scales), 1, MAX_SCALES)
         for scale in self.scales:

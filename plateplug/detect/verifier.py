@@ -23,6 +23,7 @@ from plateplug.images import to_blob
 from plateplug.metadata import (
     UPPER_CASE,
     TaskMetadata,
+    check_image_input,
     check_range,
 )
 
@@ -52,7 +53,7 @@ class VerifierMetadata(TaskMetadata):
     def __post_init__(self) -> None:
         """Bounds (ValueError): input sides 1..512, ``context`` 1..8, mean and std as for
         enhancers."""
-        self.check_input()
+        check_image_input(self)
         for side in self.input_size:
             check_range("input_size", side, 1, MAX_CROP_SIDE)
         check_range("context", self.context, 1.0, 8.0)

@@ -95,13 +95,10 @@ def copy_plates(source: Path, target: Path) -> int:
 def write_window(out: Path, stem: str, window: np.ndarray) -> str:
     """Write ``window`` as ``out/images/STEM.webp`` (lossless), or as PNG where the WebP file
     does not read back as the same pixels; returns its path relative to ``out``."""
-    name = f"images/{stem}.webp"
-    cv2.imwrite(str(out / name), window, LOSSLESS_WEBP)
-    if np.array_equal(cv2.imread(str(out / name), cv2.IMREAD_COLOR), window):
-        return name
-    (out / name).unlink()
-    name = f"images/{stem}.png"
-    cv2.imwrite(str(out / name), window)
+    webp = cv2.imencode(".webp", window, LOSSLESS_WEBP)[1]
+    lossless = np.array_equal(cv2.imdecode(webp, cv2.IMREAD_COLOR), window)
+    name = f"images/{stem}.webp" if lossless else f"images/{stem}.png"
+    (out / name).write_bytes(webp.tobytes() if lossless else cv2.imencode(".png", window)[1])
     return name
 
 
